@@ -1,0 +1,126 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see '%s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const char *cmd, const llr_error *e)
+{
+    fprintf(stderr, "%s: %s\n", cmd, e->msg);
+    return EXIT_FAIL;
+}
+
+int cli_int(const char *cmd, const char *opt, const char *s, long long lo,
+            long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == 0 || *end != 0 || errno || v < lo || v > hi) {
+        cli_usage(cmd, "%s '%s' is not an integer in [%lld, %lld]", opt, s,
+                  lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (*s < '0' || *s > '9' || *end != 0 || errno) {
+        cli_usage(cmd, "%s '%s' is not an unsigned 64-bit integer", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_double(const char *cmd, const char *opt, const char *s, double lo,
+               double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*s == 0 || *end != 0 || errno || !isfinite(v) || v < lo || v > hi) {
+        cli_usage(cmd, "%s '%s' is not a number in [%g, %g]", opt, s, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_load(const char *cmd, const char *path, llr_model **m)
+{
+    llr_error e;
+    if (llr_model_load(path, m, &e)) {
+        cli_fail(cmd, &e);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_json(json_t *obj)
+{
+    json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17) |
+                                JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(obj);
+}
+
+json_t *cli_real(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void progress_fn(void *ctx, double fraction)
+{
+    cli_progress *pr = ctx;
+    double t = now();
+    if (t - pr->start < 1.0 || t - pr->last < 0.25)
+        return;
+    pr->last = t;
+    pr->shown = 1;
+    fprintf(stderr, "\r%s: %5.1f%% (%.0f s)", pr->what, 100 * fraction,
+            t - pr->start);
+    fflush(stderr);
+}
+
+void cli_progress_init(cli_progress *pr, const char *what)
+{
+    pr->what = what;
+    pr->start = pr->last = now();
+    pr->shown = 0;
+    pr->p.fn = isatty(2) ? progress_fn : NULL;
+    pr->p.ctx = pr;
+}
+
+void cli_progress_done(cli_progress *pr)
+{
+    if (pr->shown)
+        fprintf(stderr, "\r%*s\r", 40, "");
+}

@@ -1,0 +1,58 @@
+/* cli.h - helpers shared by the subcommands of the llr command.
+ * Exit codes: 0 success, 1 failure, 2 usage error. */
+#ifndef LLR_CLI_H
+#define LLR_CLI_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "distance.h"
+#include "error.h"
+#include "model.h"
+
+#define LLR_VERSION_STRING "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Report a usage error for command cmd and return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Report a failure (message from e) and return EXIT_FAIL. */
+int cli_fail(const char *cmd, const llr_error *e);
+
+/* Parse option values; on a bad value print a usage error and return -1. */
+int cli_int(const char *cmd, const char *opt, const char *s, long long lo,
+            long long hi, long long *out);
+int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
+int cli_double(const char *cmd, const char *opt, const char *s, double lo,
+               double hi, double *out);
+
+/* Load a model named on the command line; prints the error on failure. */
+int cli_load(const char *cmd, const char *path, llr_model **m);
+
+/* Print a JSON object to stdout (17 significant digits) and free it. */
+void cli_json(json_t *obj);
+/* A JSON real, or null when x is not finite. */
+json_t *cli_real(double x);
+
+/* A progress line on stderr, only when stderr is a terminal and the work
+ * has run for over a second. */
+typedef struct cli_progress {
+    const char *what;
+    double start, last;
+    int shown;
+    llr_progress p;
+} cli_progress;
+void cli_progress_init(cli_progress *pr, const char *what);
+void cli_progress_done(cli_progress *pr);
+
+/* The subcommands. */
+int cmd_gen(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_logits(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_tv(int argc, char **argv);
+int cmd_spectrum(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,95 @@
+/* llr info MODEL: describe a model file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "approx.h"
+#include "cli.h"
+#include "safetensors.h"
+
+#define CMD "llr info"
+
+static void help(void)
+{
+    printf("usage: llr info MODEL [--json]\n\n"
+           "Print the kind, vocabulary size V, horizon T, the logit rank d "
+           "where known\n(the ISAN dimension), and the file's tensors.\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'h': help(); return EXIT_OK;
+        default: return cli_usage(CMD, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage(CMD, "expected one MODEL file");
+    const char *path = argv[optind];
+    llr_model *m;
+    if (cli_load(CMD, path, &m))
+        return EXIT_FAIL;
+    llr_st_file f;
+    llr_error e;
+    if (llr_st_read(path, &f, &e)) {
+        llr_model_free(m);
+        return cli_fail(CMD, &e);
+    }
+    if (json) {
+        json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "file", path, "kind",
+                              m->ops->kind, "vocab", m->V, "horizon", m->T);
+        json_object_set_new(o, "rank", m->d ? json_integer(m->d) : json_null());
+        if (!strcmp(m->ops->kind, "approx"))
+            json_object_set_new(o, "eps", json_real(llr_approx_eps(m)));
+        json_t *ts = json_array();
+        for (size_t i = 0; i < f.ntensors; i++) {
+            json_t *shape = json_array();
+            for (int k = 0; k < f.tensors[i].rank; k++)
+                json_array_append_new(
+                    shape, json_integer((json_int_t)f.tensors[i].shape[k]));
+            json_array_append_new(
+                ts, json_pack("{s:s, s:s, s:o}", "name", f.tensors[i].name,
+                              "dtype", llr_st_dtype_name(f.tensors[i].dtype),
+                              "shape", shape));
+        }
+        json_object_set_new(o, "tensors", ts);
+        json_t *meta = json_object();
+        for (size_t i = 0; i < f.nmeta; i++)
+            json_object_set_new(meta, f.meta_key[i],
+                                json_string(f.meta_val[i]));
+        json_object_set_new(o, "metadata", meta);
+        cli_json(o);
+    } else {
+        printf("file:     %s\nkind:     %s\nvocab:    %d\nhorizon:  %d\n",
+               path, m->ops->kind, m->V, m->T);
+        if (m->d)
+            printf("rank:     %d (ISAN dimension: cutwise logit rank <= %d)\n",
+                   m->d, m->d);
+        else
+            printf("rank:     unknown\n");
+        if (!strcmp(m->ops->kind, "approx"))
+            printf("eps:      %.17g (max-norm distance to the rank-%d ISAN)\n",
+                   llr_approx_eps(m), m->d);
+        printf("tensors: ");
+        for (size_t i = 0; i < f.ntensors; i++) {
+            printf(" %s %s [", f.tensors[i].name,
+                   llr_st_dtype_name(f.tensors[i].dtype));
+            for (int k = 0; k < f.tensors[i].rank; k++)
+                printf("%s%llu", k ? ", " : "",
+                       (unsigned long long)f.tensors[i].shape[k]);
+            printf("]%s", i + 1 < f.ntensors ? "," : "\n");
+        }
+    }
+    llr_st_free(&f);
+    llr_model_free(m);
+    return EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/* llr - the command line. One subcommand per file of src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *what;
+} cmds[] = {
+    {"gen", cmd_gen, "generate a model file (isan, approx, table)"},
+    {"info", cmd_info, "describe a model file"},
+    {"logits", cmd_logits, "centred next-token logits after a prefix"},
+    {"sample", cmd_sample, "draw sequences from a model"},
+    {"tv", cmd_tv, "total-variation distance between two models"},
+    {"spectrum", cmd_spectrum, "singular values of an extended logit matrix"},
+    {"version", cmd_version, "version and the BLAS/LAPACK in use"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: llr COMMAND [OPTIONS]  (llr COMMAND --help for "
+                 "details)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].what);
+    fprintf(out, "\nexit status: 0 success, 1 failure, 2 usage error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version"))
+        return cmd_version(1, argv);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name))
+            return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "llr: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

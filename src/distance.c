@@ -1,0 +1,224 @@
+#include "distance.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "divergence.h"
+#include "prefix.h"
+#include "softmax.h"
+
+int llr_distance_compatible(const llr_model *P, const llr_model *Q,
+                            llr_error *e)
+{
+    if (P->V != Q->V || P->T != Q->T)
+        return llr_fail(e,
+                        "the models differ in shape: V=%d, T=%d against "
+                        "V=%d, T=%d",
+                        P->V, P->T, Q->V, Q->T);
+    return 0;
+}
+
+/* Buffers of the exact walk: per depth t, both models' states and their
+ * conditionals. */
+typedef struct walk {
+    const llr_model *P, *Q;
+    int V, T;
+    void *sp, *sq;         /* T states each */
+    double *p, *q;         /* T x V probabilities */
+    double *lp, *lq;       /* V log-probabilities (scratch) */
+    double tele, kl, mass_p, mass_q;
+    uint64_t prefixes, leaves_done, leaves_total;
+    const llr_progress *progress;
+    llr_error *e;
+} walk;
+
+/* Sum over the leaves below prefix h (length t, path probabilities wp, wq)
+ * of |P(y) - Q(y)|; -1 on error (reported in w->e). */
+static double walk_node(walk *w, int t, double wp, double wq)
+{
+    int V = w->V;
+    void *sp = llr_model_state_at(w->P, w->sp, t);
+    void *sq = llr_model_state_at(w->Q, w->sq, t);
+    double *p = w->p + (size_t)t * V, *q = w->q + (size_t)t * V;
+    if (w->P->ops->logits(w->P, sp, t, p, w->e) ||
+        w->Q->ops->logits(w->Q, sq, t, q, w->e))
+        return -1;
+    w->prefixes++;
+    llr_log_softmax(p, V, w->lp);
+    llr_log_softmax(q, V, w->lq);
+    for (int z = 0; z < V; z++) {
+        p[z] = exp(w->lp[z]);
+        q[z] = exp(w->lq[z]);
+    }
+    w->tele += wp * llr_tv_prob(p, q, V);
+    w->kl += wp * llr_kl_logprob(p, w->lp, w->lq, V);
+    double sum = 0.0;
+    if (t == w->T - 1) {
+        for (int z = 0; z < V; z++) {
+            double a = wp * p[z], b = wq * q[z];
+            w->mass_p += a;
+            w->mass_q += b;
+            sum += fabs(a - b);
+        }
+        w->leaves_done += (uint64_t)V;
+        if (w->progress && w->progress->fn && (w->prefixes & 0xffff) == 0)
+            w->progress->fn(w->progress->ctx,
+                            (double)w->leaves_done / (double)w->leaves_total);
+        return sum;
+    }
+    void *np = llr_model_state_at(w->P, w->sp, t + 1);
+    void *nq = llr_model_state_at(w->Q, w->sq, t + 1);
+    for (int z = 0; z < V; z++) {
+        double cp = wp * p[z], cq = wq * q[z];
+        if (cp == 0.0 && cq == 0.0) {
+            /* Both path probabilities underflowed: the subtree adds 0. */
+            uint64_t below;
+            llr_prefix_count((uint64_t)V, (uint64_t)(w->T - 1 - t), UINT64_MAX >> 1,
+                             &below);
+            w->leaves_done += below;
+            continue;
+        }
+        if (w->P->ops->step(w->P, sp, t, z, np, w->e) ||
+            w->Q->ops->step(w->Q, sq, t, z, nq, w->e))
+            return -1;
+        double s = walk_node(w, t + 1, cp, cq);
+        if (s < 0)
+            return -1;
+        sum += s;
+    }
+    return sum;
+}
+
+int llr_distance_exact(const llr_model *P, const llr_model *Q,
+                       uint64_t max_leaves, const llr_progress *progress,
+                       llr_exact *out, llr_error *e)
+{
+    memset(out, 0, sizeof *out);
+    if (llr_distance_compatible(P, Q, e))
+        return -1;
+    uint64_t leaves;
+    if (max_leaves > (UINT64_MAX >> 1))
+        max_leaves = UINT64_MAX >> 1;
+    if (llr_prefix_count((uint64_t)P->V, (uint64_t)P->T, max_leaves, &leaves))
+        return llr_fail(e,
+                        "exact TV enumerates V^T = %d^%d sequences, more "
+                        "than the limit %llu; use Monte Carlo instead",
+                        P->V, P->T, (unsigned long long)max_leaves);
+    walk w = {0};
+    w.P = P, w.Q = Q, w.V = P->V, w.T = P->T;
+    w.sp = llr_model_states(P, P->T);
+    w.sq = llr_model_states(Q, Q->T);
+    w.p = malloc((size_t)P->T * P->V * sizeof(double));
+    w.q = malloc((size_t)P->T * P->V * sizeof(double));
+    w.lp = malloc((size_t)P->V * sizeof(double));
+    w.lq = malloc((size_t)P->V * sizeof(double));
+    w.leaves_total = leaves;
+    w.progress = progress;
+    w.e = e;
+    int rc = -1;
+    if (!w.sp || !w.sq || !w.p || !w.q || !w.lp || !w.lq) {
+        llr_fail(e, "out of memory");
+        goto done;
+    }
+    if (P->ops->root(P, w.sp, e) || Q->ops->root(Q, w.sq, e))
+        goto done;
+    double s = walk_node(&w, 0, 1.0, 1.0);
+    if (s < 0)
+        goto done;
+    out->tv = 0.5 * s;
+    out->telescoping = w.tele;
+    out->kl = w.kl;
+    out->mass_p = w.mass_p;
+    out->mass_q = w.mass_q;
+    out->leaves = leaves;
+    out->prefixes = w.prefixes;
+    double n = (double)P->T * (P->V - 1) + P->T + 2;
+    double g = llr_gamma(n);
+    out->tv_err = g * (1 + g) * 0.5 * (w.mass_p + w.mass_q);
+    rc = 0;
+done:
+    free(w.sp), free(w.sq), free(w.p), free(w.q), free(w.lp), free(w.lq);
+    return rc;
+}
+
+int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
+                    uint64_t seed, double delta, const llr_progress *progress,
+                    llr_mc *out, llr_error *e)
+{
+    memset(out, 0, sizeof *out);
+    if (llr_distance_compatible(P, Q, e))
+        return -1;
+    if (n < 1)
+        return llr_fail(e, "Monte Carlo needs at least one sample");
+    if (!(delta > 0 && delta < 1))
+        return llr_fail(e, "confidence parameter delta %g is outside (0, 1)",
+                        delta);
+    int V = P->V, T = P->T;
+    void *sp = llr_model_states(P, 2), *sq = llr_model_states(Q, 2);
+    double *buf = malloc(6 * (size_t)V * sizeof *buf);
+    int rc = -1;
+    if (!sp || !sq || !buf) {
+        llr_fail(e, "out of memory");
+        goto done;
+    }
+    double *lp = buf, *lq = buf + V, *pp = buf + 2 * V, *qq = buf + 3 * V,
+           *work = buf + 4 * V, *lg = buf + 5 * V;
+    llr_prng g;
+    llr_prng_seed(&g, seed);
+    double sum_tv = 0, sum_tele = 0, sum_kl = 0, sum_kl2 = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        void *cp = llr_model_state_at(P, sp, 0), *np = llr_model_state_at(P, sp, 1);
+        void *cq = llr_model_state_at(Q, sq, 0), *nq = llr_model_state_at(Q, sq, 1);
+        if (P->ops->root(P, cp, e) || Q->ops->root(Q, cq, e))
+            goto done;
+        double logp = 0, logq = 0, tele = 0;
+        for (int t = 0; t < T; t++) {
+            if (P->ops->logits(P, cp, t, lg, e) ||
+                Q->ops->logits(Q, cq, t, lq, e))
+                goto done;
+            /* The same draw as llr_model_sample. */
+            int z = llr_sample_token(lg, V, &g, work);
+            llr_log_softmax(lg, V, lp);
+            llr_log_softmax(lq, V, lq);
+            for (int k = 0; k < V; k++) {
+                pp[k] = exp(lp[k]);
+                qq[k] = exp(lq[k]);
+            }
+            tele += llr_tv_prob(pp, qq, V);
+            logp += lp[z];
+            logq += lq[z];
+            if (t + 1 < T) {
+                void *tmp;
+                if (P->ops->step(P, cp, t, z, np, e) ||
+                    Q->ops->step(Q, cq, t, z, nq, e))
+                    goto done;
+                tmp = cp, cp = np, np = tmp;
+                tmp = cq, cq = nq, nq = tmp;
+            }
+        }
+        double ratio = exp(logq - logp);
+        sum_tv += ratio < 1 ? 1 - ratio : 0;
+        sum_tele += tele;
+        sum_kl += logp - logq;
+        sum_kl2 += (logp - logq) * (logp - logq);
+        if (progress && progress->fn && (i & 0x3ff) == 0)
+            progress->fn(progress->ctx, (double)i / (double)n);
+    }
+    double h = sqrt(log(2 / delta) / (2 * (double)n));
+    out->n = n;
+    out->delta = delta;
+    out->tv = sum_tv / n;
+    out->tv_lo = fmax(0, out->tv - h);
+    out->tv_hi = fmin(1, out->tv + h);
+    out->telescoping = sum_tele / n;
+    out->tele_lo = fmax(0, out->telescoping - T * h);
+    out->tele_hi = fmin(T, out->telescoping + T * h);
+    out->kl = sum_kl / n;
+    double var = n > 1 ? (sum_kl2 - n * out->kl * out->kl) / (n - 1) : 0;
+    out->kl_stderr = sqrt(fmax(0, var) / n);
+    rc = 0;
+done:
+    free(sp), free(sq), free(buf);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* distance.h - how far apart two models over Sigma^T are.
+ *
+ * Exact: one depth-first walk of the prefix tree computes, for models P and
+ * Q with the same V and T,
+ *   tv          = TV(P, Q) = 1/2 sum_{y in Sigma^T} |P(y) - Q(y)|,
+ *   telescoping = sum_{t<T} E_{h~P_t} TV(P(.|h), Q(.|h))   (>= tv),
+ *   kl          = KL(P || Q) = sum_{t<T} E_{h~P_t} KL(P(.|h) || Q(.|h)),
+ * carrying the path probabilities P(h), Q(h) down the tree so that every
+ * prefix is evaluated once, by each model's incremental state.
+ *
+ * Monte Carlo: n sequences y ~ P (drawn exactly as llr_model_sample draws
+ * them from the same seed); TV = E_{y~P} max(0, 1 - Q(y)/P(y)), a mean of
+ * values in [0, 1], with a Hoeffding interval.
+ */
+#ifndef LLR_DISTANCE_H
+#define LLR_DISTANCE_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+/* Called now and then with the fraction of the work done. */
+typedef struct llr_progress {
+    void (*fn)(void *ctx, double fraction);
+    void *ctx;
+} llr_progress;
+
+typedef struct llr_exact {
+    double tv;          /* TV(P, Q) */
+    double tv_err;      /* bound on the rounding error of tv (see below) */
+    double telescoping; /* sum_t E_{h~P_t} TV(P(.|h), Q(.|h)) */
+    double kl;          /* KL(P || Q), natural log */
+    double mass_p;      /* sum over leaves of the computed P(y) (about 1) */
+    double mass_q;
+    uint64_t leaves;    /* V^T */
+    uint64_t prefixes;  /* prefixes evaluated (each by both models) */
+} llr_exact;
+
+/* Exact distances by enumeration; refuses when V^T > max_leaves.
+ * tv_err bounds |tv - 1/2 sum_y |prod p^(y) - prod q^(y)|| where p^, q^ are
+ * the conditionals as computed: each leaf probability is a product of T
+ * rounded factors (relative error gamma_T), the difference adds one
+ * rounding, and the walk sums the V children of each node left to right
+ * (each term passes through at most T (V-1) additions), so with
+ * n = T (V-1) + T + 2,  tv_err = gamma_n (1 + gamma_n) (mass_p + mass_q) / 2.
+ * The rounding of the conditionals themselves (softmax of each model's
+ * logits) is the models' own and is not included. */
+int llr_distance_exact(const llr_model *P, const llr_model *Q,
+                       uint64_t max_leaves, const llr_progress *progress,
+                       llr_exact *out, llr_error *e);
+
+typedef struct llr_mc {
+    uint64_t n;          /* samples */
+    double delta;        /* the intervals hold with probability >= 1-delta */
+    double tv, tv_lo, tv_hi;
+    double telescoping, tele_lo, tele_hi; /* Hoeffding on [0, T] */
+    double kl, kl_stderr; /* mean of log P(y)/Q(y) and its standard error */
+} llr_mc;
+
+int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
+                    uint64_t seed, double delta, const llr_progress *progress,
+                    llr_mc *out, llr_error *e);
+
+/* Both models must have the same V and T. */
+int llr_distance_compatible(const llr_model *P, const llr_model *Q,
+                            llr_error *e);
+
+#endif

@@ -1,0 +1,43 @@
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int llr_fail(llr_error *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+int llr_fail_prefix(llr_error *e, const char *fmt, ...)
+{
+    if (e) {
+        char head[LLR_ERROR_MSG], old[LLR_ERROR_MSG];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(head, sizeof head, fmt, ap);
+        va_end(ap);
+        memcpy(old, e->msg, sizeof old);
+        old[sizeof old - 1] = 0;
+        /* head ": " old, cut to fit (truncation is intended). */
+        size_t hl = strlen(head), ol = strlen(old), cap = sizeof e->msg - 1;
+        size_t n = 0;
+        memcpy(e->msg, head, hl);
+        n = hl;
+        if (n + 2 <= cap) {
+            memcpy(e->msg + n, ": ", 2);
+            n += 2;
+        }
+        if (ol > cap - n)
+            ol = cap - n;
+        memcpy(e->msg + n, old, ol);
+        e->msg[n + ol] = 0;
+    }
+    return -1;
+}

@@ -1,0 +1,112 @@
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int llr_read_file(const char *path, unsigned char **buf, size_t *len,
+                  llr_error *e)
+{
+    *buf = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return llr_fail(e, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return llr_fail(e, "%s: cannot stat: %s", path, strerror(err));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return llr_fail(e, "%s: not a regular file", path);
+    }
+    size_t n = (size_t)st.st_size;
+    unsigned char *b = malloc(n + 1);
+    if (!b) {
+        close(fd);
+        return llr_fail(e, "%s: out of memory reading %zu bytes", path, n);
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, b + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int err = r < 0 ? errno : 0;
+            free(b);
+            close(fd);
+            return llr_fail(e, "%s: read failed: %s", path,
+                            err ? strerror(err) : "file shrank while reading");
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    b[n] = 0;
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+int llr_write_atomic(const char *path, const void *buf, size_t len,
+                     llr_error *e)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16);
+    if (!tmp)
+        return llr_fail(e, "%s: out of memory", path);
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(tmp);
+        return llr_fail(e, "%s: cannot create temporary file: %s", path,
+                        strerror(err));
+    }
+    const unsigned char *p = buf;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int err = errno;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return llr_fail(e, "%s: write failed: %s", path, strerror(err));
+        }
+        done += (size_t)w;
+    }
+    /* mkstemp makes 0600 files; model files are ordinary data (0644
+     * less the umask). */
+    mode_t um = umask(0);
+    umask(um);
+    int bad = fchmod(fd, 0666 & ~um) != 0 || fsync(fd) != 0;
+    int err = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        unlink(tmp);
+        free(tmp);
+        return llr_fail(e, "%s: cannot finish writing: %s", path,
+                        strerror(err));
+    }
+    if (rename(tmp, path) != 0) {
+        int err = errno;
+        unlink(tmp);
+        free(tmp);
+        return llr_fail(e, "%s: cannot rename into place: %s", path,
+                        strerror(err));
+    }
+    free(tmp);
+    return 0;
+}

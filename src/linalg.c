@@ -1,0 +1,65 @@
+#include "linalg.h"
+
+#include <dlfcn.h>
+#include <lapacke.h>
+#include <stdlib.h>
+#include <string.h>
+
+int llr_singular_values(double *a, int m, int n, double *s, int flags,
+                        int *fallback, llr_error *e)
+{
+    *fallback = 0;
+    if (m < 1 || n < 1)
+        return llr_fail(e, "singular values of an empty %d x %d matrix", m, n);
+    if ((double)m * n > (double)(1u << 30))
+        return llr_fail(e, "matrix %d x %d is too large", m, n);
+    size_t cnt = (size_t)m * n;
+    double *copy = malloc(cnt * sizeof *copy);
+    if (!copy)
+        return llr_fail(e, "out of memory");
+    memcpy(copy, a, cnt * sizeof *copy);
+    /* A row-major m x n matrix is the column-major n x m matrix A^T, which
+     * has the same singular values: call the column-major routine on it. */
+    double dummy = 0;
+    lapack_int info = -1;
+    if (!(flags & LLR_SVD_FORCE_GESVD))
+        info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', n, m, a, n, s, &dummy, 1,
+                              &dummy, 1);
+    if (info < 0 && !(flags & LLR_SVD_FORCE_GESVD)) {
+        free(copy);
+        return llr_fail(e, "LAPACKE_dgesdd rejected argument %d%s", (int)-info,
+                        info == -5 ? " (the matrix has a NaN)" : "");
+    }
+    if (info != 0) {
+        int k = m < n ? m : n;
+        double *superb = malloc((size_t)(k > 1 ? k - 1 : 1) * sizeof *superb);
+        if (!superb) {
+            free(copy);
+            return llr_fail(e, "out of memory");
+        }
+        *fallback = 1;
+        info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', n, m, copy, n, s,
+                              &dummy, 1, &dummy, 1, superb);
+        free(superb);
+        if (info != 0) {
+            free(copy);
+            return llr_fail(e, "LAPACKE_dgesvd failed (info %d)%s", (int)info,
+                            info == -6 ? ": the matrix has a NaN" : "");
+        }
+    }
+    free(copy);
+    return 0;
+}
+
+void llr_blas_query(llr_blas_info *info)
+{
+    memset(info, 0, sizeof *info);
+    Dl_info di;
+    void *f = dlsym(RTLD_DEFAULT, "dgemm_");
+    if (f && dladdr(f, &di) && di.dli_fname)
+        strncpy(info->blas, di.dli_fname, sizeof info->blas - 1);
+    f = dlsym(RTLD_DEFAULT, "dgesdd_");
+    if (f && dladdr(f, &di) && di.dli_fname)
+        strncpy(info->lapack, di.dli_fname, sizeof info->lapack - 1);
+    info->openblas = dlsym(RTLD_DEFAULT, "openblas_get_config") != NULL;
+}

@@ -1,0 +1,30 @@
+/* linalg.h - the LAPACKE calls the project makes, behind checked wrappers.
+ *
+ * Outside the verified core: each wrapper checks its sizes (ASan cannot see
+ * writes inside Fortran LAPACK) and reports LAPACK's info as an error. */
+#ifndef LLR_LINALG_H
+#define LLR_LINALG_H
+
+#include "error.h"
+
+enum { LLR_SVD_FORCE_GESVD = 1 };
+
+/* Singular values of the m x n row-major matrix a, in descending order,
+ * min(m, n) of them into s. a is overwritten. LAPACKE_dgesdd (no vectors);
+ * when it fails to converge (info > 0), LAPACKE_dgesvd on a fresh copy,
+ * and *fallback is set to 1 (else 0). flags may force the fallback. */
+int llr_singular_values(double *a, int m, int n, double *s, int flags,
+                        int *fallback, llr_error *e);
+
+/* Which BLAS and LAPACK are loaded: the file names of the shared objects
+ * that provide dgemm_ and dgesdd_, and whether OpenBLAS is present
+ * (it defines openblas_get_config). */
+typedef struct llr_blas_info {
+    char blas[512];
+    char lapack[512];
+    int openblas;
+} llr_blas_info;
+
+void llr_blas_query(llr_blas_info *info);
+
+#endif

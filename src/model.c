@@ -1,0 +1,178 @@
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "approx.h"
+#include "isan.h"
+#include "safetensors.h"
+#include "softmax.h"
+#include "table.h"
+
+int llr_model_check_dims(long long V, long long T, long long d, llr_error *e)
+{
+    if (V < 2 || V > LLR_MAX_VOCAB)
+        return llr_fail(e, "vocabulary size %lld is outside [2, %d]", V,
+                        LLR_MAX_VOCAB);
+    if (T < 1 || T > LLR_MAX_HORIZON)
+        return llr_fail(e, "horizon %lld is outside [1, %d]", T,
+                        LLR_MAX_HORIZON);
+    if (d < 0 || d > LLR_MAX_RANK)
+        return llr_fail(e, "rank %lld is outside [1, %d]", d, LLR_MAX_RANK);
+    return 0;
+}
+
+int llr_check_finite_logits(const double *l, int V, int t, llr_error *e)
+{
+    for (int z = 0; z < V; z++)
+        if (!isfinite(l[z]))
+            return llr_fail(e,
+                            "logit of token %d at a prefix of length %d is "
+                            "not finite (the model's values overflow)",
+                            z, t);
+    return 0;
+}
+
+void *llr_model_states(const llr_model *m, int count)
+{
+    size_t sb = m->state_bytes ? m->state_bytes : 1;
+    return calloc((size_t)count, sb);
+}
+
+void *llr_model_state_at(const llr_model *m, void *states, int i)
+{
+    return (unsigned char *)states + (size_t)i * m->state_bytes;
+}
+
+int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
+                     llr_error *e)
+{
+    if (len < 0 || len >= m->T)
+        return llr_fail(e, "prefix length %d is outside [0, %d] (horizon %d)",
+                        len, m->T - 1, m->T);
+    for (int i = 0; i < len; i++)
+        if (tok[i] < 0 || tok[i] >= m->V)
+            return llr_fail(e, "token %d at position %d is outside [0, %d]",
+                            tok[i], i, m->V - 1);
+    void *s = llr_model_states(m, 2);
+    if (!s)
+        return llr_fail(e, "out of memory");
+    void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
+    int rc = m->ops->root(m, cur, e);
+    for (int i = 0; rc == 0 && i < len; i++) {
+        rc = m->ops->step(m, cur, i, tok[i], nxt, e);
+        void *tmp = cur;
+        cur = nxt;
+        nxt = tmp;
+    }
+    if (rc == 0)
+        rc = m->ops->logits(m, cur, len, out, e);
+    free(s);
+    return rc;
+}
+
+int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
+{
+    void *s = llr_model_states(m, 2);
+    double *l = malloc(2 * (size_t)m->V * sizeof *l);
+    if (!s || !l) {
+        free(s), free(l);
+        return llr_fail(e, "out of memory");
+    }
+    void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
+    int rc = m->ops->root(m, cur, e);
+    for (int t = 0; rc == 0 && t < m->T; t++) {
+        rc = m->ops->logits(m, cur, t, l, e);
+        if (rc)
+            break;
+        seq[t] = llr_sample_token(l, m->V, g, l + m->V);
+        if (t + 1 < m->T) {
+            rc = m->ops->step(m, cur, t, seq[t], nxt, e);
+            void *tmp = cur;
+            cur = nxt;
+            nxt = tmp;
+        }
+    }
+    free(s);
+    free(l);
+    return rc;
+}
+
+int llr_model_logprob(const llr_model *m, const int *seq, int len,
+                      double *out, llr_error *e)
+{
+    if (len < 0 || len > m->T)
+        return llr_fail(e, "sequence length %d is outside [0, %d]", len, m->T);
+    for (int i = 0; i < len; i++)
+        if (seq[i] < 0 || seq[i] >= m->V)
+            return llr_fail(e, "token %d at position %d is outside [0, %d]",
+                            seq[i], i, m->V - 1);
+    void *s = llr_model_states(m, 2);
+    double *l = malloc(2 * (size_t)m->V * sizeof *l);
+    if (!s || !l) {
+        free(s), free(l);
+        return llr_fail(e, "out of memory");
+    }
+    void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
+    double lp = 0.0;
+    int rc = m->ops->root(m, cur, e);
+    for (int t = 0; rc == 0 && t < len; t++) {
+        rc = m->ops->logits(m, cur, t, l, e);
+        if (rc)
+            break;
+        llr_log_softmax(l, m->V, l + m->V);
+        lp += l[m->V + seq[t]];
+        if (t + 1 < len) {
+            rc = m->ops->step(m, cur, t, seq[t], nxt, e);
+            void *tmp = cur;
+            cur = nxt;
+            nxt = tmp;
+        }
+    }
+    free(s);
+    free(l);
+    if (rc == 0)
+        *out = lp;
+    return rc;
+}
+
+int llr_model_load(const char *path, llr_model **out, llr_error *e)
+{
+    llr_st_file f;
+    *out = NULL;
+    if (llr_st_read(path, &f, e))
+        return -1;
+    const char *kind = llr_st_meta(&f, "llr.kind");
+    const char *fmt = llr_st_meta(&f, "llr.format");
+    int rc;
+    if (!kind)
+        rc = llr_fail(e, "%s: not an llr model: __metadata__ has no llr.kind",
+                      path);
+    else if (!fmt || strcmp(fmt, "1") != 0)
+        rc = llr_fail(e, "%s: llr.format is %s%s%s; this version reads 1",
+                      path, fmt ? "'" : "", fmt ? fmt : "missing",
+                      fmt ? "'" : "");
+    else if (strcmp(kind, "isan") == 0)
+        rc = llr_isan_from_file(&f, out, e);
+    else if (strcmp(kind, "approx") == 0)
+        rc = llr_approx_from_file(&f, out, e);
+    else if (strcmp(kind, "table") == 0)
+        rc = llr_table_from_file(&f, out, e);
+    else
+        rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected isan, approx "
+                         "or table)", path, kind);
+    llr_st_free(&f);
+    return rc;
+}
+
+int llr_model_save(const llr_model *m, const char *path, llr_error *e)
+{
+    return m->ops->save(m, path, e);
+}
+
+void llr_model_free(llr_model *m)
+{
+    if (m)
+        m->ops->destroy(m);
+}

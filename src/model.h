@@ -1,0 +1,80 @@
+/* model.h - a language model given by its centred next-token logits.
+ *
+ * A model is a distribution over Sigma^T, Sigma = {0..V-1}, given by
+ * next-token conditionals M(z | h) for |h| < T. Every family evaluates
+ * incrementally: an opaque state summarises a prefix (the ISAN's x_t, a
+ * table's row index, ...), so walks of the prefix tree share work between
+ * prefixes. The generic functions below build on those four operations.
+ */
+#ifndef LLR_MODEL_H
+#define LLR_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "prng.h"
+
+/* Limits on what a model file or a generator may ask for. */
+#define LLR_MAX_VOCAB (1 << 24)
+#define LLR_MAX_HORIZON 4096
+#define LLR_MAX_RANK 4096
+
+typedef struct llr_model llr_model;
+
+typedef struct llr_model_ops {
+    const char *kind;
+    /* The state of the empty prefix. */
+    int (*root)(const llr_model *m, void *state, llr_error *e);
+    /* The state after appending token tok to a prefix of length t with
+     * state `state` (0 <= t < T - 1). */
+    int (*step)(const llr_model *m, const void *state, int t, int tok,
+                void *next, llr_error *e);
+    /* The centred logits at a prefix of length t (0 <= t < T) with state
+     * `state`, into out[0..V-1]. */
+    int (*logits)(const llr_model *m, const void *state, int t, double *out,
+                  llr_error *e);
+    /* Write the model to a safetensors file (atomically). */
+    int (*save)(const llr_model *m, const char *path, llr_error *e);
+    void (*destroy)(llr_model *m);
+} llr_model_ops;
+
+struct llr_model {
+    const llr_model_ops *ops;
+    int V;              /* vocabulary size, >= 2 */
+    int T;              /* horizon, >= 1 */
+    int d;              /* logit rank where known (ISAN dimension), else 0 */
+    size_t state_bytes; /* size of one state */
+    void *impl;         /* the family's data */
+};
+
+/* Check V, T and d against the limits above. */
+int llr_model_check_dims(long long V, long long T, long long d, llr_error *e);
+
+/* Fail when a logit vector (at a prefix of length t) has a NaN or an
+ * infinity: finite parameters can still overflow. */
+int llr_check_finite_logits(const double *l, int V, int t, llr_error *e);
+
+/* The centred logits after the prefix tok[0..len-1] (0 <= len < T). */
+int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
+                     llr_error *e);
+
+/* Draw one sequence of length T: token by token, llr_sample_token on the
+ * centred logits (docs/models.md specifies the rule bit for bit). */
+int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e);
+
+/* log M(seq) for a sequence of length len <= T (natural log). */
+int llr_model_logprob(const llr_model *m, const int *seq, int len,
+                      double *out, llr_error *e);
+
+/* Load any model file (safetensors; its llr.kind metadata picks the
+ * family). */
+int llr_model_load(const char *path, llr_model **out, llr_error *e);
+int llr_model_save(const llr_model *m, const char *path, llr_error *e);
+void llr_model_free(llr_model *m);
+
+/* Scratch states for walks: depth+1 states of m->state_bytes each. */
+void *llr_model_states(const llr_model *m, int count);
+void *llr_model_state_at(const llr_model *m, void *states, int i);
+
+#endif

@@ -1,0 +1,81 @@
+#include "softmax.h"
+
+#include <math.h>
+
+void llr_centre(const double *raw, int V, double *out)
+{
+    double s = 0.0;
+    for (int z = 0; z < V; z++)
+        s += raw[z];
+    double mean = s / V;
+    for (int z = 0; z < V; z++)
+        out[z] = raw[z] - mean;
+}
+
+double llr_max(const double *x, int V)
+{
+    double m = x[0];
+    for (int z = 1; z < V; z++)
+        if (x[z] > m)
+            m = x[z];
+    return m;
+}
+
+double llr_logsumexp(const double *x, int V)
+{
+    double m = llr_max(x, V);
+    double s = 0.0;
+    for (int z = 0; z < V; z++)
+        s += exp(x[z] - m);
+    return m + log(s);
+}
+
+void llr_softmax(const double *l, int V, double *p)
+{
+    double m = llr_max(l, V);
+    double s = 0.0;
+    for (int z = 0; z < V; z++) {
+        p[z] = exp(l[z] - m);
+        s += p[z];
+    }
+    for (int z = 0; z < V; z++)
+        p[z] /= s;
+}
+
+void llr_log_softmax(const double *l, int V, double *lp)
+{
+    double lse = llr_logsumexp(l, V);
+    for (int z = 0; z < V; z++)
+        lp[z] = l[z] - lse;
+}
+
+int llr_choose_index(const double *cum, int n, double target)
+{
+    /*@ loop invariant 0 <= i <= n;
+        loop assigns i;
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++)
+        if (target < cum[i])
+            return i;
+    /*@ loop invariant 0 <= i < n;
+        loop assigns i;
+        loop variant i;
+    */
+    for (int i = n - 1; i > 0; i--)
+        if (cum[i] > cum[i - 1])
+            return i;
+    return 0;
+}
+
+int llr_sample_token(const double *l, int V, llr_prng *g, double *work)
+{
+    double m = llr_max(l, V);
+    double c = 0.0;
+    for (int z = 0; z < V; z++) {
+        c += exp(l[z] - m);
+        work[z] = c;
+    }
+    double u = llr_prng_uniform(g);
+    return llr_choose_index(work, V, u * work[V - 1]);
+}

@@ -1,0 +1,38 @@
+/* helpers.h - shared by the unit tests. */
+#ifndef LLR_TEST_HELPERS_H
+#define LLR_TEST_HELPERS_H
+
+#include <criterion/criterion.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "spectrum.h"
+
+/* A fresh temporary directory for this test process, and a path in it. */
+const char *tmp_path(const char *name);
+
+
+/* The exhaustive extended logit matrix of m at cut t (all histories, all
+ * futures) and its numerical rank at NumPy's default tolerance; also its
+ * largest entrywise difference to the same matrix of other (if non-NULL)
+ * and sigma_{k+1} (0-based sigma[k]) when k >= 0. */
+typedef struct rank_info {
+    int rows, cols, rank;
+    double maxdiff;
+    double sigma_k; /* sigma[k], or 0 */
+} rank_info;
+rank_info exhaustive_rank(const llr_model *m, const llr_model *other, int t,
+                          int k);
+
+/* V^k as an integer. */
+long ipow(long V, int k);
+
+/* Write bytes to a file in the temporary directory; returns its path. */
+const char *write_bytes(const char *name, const void *buf, size_t len);
+
+/* Brute-force TV and KL by enumerating every sequence with
+ * llr_model_logprob (a different code path from the tree walk). */
+void brute_force(const llr_model *P, const llr_model *Q, double *tv,
+                 double *kl);
+
+#endif
