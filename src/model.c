@@ -72,7 +72,11 @@ int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
     return rc;
 }
 
-int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
+/* Walk seq[0..len-1] through m: when g is non-NULL each token is drawn
+ * (llr_sample_token) and stored in seq, else it is read from seq; *lp (if
+ * non-NULL) receives log m(seq[0..len-1]). */
+static int walk_sequence(const llr_model *m, int *seq, int len, llr_prng *g,
+                         double *lp, llr_error *e)
 {
     void *s = llr_model_states(m, 2);
     double *l = malloc(2 * (size_t)m->V * sizeof *l);
@@ -81,13 +85,19 @@ int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
         return llr_fail(e, "out of memory");
     }
     void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
+    double acc = 0.0;
     int rc = m->ops->root(m, cur, e);
-    for (int t = 0; rc == 0 && t < m->T; t++) {
+    for (int t = 0; rc == 0 && t < len; t++) {
         rc = m->ops->logits(m, cur, t, l, e);
         if (rc)
             break;
-        seq[t] = llr_sample_token(l, m->V, g, l + m->V);
-        if (t + 1 < m->T) {
+        if (g)
+            seq[t] = llr_sample_token(l, m->V, g, l + m->V);
+        if (lp) {
+            llr_log_softmax(l, m->V, l + m->V);
+            acc += l[m->V + seq[t]];
+        }
+        if (t + 1 < len) {
             rc = m->ops->step(m, cur, t, seq[t], nxt, e);
             void *tmp = cur;
             cur = nxt;
@@ -96,7 +106,14 @@ int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
     }
     free(s);
     free(l);
+    if (rc == 0 && lp)
+        *lp = acc;
     return rc;
+}
+
+int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
+{
+    return walk_sequence(m, seq, m->T, g, NULL, e);
 }
 
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
@@ -108,33 +125,8 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
         if (seq[i] < 0 || seq[i] >= m->V)
             return llr_fail(e, "token %d at position %d is outside [0, %d]",
                             seq[i], i, m->V - 1);
-    void *s = llr_model_states(m, 2);
-    double *l = malloc(2 * (size_t)m->V * sizeof *l);
-    if (!s || !l) {
-        free(s), free(l);
-        return llr_fail(e, "out of memory");
-    }
-    void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
-    double lp = 0.0;
-    int rc = m->ops->root(m, cur, e);
-    for (int t = 0; rc == 0 && t < len; t++) {
-        rc = m->ops->logits(m, cur, t, l, e);
-        if (rc)
-            break;
-        llr_log_softmax(l, m->V, l + m->V);
-        lp += l[m->V + seq[t]];
-        if (t + 1 < len) {
-            rc = m->ops->step(m, cur, t, seq[t], nxt, e);
-            void *tmp = cur;
-            cur = nxt;
-            nxt = tmp;
-        }
-    }
-    free(s);
-    free(l);
-    if (rc == 0)
-        *out = lp;
-    return rc;
+    /* seq is only read when no generator is given. */
+    return walk_sequence(m, (int *)seq, len, NULL, out, e);
 }
 
 int llr_model_load(const char *path, llr_model **out, llr_error *e)

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Command-line tests: exit codes (0 success, 1 failure, 2 usage), error
+# messages, determinism of files and samples, atomic output.
+# Usage: tests/cli.sh path/to/llr
+set -u
+LLR=$(realpath "$1")
+W=$(mktemp -d /tmp/llr-cli-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+pass=0 fail=0
+
+# expect CODE PATTERN CMD...: run CMD, check its exit code and that stdout
+# or stderr matches the extended regex PATTERN (empty: no check).
+expect() {
+    local code=$1 pat=$2
+    shift 2
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        echo "FAIL: '$*' exited $rc, expected $code"; cat err.txt
+        fail=$((fail + 1)); return
+    fi
+    if [ -n "$pat" ] && ! grep -Eq -- "$pat" out.txt err.txt; then
+        echo "FAIL: '$*': output does not match /$pat/"; cat out.txt err.txt
+        fail=$((fail + 1)); return
+    fi
+    pass=$((pass + 1))
+}
+check() { # check DESCRIPTION COMMAND...: a shell condition
+    local what=$1; shift
+    if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; fail=$((fail + 1)); fi
+}
+
+# Help and usage errors.
+expect 0 "commands:" "$LLR" --help
+expect 2 "usage" "$LLR"
+expect 2 "unknown command 'frobnicate'" "$LLR" frobnicate
+for c in gen info logits sample tv spectrum version; do
+    expect 0 "usage: llr $c" "$LLR" $c --help
+done
+expect 2 "--vocab is required" "$LLR" gen isan --rank 2 --horizon 3 --seed 1 -o m.st
+expect 2 "--vocab '1' is not an integer in \[2" "$LLR" gen isan --vocab 1 --rank 2 --horizon 3 --seed 1 -o m.st
+expect 2 "--seed is required" "$LLR" gen isan --vocab 3 --rank 2 --horizon 3 -o m.st
+expect 2 "-o FILE is required" "$LLR" gen isan --vocab 3 --rank 2 --horizon 3 --seed 1
+expect 2 "unknown kind 'gpt'" "$LLR" gen gpt -o m.st
+expect 2 "--eps is required" "$LLR" gen approx --vocab 3 --rank 2 --horizon 3 --seed 1 -o m.st
+expect 2 "--scale 'nan'" "$LLR" gen isan --vocab 3 --rank 2 --horizon 3 --seed 1 --scale nan -o m.st
+expect 2 "--seed 'x1'" "$LLR" gen isan --vocab 3 --rank 2 --horizon 3 --seed x1 -o m.st
+expect 2 "bad option" "$LLR" gen isan --bogus
+expect 2 "expected two MODEL files" "$LLR" tv m.st
+expect 2 "--cut t is required" "$LLR" spectrum m.st
+expect 2 "-n N is required" "$LLR" sample m.st --seed 1
+
+# Generation and the commands on the files.
+expect 0 "wrote m.st: isan, V=3, T=4, d=2" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o m.st
+expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o m2.st
+expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 6 -o m3.st
+check "same seed, identical files" cmp -s m.st m2.st
+check "different seed, different files" bash -c '! cmp -s m.st m3.st'
+expect 0 "approx" "$LLR" gen approx --vocab 3 --rank 2 --horizon 4 --seed 5 --eps 0.2 -o a.st
+expect 0 "wrote t.st: table, V=3, T=4" "$LLR" gen table --from a.st -o t.st
+expect 0 "" "$LLR" gen table --vocab 3 --horizon 3 --seed 2 -o r.st
+expect 0 '"kind": "isan"' "$LLR" info m.st --json
+expect 0 "eps: +0.2" "$LLR" info a.st
+expect 0 '"logits"' "$LLR" logits m.st 0 2 --json
+expect 1 "token 3 at position 0 is outside" "$LLR" logits m.st 3
+expect 1 "prefix length 4 is outside" "$LLR" logits m.st 0 0 0 0
+"$LLR" sample m.st -n 20 --seed 9 >s1.txt
+"$LLR" sample m.st -n 20 --seed 9 >s2.txt
+"$LLR" sample m.st -n 20 --seed 10 >s3.txt
+check "same seed, identical samples" cmp -s s1.txt s2.txt
+check "different seed, different samples" bash -c '! cmp -s s1.txt s3.txt'
+check "20 samples of 4 tokens" bash -c '[ "$(wc -l <s1.txt)" -eq 20 ] && ! grep -Evq "^[0-2] [0-2] [0-2] [0-2]$" s1.txt'
+expect 0 '"tv": 0.0,' "$LLR" tv m.st m2.st --json
+expect 0 '"method": "exact"' "$LLR" tv m.st a.st --json
+expect 0 '"tv": [0-9.e-]+,' "$LLR" tv a.st t.st --json
+check "table of a model is at TV ~ 0 from it" bash -c "\"$LLR\" tv a.st t.st --json | grep -Eq '\"tv\": ([0-9]\\.[0-9]+e-1[0-9]|0),'"
+expect 0 '"ci": \[' "$LLR" tv m.st a.st --mc 2000 --seed 3 --json
+expect 2 "exclude each other" "$LLR" tv m.st a.st --exact --mc 10
+expect 0 '"rank": 2' "$LLR" spectrum m.st --cut 2 --json
+expect 0 "numerical rank: 2" "$LLR" spectrum m.st --cut 1 --histories 30 --futures 10 --seed 4
+expect 0 '"svd": "dgesvd"' "$LLR" spectrum m.st --cut 1 --gesvd --json
+expect 1 "cut 4 is outside" "$LLR" spectrum m.st --cut 4
+expect 0 "/blas/libblas.so" "$LLR" version
+
+# Bad input files: a clear error naming the file, exit 1.
+printf 'abc' >short.st
+expect 1 "short.st: truncated file" "$LLR" info short.st
+expect 1 "nothere.st: cannot open" "$LLR" tv nothere.st m.st
+printf '\x0f\x00\x00\x00\x00\x00\x00\x00{"a":[1,2,}    ' >json.st
+expect 1 "json.st: invalid JSON header" "$LLR" logits json.st
+mkdir dir.st
+expect 1 "dir.st: not a regular file" "$LLR" info dir.st
+expect 1 "differ in shape" "$LLR" tv m.st r.st
+"$LLR" gen isan --vocab 2 --rank 2 --horizon 4 --seed 1 -o v2.st >/dev/null
+expect 1 "differ in shape" "$LLR" tv m.st v2.st
+
+# A failing command leaves an existing output file intact.
+cp m.st keep.st
+expect 1 "short.st" "$LLR" gen table --from short.st -o keep.st
+check "failed gen left the output intact" cmp -s m.st keep.st
+expect 1 "cannot" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o no/such/dir/m.st
+check "no temporary files left" bash -c '! ls *.tmp.* 2>/dev/null | grep -q .'
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
