@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "approx.h"
+#include "gls.h"
 #include "isan.h"
 #include "safetensors.h"
 #include "softmax.h"
@@ -151,9 +152,11 @@ int llr_model_load(const char *path, llr_model **out, llr_error *e)
         rc = llr_approx_from_file(&f, out, e);
     else if (strcmp(kind, "table") == 0)
         rc = llr_table_from_file(&f, out, e);
+    else if (strcmp(kind, "gls") == 0)
+        rc = llr_gls_from_file(&f, out, e);
     else
-        rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected isan, approx "
-                         "or table)", path, kind);
+        rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected isan, approx, "
+                         "table or gls)", path, kind);
     llr_st_free(&f);
     return rc;
 }

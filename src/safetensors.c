@@ -159,35 +159,41 @@ static int parse_tensor(const char *fname, const char *key, json_t *val,
     return 0;
 }
 
-static const llr_st_tensor *sort_base;
+/* A tensor's offsets and its number, sorted by (begin, end, number). */
+typedef struct span {
+    uint64_t begin, end;
+    size_t index;
+} span;
+
 static int by_offsets(const void *a, const void *b)
 {
-    const llr_st_tensor *x = &sort_base[*(const size_t *)a];
-    const llr_st_tensor *y = &sort_base[*(const size_t *)b];
+    const span *x = a, *y = b;
     if (x->begin != y->begin)
         return x->begin < y->begin ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
-    return 0;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 static int check_cover(llr_st_file *f, uint64_t data_size, llr_error *e)
 {
     size_t n = f->ntensors;
+    span *sp = malloc((n ? n : 1) * sizeof *sp);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     uint64_t *b = malloc((n ? n : 1) * sizeof *b);
     uint64_t *en = malloc((n ? n : 1) * sizeof *en);
-    if (!order || !b || !en) {
-        free(order), free(b), free(en);
+    if (!sp || !order || !b || !en) {
+        free(sp), free(order), free(b), free(en);
         return llr_fail(e, "%s: out of memory", f->name);
     }
     for (size_t i = 0; i < n; i++) {
-        order[i] = i;
+        sp[i] = (span){f->tensors[i].begin, f->tensors[i].end, i};
         b[i] = f->tensors[i].begin;
         en[i] = f->tensors[i].end;
     }
-    sort_base = f->tensors;
-    qsort(order, n, sizeof *order, by_offsets);
+    qsort(sp, n, sizeof *sp, by_offsets);
+    for (size_t i = 0; i < n; i++)
+        order[i] = sp[i].index;
     size_t where = 0;
     int rc = llr_st_check_cover(b, en, order, n, data_size, &where);
     int res = 0;
@@ -206,7 +212,7 @@ static int check_cover(llr_st_file *f, uint64_t data_size, llr_error *e)
                        "cover only %llu",
                        f->name, (unsigned long long)data_size,
                        (unsigned long long)(n ? en[order[n - 1]] : 0));
-    free(order), free(b), free(en);
+    free(sp), free(order), free(b), free(en);
     return res;
 }
 
@@ -388,6 +394,11 @@ int llr_st_copy_f64(const llr_st_file *f, const llr_st_tensor *t, double *out,
 int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
                     int64_t *out, llr_error *e)
 {
+    if (t->dtype != LLR_DT_I64 && t->dtype != LLR_DT_I32 &&
+        t->dtype != LLR_DT_U8)
+        return llr_fail(e, "%s: tensor '%s' has dtype %s, expected an "
+                           "integer dtype (I64, I32 or U8)",
+                        f->name, t->name, llr_st_dtype_name(t->dtype));
     const unsigned char *p = f->buf + f->data_start + t->begin;
     for (uint64_t i = 0; i < t->count; i++) {
         switch (t->dtype) {
@@ -403,13 +414,9 @@ int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
             out[i] = v;
             break;
         }
-        case LLR_DT_U8:
+        default: /* LLR_DT_U8 */
             out[i] = p[i];
             break;
-        default:
-            return llr_fail(e, "%s: tensor '%s' has dtype %s, expected an "
-                               "integer dtype (I64, I32 or U8)",
-                            f->name, t->name, llr_st_dtype_name(t->dtype));
         }
     }
     return 0;
@@ -426,18 +433,29 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
         return llr_fail(e, "out of memory");
     if (nmeta) {
         json_t *m = json_object();
-        for (size_t i = 0; m && i < nmeta; i++)
-            json_object_set_new(m, meta[2 * i], json_string(meta[2 * i + 1]));
         if (!m || json_object_set_new(root, "__metadata__", m)) {
             json_decref(root);
             return llr_fail(e, "out of memory");
+        }
+        for (size_t i = 0; i < nmeta; i++) {
+            json_t *v = json_string(meta[2 * i + 1]);
+            int dup = json_object_get(m, meta[2 * i]) != NULL;
+            if (dup)
+                json_decref(v);
+            /* json_object_set_new takes v, also when it fails. */
+            if (!v || dup || json_object_set_new(m, meta[2 * i], v)) {
+                json_decref(root);
+                return llr_fail(e, "metadata '%s': duplicate key, or key or "
+                                   "value not valid UTF-8", meta[2 * i]);
+            }
         }
     }
     uint64_t off = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t count, nbytes;
         int es = llr_st_dtype_size(t[i].dtype);
-        if (!es || llr_st_elem_count(t[i].shape, t[i].rank, &count) ||
+        if (!es || t[i].rank < 0 ||
+            llr_st_elem_count(t[i].shape, t[i].rank, &count) ||
             llr_st_nbytes(count, (uint64_t)es, &nbytes) ||
             nbytes > LLR_ST_MAX_BYTES - off) {
             json_decref(root);

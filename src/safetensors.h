@@ -70,7 +70,8 @@ const llr_st_tensor *llr_st_expect(const llr_st_file *f, const char *name,
  * With finite != 0, a NaN or infinity is an error naming the element. */
 int llr_st_copy_f64(const llr_st_file *f, const llr_st_tensor *t, double *out,
                     int finite, llr_error *e);
-/* Copy an integer tensor (I64, I32, U8, ...) into out as int64. */
+/* Copy an integer tensor (I64, I32 or U8; any other dtype is an error)
+ * into out as int64. */
 int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
                     int64_t *out, llr_error *e);
 
@@ -85,7 +86,9 @@ typedef struct llr_st_out {
 
 /* Serialise tensors (in the given order) and metadata (nmeta key/value
  * pairs: meta[2i] is a key, meta[2i+1] its value) into a new buffer. The
- * header is padded with spaces so the data section starts 8-aligned. */
+ * header is padded with spaces so the data section starts 8-aligned.
+ * Fails on a duplicate or reserved tensor name, a rank outside [0, 8], a
+ * duplicate metadata key, or a key or value that is not valid UTF-8. */
 int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
                      size_t nmeta, unsigned char **buf, size_t *len,
                      llr_error *e);

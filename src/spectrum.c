@@ -8,64 +8,12 @@
 #include "linalg.h"
 #include "prefix.h"
 
-void llr_strings_free(llr_strings *s)
-{
-    free(s->off);
-    free(s->tok);
-    memset(s, 0, sizeof *s);
-}
-
-static int strings_alloc(llr_strings *s, int count, size_t ntok, llr_error *e)
-{
-    s->count = count;
-    s->off = calloc((size_t)count + 1, sizeof *s->off);
-    s->tok = malloc((ntok ? ntok : 1) * sizeof *s->tok);
-    if (!s->off || !s->tok) {
-        llr_strings_free(s);
-        return llr_fail(e, "out of memory");
-    }
-    return 0;
-}
-
-int llr_strings_all(int V, int len, int upto, int limit, llr_strings *out,
-                    llr_error *e)
-{
-    memset(out, 0, sizeof *out);
-    uint64_t count = 0, ntok = 0;
-    for (int k = upto ? 0 : len; k <= len; k++) {
-        uint64_t c;
-        if (llr_prefix_count((uint64_t)V, (uint64_t)k, (uint64_t)limit, &c) ||
-            count + c > (uint64_t)limit)
-            return llr_fail(e,
-                            "more than %d strings of length %s%d over %d "
-                            "tokens",
-                            limit, upto ? "up to " : "", len, V);
-        count += c;
-        ntok += c * (uint64_t)k;
-    }
-    if (strings_alloc(out, (int)count, (size_t)ntok, e))
-        return -1;
-    int i = 0;
-    size_t pos = 0;
-    for (int k = upto ? 0 : len; k <= len; k++) {
-        uint64_t c;
-        llr_prefix_count((uint64_t)V, (uint64_t)k, (uint64_t)limit, &c);
-        for (uint64_t idx = 0; idx < c; idx++) {
-            out->off[i++] = (int)pos;
-            llr_prefix_from_index(idx, k, V, out->tok + pos);
-            pos += (size_t)k;
-        }
-    }
-    out->off[count] = (int)pos;
-    return 0;
-}
-
 int llr_sample_histories(const llr_model *M, int t, int n, llr_prng *g,
                          llr_strings *out, llr_error *e)
 {
     memset(out, 0, sizeof *out);
     int *seq = malloc((size_t)M->T * sizeof *seq);
-    if (!seq || strings_alloc(out, n, (size_t)n * t, e)) {
+    if (!seq || llr_strings_alloc(out, n, (size_t)n * t, e)) {
         free(seq);
         return llr_fail(e, "out of memory");
     }
@@ -89,7 +37,7 @@ int llr_sample_futures(const llr_model *M, int t, int n, llr_prng *g,
     memset(out, 0, sizeof *out);
     int maxlen = M->T - 1 - t;
     int *seq = malloc((size_t)M->T * sizeof *seq);
-    if (!seq || strings_alloc(out, n, (size_t)n * (maxlen > 0 ? maxlen : 1),
+    if (!seq || llr_strings_alloc(out, n, (size_t)n * (maxlen > 0 ? maxlen : 1),
                               e)) {
         free(seq);
         return llr_fail(e, "out of memory");

@@ -8,21 +8,7 @@
 #define LLR_SPECTRUM_H
 
 #include "model.h"
-
-/* A list of token strings: string i is tok[off[i] .. off[i+1]-1]. */
-typedef struct llr_strings {
-    int count;
-    int *off; /* count + 1 */
-    int *tok;
-} llr_strings;
-
-void llr_strings_free(llr_strings *s);
-
-/* Every string of length exactly len (histories), or of length 0..len
- * (futures, shortest first, each length in enumeration order); fails above
- * `limit` strings. */
-int llr_strings_all(int V, int len, int upto, int limit, llr_strings *out,
-                    llr_error *e);
+#include "strlist.h"
 
 /* n histories of length t drawn from M: the first t tokens of samples
  * y ~ M. */

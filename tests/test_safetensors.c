@@ -312,3 +312,37 @@ Test(determinism, same_seed_gives_identical_files_and_samples)
     for (int i = 0; i < 3; i++)
         free(f[i]);
 }
+
+Test(safetensors, writer_rejects_what_it_cannot_write)
+{
+    llr_error err;
+    unsigned char *buf;
+    size_t len;
+    double x = 1;
+    const char *bad_utf8[] = {"ok", "1", "bad", "\xff\xfe"};
+    cr_assert(llr_st_serialize(NULL, 0, bad_utf8, 2, &buf, &len, &err) != 0);
+    cr_assert(strstr(err.msg, "metadata 'bad'") != NULL, "%s", err.msg);
+    const char *dup[] = {"k", "1", "k", "2"};
+    cr_assert(llr_st_serialize(NULL, 0, dup, 2, &buf, &len, &err) != 0);
+    cr_assert(strstr(err.msg, "duplicate key") != NULL, "%s", err.msg);
+    llr_st_out neg = {"x", LLR_DT_F64, -1, {0}, &x};
+    cr_assert(llr_st_serialize(&neg, 1, NULL, 0, &buf, &len, &err) != 0);
+    llr_st_out reserved = {"__metadata__", LLR_DT_F64, 1, {1}, &x};
+    cr_assert(llr_st_serialize(&reserved, 1, NULL, 0, &buf, &len, &err) != 0);
+}
+
+Test(safetensors, integer_copy_rejects_float_tensors_even_when_empty)
+{
+    llr_error err;
+    llr_st_out t = {"e", LLR_DT_F64, 1, {0}, NULL};
+    char p[600];
+    snprintf(p, sizeof p, "%s", tmp_path("empty_f64.st"));
+    cr_assert(llr_st_write(p, &t, 1, NULL, 0, &err) == 0);
+    llr_st_file f;
+    cr_assert(llr_st_read(p, &f, &err) == 0);
+    int64_t out[1];
+    cr_assert(llr_st_copy_i64(&f, llr_st_find(&f, "e"), out, &err) != 0);
+    cr_assert(strstr(err.msg, "expected an integer dtype") != NULL, "%s",
+              err.msg);
+    llr_st_free(&f);
+}

@@ -54,5 +54,6 @@ int cmd_sample(int argc, char **argv);
 int cmd_tv(int argc, char **argv);
 int cmd_spectrum(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
     {"sample", cmd_sample, "draw sequences from a model"},
     {"tv", cmd_tv, "total-variation distance between two models"},
     {"spectrum", cmd_spectrum, "singular values of an extended logit matrix"},
+    {"learn", cmd_learn, "learn a model from logit queries (GLS2)"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -1,0 +1,348 @@
+/* llr learn MODEL --rank D --eps E ...: learn from logit queries. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "distance.h"
+#include "exhaustive.h"
+#include "gls.h"
+#include "oracle.h"
+#include "params.h"
+#include "prefix.h"
+#include "reconstruct.h"
+#include "spanner.h"
+
+#define CMD "llr learn"
+/* The report's exact TV is computed when V^T is at most this. */
+#define TV_LIMIT 100000000ULL
+
+static void help(void)
+{
+    printf(
+        "usage: llr learn MODEL --rank D --eps E [--delta P] [--seed S]\n"
+        "                 [--method gls|exhaustive] [--xi X] [--quantum Q] "
+        "[--budget N]\n"
+        "                 [--params practical|theory] [--trace FILE] -o OUT "
+        "[--json]\n"
+        "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T]\n\n"
+        "Learn a standalone model of MODEL from logit queries alone.\n"
+        "  gls         GLS2's learner: barycentric-spanner basis histories, "
+        "witness\n"
+        "              futures found by validation, a reconstruction LP per "
+        "prefix\n"
+        "  exhaustive  baseline: query every prefix (sum_t V^t queries), "
+        "exact table\n"
+        "Oracle: --xi X adds a deterministic per-entry error below X; "
+        "--quantum Q rounds\n"
+        "answers to multiples of Q; --budget N stops the run (writing "
+        "nothing) rather\n"
+        "than exceed N distinct queries; --trace FILE writes one JSON line "
+        "per distinct\n"
+        "query. --params theory computes the theorem's settings and runs "
+        "only when they\n"
+        "are not astronomically large. Defaults: --delta 0.05, --seed 1, "
+        "practical.\n"
+        "The report has queries, distinct_queries, tokens, epochs, "
+        "witnesses, seconds,\n"
+        "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
+        "OUT).\n");
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void print_params(FILE *f, const char *what, const llr_gls_params *p)
+{
+    fprintf(f,
+            "%-10s gap %-10.3g tau %-8.3g box %g  spanner_n %-6d valid_n %-10d "
+            "max_epochs %d\n",
+            what, p->gap, p->tau, p->box, p->spanner_n, p->valid_n,
+            p->max_epochs);
+}
+
+int cmd_learn(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"rank", required_argument, 0, 'd'},
+        {"eps", required_argument, 0, 'e'},
+        {"delta", required_argument, 0, 'D'},
+        {"seed", required_argument, 0, 's'},
+        {"method", required_argument, 0, 'm'},
+        {"xi", required_argument, 0, 'x'},
+        {"quantum", required_argument, 0, 'q'},
+        {"budget", required_argument, 0, 'b'},
+        {"params", required_argument, 0, 'p'},
+        {"trace", required_argument, 0, 't'},
+        {"output", required_argument, 0, 'o'},
+        {"spanner-n", required_argument, 0, 'N'},
+        {"valid-n", required_argument, 0, 'n'},
+        {"gap", required_argument, 0, 'g'},
+        {"tau", required_argument, 0, 'T'},
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    long long d = -1, budget = 0, sn = 0, vn = 0;
+    double eps = -1, delta = 0.05, xi = 0, quantum = 0, gap = -1, tau = -1;
+    uint64_t seed = 1;
+    const char *method = "gls", *params = "practical", *trace = NULL,
+               *out = NULL;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (cli_int(CMD, "--rank", optarg, 1, LLR_MAX_RANK, &d))
+                return EXIT_USAGE;
+            break;
+        case 'e':
+            if (cli_double(CMD, "--eps", optarg, 1e-9, 0.999, &eps))
+                return EXIT_USAGE;
+            break;
+        case 'D':
+            if (cli_double(CMD, "--delta", optarg, 1e-12, 0.5, &delta))
+                return EXIT_USAGE;
+            break;
+        case 's':
+            if (cli_u64(CMD, "--seed", optarg, &seed))
+                return EXIT_USAGE;
+            break;
+        case 'm': method = optarg; break;
+        case 'x':
+            if (cli_double(CMD, "--xi", optarg, 0, 1e3, &xi))
+                return EXIT_USAGE;
+            break;
+        case 'q':
+            if (cli_double(CMD, "--quantum", optarg, 0, 1e3, &quantum))
+                return EXIT_USAGE;
+            break;
+        case 'b':
+            if (cli_int(CMD, "--budget", optarg, 1, 1LL << 62, &budget))
+                return EXIT_USAGE;
+            break;
+        case 'p': params = optarg; break;
+        case 't': trace = optarg; break;
+        case 'o': out = optarg; break;
+        case 'N':
+            if (cli_int(CMD, "--spanner-n", optarg, 1, 1000000, &sn))
+                return EXIT_USAGE;
+            break;
+        case 'n':
+            if (cli_int(CMD, "--valid-n", optarg, 1, 100000000, &vn))
+                return EXIT_USAGE;
+            break;
+        case 'g':
+            if (cli_double(CMD, "--gap", optarg, 1e-15, 1e3, &gap))
+                return EXIT_USAGE;
+            break;
+        case 'T':
+            if (cli_double(CMD, "--tau", optarg, 0, 1e3, &tau))
+                return EXIT_USAGE;
+            break;
+        case 'j': json = 1; break;
+        case 'h': help(); return EXIT_OK;
+        default: return cli_usage(CMD, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage(CMD, "expected one MODEL");
+    if (!out)
+        return cli_usage(CMD, "-o OUT is required");
+    int is_gls = !strcmp(method, "gls"), is_ex = !strcmp(method, "exhaustive");
+    if (!is_gls && !is_ex)
+        return cli_usage(CMD, "unknown --method '%s' (gls or exhaustive)",
+                         method);
+    if (is_gls && d < 0)
+        return cli_usage(CMD, "--rank is required");
+    if (is_gls && eps < 0)
+        return cli_usage(CMD, "--eps is required");
+    if (strcmp(params, "practical") && strcmp(params, "theory"))
+        return cli_usage(CMD, "--params is practical or theory");
+
+    llr_model *M;
+    if (cli_load(CMD, argv[optind], &M))
+        return EXIT_FAIL;
+    llr_error e;
+    int rc = EXIT_FAIL;
+    llr_gls_params p = {0}, th = {0};
+    double theory_queries = 0;
+    char *trace_tmp = NULL;
+    FILE *tf = NULL;
+    llr_model *L = NULL;
+    llr_oracle o;
+    memset(&o, 0, sizeof o);
+    if (is_gls) {
+        llr_params_practical(M->T, (int)d, eps, delta, xi, quantum, seed, &p);
+        theory_queries = llr_params_theory(M->T, (int)d, eps, delta, seed, &th);
+        if (!strcmp(params, "theory")) {
+            print_params(stderr, "practical", &p);
+            print_params(stderr, "theory", &th);
+            fprintf(stderr, "theory: query bound T^13 d^4 / eps^4 ln(1/delta) "
+                            "= %.3g (GLS2 Thm 5.11 as re-stated; constants "
+                            "and log factors unknown)\n",
+                    theory_queries);
+            if (theory_queries > LLR_THEORY_MAX_QUERIES) {
+                fprintf(stderr,
+                        "%s: declining to run with the theory settings: "
+                        "they need about %.3g queries, more than %.0e; use "
+                        "--params practical\n",
+                        CMD, theory_queries, LLR_THEORY_MAX_QUERIES);
+                llr_model_free(M);
+                return EXIT_FAIL;
+            }
+            p = th;
+        }
+        if (sn)
+            p.spanner_n = (int)sn;
+        if (vn)
+            p.valid_n = (int)vn;
+        if (gap > 0)
+            p.gap = gap;
+        if (tau >= 0)
+            p.tau = tau;
+    }
+    llr_oracle_opts oo = {xi, llr_mix64(seed ^ 0x4e4f495345ULL), quantum,
+                          (uint64_t)budget, NULL};
+    if (trace) {
+        size_t n = strlen(trace) + 16;
+        trace_tmp = malloc(n);
+        snprintf(trace_tmp, n, "%s.tmp.XXXXXX", trace);
+        int fd = mkstemp(trace_tmp);
+        if (fd < 0 || !(tf = fdopen(fd, "w"))) {
+            llr_fail(&e, "%s: cannot create the trace file", trace);
+            cli_fail(CMD, &e);
+            goto done;
+        }
+        oo.transcript = tf;
+    }
+    if (llr_oracle_init(&o, M, &oo, &e)) {
+        cli_fail(CMD, &e);
+        goto done;
+    }
+    long lp0, lpc0, lpt0, sp0, spc0;
+    llr_reconstruct_counts(&lp0, &lpc0, &lpt0);
+    llr_spanner_counts(&sp0, &spc0);
+    double t0 = now();
+    llr_gls_stats st = {0};
+    FILE *prog = isatty(2) ? stderr : NULL;
+    int fail = is_gls ? llr_gls_learn(&o, &p, prog, &L, &st, &e)
+                      : llr_exhaustive_learn(&o, &L, &e);
+    double secs = now() - t0;
+    if (fail) {
+        cli_fail(CMD, &e);
+        fprintf(stderr, "%s: after %llu distinct queries (%llu calls); "
+                        "nothing was written\n",
+                CMD, (unsigned long long)o.distinct,
+                (unsigned long long)o.calls);
+        goto done;
+    }
+    long lp1, lpc1, lpt1, sp1, spc1;
+    llr_reconstruct_counts(&lp1, &lpc1, &lpt1);
+    llr_spanner_counts(&sp1, &spc1);
+    /* Exact TV of the result against the teacher where feasible. */
+    llr_exact x = {0};
+    int have_tv = 0;
+    uint64_t leaves;
+    if (llr_prefix_count((uint64_t)M->V, (uint64_t)M->T, TV_LIMIT, &leaves) ==
+        0) {
+        cli_progress pr;
+        cli_progress_init(&pr, "exact TV of the result");
+        if (llr_distance_exact(M, L, TV_LIMIT, &pr.p, &x, &e)) {
+            cli_progress_done(&pr);
+            cli_fail(CMD, &e);
+            goto done;
+        }
+        cli_progress_done(&pr);
+        have_tv = 1;
+    }
+    if (llr_model_save(L, out, &e)) {
+        cli_fail(CMD, &e);
+        goto done;
+    }
+    if (tf) {
+        if (fclose(tf) != 0 || rename(trace_tmp, trace) != 0) {
+            tf = NULL;
+            llr_fail(&e, "%s: cannot write the trace file", trace);
+            cli_fail(CMD, &e);
+            goto done;
+        }
+        tf = NULL;
+    }
+    double exq = llr_exhaustive_count(M->V, M->T);
+    if (json) {
+        json_t *j = json_pack(
+            "{s:s, s:s, s:I, s:I, s:I, s:i, s:i, s:f, s:o}", "method", method,
+            "file", out, "queries", (json_int_t)o.calls, "distinct_queries",
+            (json_int_t)o.distinct, "tokens", (json_int_t)o.tokens, "epochs",
+            st.epochs, "witnesses", st.witnesses, "seconds", secs,
+            "exhaustive_queries", cli_real(exq));
+        if (have_tv) {
+            json_object_set_new(j, "tv", cli_real(x.tv));
+            json_object_set_new(j, "tv_bound", cli_real(x.tv_err));
+            json_object_set_new(j, "telescoping", cli_real(x.telescoping));
+        }
+        if (is_gls) {
+            const llr_gls *g = llr_gls_of(L);
+            json_t *ks = json_array(), *ws = json_array(), *fs = json_array();
+            for (int s = 0; s < g->T; s++) {
+                json_array_append_new(ks, json_integer(g->cut[s].k));
+                json_array_append_new(ws, json_integer(g->cut[s].witnesses));
+                json_array_append_new(fs, json_integer(g->cut[s].fhat.count));
+            }
+            json_object_set_new(j, "basis_sizes", ks);
+            json_object_set_new(j, "witnesses_per_cut", ws);
+            json_object_set_new(j, "futures_per_cut", fs);
+            json_object_set_new(j, "basis_additions",
+                                json_integer(st.basis_additions));
+            json_object_set_new(j, "lp_solves", json_integer(lp1 - lp0));
+            json_object_set_new(j, "lp_checked", json_integer(lpc1 - lpc0));
+            json_object_set_new(j, "lp_tiebreaks", json_integer(lpt1 - lpt0));
+            json_object_set_new(j, "spanner_solves", json_integer(sp1 - sp0));
+            json_object_set_new(j, "spanner_checked",
+                                json_integer(spc1 - spc0));
+            json_object_set_new(j, "max_residual", cli_real(st.max_residual));
+            json_object_set_new(
+                j, "params",
+                json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:i, "
+                          "s:i, s:f}",
+                          "set", params, "rank", p.d, "eps", p.eps, "delta",
+                          p.delta, "gap", p.gap, "tau", p.tau, "box", p.box,
+                          "spanner_n", p.spanner_n, "valid_n", p.valid_n,
+                          "max_epochs", p.max_epochs, "theory_queries",
+                          theory_queries));
+        }
+        cli_json(j);
+    } else {
+        printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
+               "%llu tokens); exhaustive needs %.0f\n",
+               out, method, is_gls ? "" : " (baseline)",
+               (unsigned long long)o.distinct, (unsigned long long)o.calls,
+               (unsigned long long)o.tokens, exq);
+        if (is_gls)
+            printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
+                   st.epochs, st.witnesses, st.basis_additions, secs);
+        if (have_tv)
+            printf("TV(MODEL, OUT) = %.6g (exact; rounding error <= %.2g)\n",
+                   x.tv, x.tv_err);
+    }
+    rc = EXIT_OK;
+done:
+    if (tf) {
+        fclose(tf);
+        unlink(trace_tmp);
+    }
+    free(trace_tmp);
+    llr_oracle_free(&o);
+    llr_model_free(L);
+    llr_model_free(M);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* gls.h - the learner of GLS2 (Algorithm 1) and its learned representation.
+ *
+ * Per cut s = 0..T-1 (histories of length s), the representation keeps
+ *   F^_s   selected futures (strings, |f| <= T-1-s), F^_s[0] = the empty one;
+ *   F~_s = F^_s  followed by  { a g : a in Sigma, g in F^_{s+1} }  (F^_T empty);
+ *   basis  histories h_{s,1..k_s}, k_s <= d; at s = 0 the empty history alone;
+ *   rows   R_s[i](f) = l(h_{s,i} f) for f in F~_s, stored as
+ *          rhat[i][j][z] for f = F^_s[j] and rext[i][a][j][z] for f = a F^_{s+1}[j].
+ * A prefix y of length t is read by the reconstruction LP (reconstruct.h),
+ * which finds coefficients c_s of y_{1:s} in each basis; the predicted
+ * logits are sum_i c_{t,i} rhat_t[i][0]. See docs/learner.md.
+ */
+#ifndef LLR_GLS_H
+#define LLR_GLS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "oracle.h"
+#include "safetensors.h"
+#include "strlist.h"
+
+typedef struct llr_gls_cut {
+    int k;             /* basis size k_s */
+    int *basis;        /* k x s tokens */
+    llr_strings fhat;  /* F^_s */
+    double *rhat;      /* [k][|F^_s|][V] */
+    double *rext;      /* [k][V][|F^_{s+1}|][V]; NULL at s = T-1 */
+    int witnesses;     /* futures added to F^_s by validation */
+} llr_gls_cut;
+
+typedef struct llr_gls {
+    int V, T, d;
+    double box;        /* coefficient box |c| <= box (2) */
+    double tau;        /* a prefix is infeasible when the LP residual > tau */
+    llr_gls_cut *cut;  /* T cuts */
+    int *separated;    /* per cut: F^_s separates the basis (llr_gls_prepare) */
+} llr_gls;
+
+/* Parameters of a run (params.h computes defaults). */
+typedef struct llr_gls_params {
+    int d;              /* rank */
+    double eps;         /* target TV */
+    double delta;       /* failure probability */
+    double box;         /* 2 */
+    double tau;         /* LP tolerance */
+    double gap;         /* validation threshold g on max-norm logit error */
+    int spanner_n;      /* N: histories sampled per cut for the spanner */
+    int valid_n;        /* n: validation samples per epoch */
+    int max_epochs;     /* epoch cap */
+    double rank_tol;    /* relative residual below which a row is dependent */
+    uint64_t seed;
+} llr_gls_params;
+
+/* What a run did, for the JSON report and the tests. */
+typedef struct llr_gls_stats {
+    int epochs;
+    int witnesses;        /* futures added in all */
+    int basis_additions;  /* histories added to spanner pools by validation */
+    long lp_solves, lp_checked;      /* every LP solution used was checked */
+    long spanner_solves, spanner_checked;
+    double max_residual;  /* largest LP residual seen in the last validation */
+} llr_gls_stats;
+
+/* Learn from the oracle. On success *out is the learned model (a model
+ * like any other: kind "gls"). Progress lines go to progress (may be
+ * NULL). */
+int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
+                  llr_model **out, llr_gls_stats *st, llr_error *e);
+
+/* Derived data: separated[s] = 1 when the k_s x (|F^_s| V) matrix of
+ * basis rows on F^_s has rank k_s (numerical rank, NumPy's tolerance), so
+ * the LP's coefficients at cut s are determined by its constraints. */
+int llr_gls_prepare(llr_gls *g, llr_error *e);
+
+/* Free the arrays of a representation. */
+void llr_gls_free(llr_gls *g);
+
+/* Wrap a representation as a model (taken over). */
+int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
+/* The learned model's file (gls_io.c). */
+int llr_gls_save(const llr_gls *g, const char *path, llr_error *e);
+int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
+
+/* The row of history h (length s) on F~_s, V values per future, queried. */
+int llr_gls_row(llr_oracle *o, const llr_gls *g, int s, const int *h,
+                double *row, llr_error *e);
+
+/* The representation of a model of kind "gls", else NULL. */
+const llr_gls *llr_gls_of(const llr_model *m);
+
+#endif

@@ -1,0 +1,119 @@
+#include "oracle.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "approx.h"
+#include "softmax.h"
+
+int llr_oracle_init(llr_oracle *o, const llr_model *M,
+                    const llr_oracle_opts *opts, llr_error *e)
+{
+    memset(o, 0, sizeof *o);
+    o->M = M;
+    if (opts)
+        o->opts = *opts;
+    if (!(o->opts.xi >= 0) || !isfinite(o->opts.xi))
+        return llr_fail(e, "oracle noise xi %g must be finite and >= 0",
+                        o->opts.xi);
+    if (!(o->opts.quantum >= 0) || !isfinite(o->opts.quantum))
+        return llr_fail(e, "oracle quantum %g must be finite and >= 0",
+                        o->opts.quantum);
+    o->work = malloc(3 * (size_t)M->V * sizeof *o->work);
+    if (!o->work)
+        return llr_fail(e, "out of memory");
+    if (llr_trie_init(&o->trie, M->V, e)) {
+        free(o->work);
+        return -1;
+    }
+    return 0;
+}
+
+void llr_oracle_free(llr_oracle *o)
+{
+    llr_trie_free(&o->trie);
+    free(o->work);
+    memset(o, 0, sizeof *o);
+}
+
+/* The noise hash of a prefix: the approx chain, from the noise seed. */
+static uint64_t noise_hash(uint64_t seed, const int *tok, int len)
+{
+    uint64_t h = llr_mix64(seed);
+    for (int i = 0; i < len; i++)
+        h = llr_mix64(h ^ ((uint64_t)(tok[i] + 1) * 0x9e3779b97f4a7c15ULL));
+    return h;
+}
+
+static void write_transcript(FILE *f, const int *tok, int len,
+                             const double *v, int V)
+{
+    fputs("{\"prefix\": [", f);
+    for (int i = 0; i < len; i++)
+        fprintf(f, "%s%d", i ? ", " : "", tok[i]);
+    fputs("], \"logits\": [", f);
+    for (int z = 0; z < V; z++)
+        fprintf(f, "%s%.17g", z ? ", " : "", v[z]);
+    fputs("]}\n", f);
+}
+
+int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
+                     llr_error *e)
+{
+    const llr_model *M = o->M;
+    int V = M->V;
+    if (len < 0 || len >= M->T)
+        return llr_fail(e, "query of length %d: prefixes have length 0..%d",
+                        len, M->T - 1);
+    for (int i = 0; i < len; i++)
+        if (prefix[i] < 0 || prefix[i] >= V)
+            return llr_fail(e, "query: token %d at position %d is outside "
+                               "[0, %d]", prefix[i], i, V - 1);
+    int64_t node = llr_trie_node(&o->trie, prefix, len, 1, e);
+    if (node < 0)
+        return -1;
+    const double *a = llr_trie_answer(&o->trie, node);
+    if (a) {
+        memcpy(out, a, (size_t)V * sizeof *out);
+        o->calls++;
+        o->tokens += (uint64_t)len;
+        return 0;
+    }
+    if (o->opts.budget && o->distinct >= o->opts.budget)
+        return llr_fail(e, "query budget of %llu distinct prefixes is "
+                           "exhausted",
+                        (unsigned long long)o->opts.budget);
+    if (llr_model_logits(M, prefix, len, out, e))
+        return -1;
+    if (o->opts.xi > 0) {
+        llr_approx_eta(noise_hash(o->opts.noise_seed, prefix, len), V,
+                       o->opts.xi, o->work);
+        for (int z = 0; z < V; z++)
+            out[z] += o->work[z];
+    }
+    if (o->opts.quantum > 0)
+        for (int z = 0; z < V; z++)
+            out[z] = o->opts.quantum * round(out[z] / o->opts.quantum);
+    if (llr_trie_store(&o->trie, node, out, e))
+        return -1;
+    o->distinct++;
+    o->calls++;
+    o->tokens += (uint64_t)len;
+    if (o->opts.transcript)
+        write_transcript(o->opts.transcript, prefix, len, out, V);
+    return 0;
+}
+
+int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e)
+{
+    int V = o->M->V;
+    /* work[0..V) is the query's noise scratch; these are the next 2V. */
+    double *l = o->work + V;
+    for (int t = 0; t < o->M->T; t++) {
+        if (llr_oracle_query(o, seq, t, l, e))
+            return -1;
+        seq[t] = llr_sample_token(l, V, g, l + V);
+    }
+    return 0;
+}

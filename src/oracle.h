@@ -1,0 +1,58 @@
+/* oracle.h - logit queries to a model, counted exactly.
+ *
+ * The learner sees the teacher only through this wrapper. A query submits
+ * a prefix h (|h| < T) and receives the whole centred logit vector l(h).
+ * Counted exactly: query calls answered (from the cache or the model),
+ * distinct prefixes (what an API bills), and tokens submitted (sum of |h|
+ * over answered calls); a query refused by the budget counts nowhere. Answers are cached in a prefix
+ * trie; a budget caps the distinct prefixes (a query that would exceed it
+ * fails without reaching the model). Answers may be degraded, for
+ * robustness experiments:
+ *   noise xi:    + (xi/2) centre(u(h)), u the hash of llr_approx_eta with its
+ *                own chain seeded by noise_seed: per entry |error| < xi, a
+ *                deterministic function of the prefix;
+ *   quantum q:   then every entry rounded to the nearest multiple of q
+ *                (ties away from zero): |error| <= q/2 more.
+ * A transcript (optional) gets one JSON line per distinct query:
+ *   {"prefix": [...], "logits": [...]} (17 significant digits).
+ */
+#ifndef LLR_ORACLE_H
+#define LLR_ORACLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "trie.h"
+
+typedef struct llr_oracle_opts {
+    double xi;           /* noise bound, >= 0 */
+    uint64_t noise_seed;
+    double quantum;      /* 0: none */
+    uint64_t budget;     /* max distinct prefixes, 0: none */
+    FILE *transcript;    /* NULL: none */
+} llr_oracle_opts;
+
+typedef struct llr_oracle {
+    const llr_model *M;
+    llr_oracle_opts opts;
+    llr_trie trie;
+    uint64_t calls;      /* query calls */
+    uint64_t distinct;   /* distinct prefixes answered */
+    uint64_t tokens;     /* tokens submitted over all calls */
+    double *work;        /* 3V scratch */
+} llr_oracle;
+
+int llr_oracle_init(llr_oracle *o, const llr_model *M,
+                    const llr_oracle_opts *opts, llr_error *e);
+void llr_oracle_free(llr_oracle *o);
+
+/* l(prefix) into out[0..V-1]. */
+int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
+                     llr_error *e);
+
+/* A sequence of length T drawn from the oracle's answers, token by token
+ * (llr_sample_token), querying each prefix (cached ones are free). */
+int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e);
+
+#endif

@@ -1,0 +1,32 @@
+#include "params.h"
+
+#include <math.h>
+#include <string.h>
+
+void llr_params_practical(int T, int d, double eps, double delta, double xi,
+                          double q, uint64_t seed, llr_gls_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->d = d;
+    p->eps = eps;
+    p->delta = delta;
+    p->box = 2.0;
+    p->gap = eps / (2.0 * T);
+    p->valid_n = (int)ceil(2.0 * T * log(1.0 / delta) / eps);
+    p->tau = p->gap + 4 * xi + q;
+    p->spanner_n = 8 * d + 8;
+    p->rank_tol = 1e-9;
+    p->max_epochs = 50 * T * d + 50;
+    p->seed = seed;
+}
+
+double llr_params_theory(int T, int d, double eps, double delta,
+                         uint64_t seed, llr_gls_params *p)
+{
+    llr_params_practical(T, d, eps, delta, 0, 0, seed, p);
+    double queries = pow(T, 13) * pow(d, 4) / pow(eps, 4) * log(1 / delta);
+    p->gap = eps / (pow(T, 3) * pow(d, 1.5));
+    double n = queries / T;
+    p->valid_n = n > 2e9 ? 2000000000 : (int)ceil(n);
+    return queries;
+}

@@ -1,0 +1,32 @@
+/* params.h - the learner's parameters: practical defaults and the
+ * theorem's own settings (docs/learner.md derives both). */
+#ifndef LLR_PARAMS_H
+#define LLR_PARAMS_H
+
+#include "gls.h"
+
+/* Practical defaults for horizon T, rank d, target eps, failure delta,
+ * oracle noise xi and quantum q:
+ *   gap g = eps / (2T), valid_n = ceil(2 T ln(1/delta) / eps): a fresh round
+ *   of valid_n samples passing bounds, with probability >= 1 - delta, the
+ *   chance that a sample has a prefix with error > g by eps / (2T); with
+ *   the telescoping bound and softmax's 1-Lipschitz property
+ *   TV <= T (eps / 2T) + T g = eps.
+ *   box 2; tau = g + 4 xi + q (a residual above the gap cannot give a
+ *   prediction within it); spanner_n = 8 d + 8; rank_tol 1e-9;
+ *   max_epochs = 50 T d + 50. */
+void llr_params_practical(int T, int d, double eps, double delta, double xi,
+                          double q, uint64_t seed, llr_gls_params *p);
+
+/* The theorem's settings as quoted in algorithm.md (GLS2 Thm 5.11, a
+ * re-statement): queries ~ T^13 d^4 / eps^4 ln(1/delta) (logarithmic
+ * factors and constants unknown), tolerated oracle error
+ * xi ~ eps / (T^3 d^1.5). Fills p (gap = that xi, valid_n = the query
+ * bound / T) and returns the query bound. */
+double llr_params_theory(int T, int d, double eps, double delta,
+                         uint64_t seed, llr_gls_params *p);
+
+/* Above this many queries the theory settings are declined. */
+#define LLR_THEORY_MAX_QUERIES 1e7
+
+#endif

@@ -1,0 +1,173 @@
+#include "spanner.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static long n_solves, n_checked;
+
+void llr_spanner_counts(long *solves, long *checked)
+{
+    *solves = n_solves;
+    *checked = n_checked;
+}
+
+static double dot(const double *a, const double *b, int m)
+{
+    double s = 0;
+    for (int i = 0; i < m; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* Greedy pivoted Gram-Schmidt: the initial independent rows. */
+static int initial_basis(const double *X, int n, int m, int d,
+                         double rank_tol, double floor, int *idx,
+                         llr_error *e)
+{
+    double *R = malloc((size_t)n * m * sizeof *R);
+    double *q = malloc((size_t)m * sizeof *q);
+    if (!R || !q) {
+        free(R), free(q);
+        return llr_fail(e, "out of memory");
+    }
+    memcpy(R, X, (size_t)n * m * sizeof *R);
+    double big = 0;
+    for (int i = 0; i < n; i++)
+        big = fmax(big, sqrt(dot(X + (size_t)i * m, X + (size_t)i * m, m)));
+    int k = 0;
+    while (k < d) {
+        int best = -1;
+        double bn = 0;
+        for (int i = 0; i < n; i++) {
+            double nr = sqrt(dot(R + (size_t)i * m, R + (size_t)i * m, m));
+            if (nr > bn) {
+                bn = nr;
+                best = i;
+            }
+        }
+        if (best < 0 || bn <= fmax(rank_tol * big, floor))
+            break;
+        idx[k++] = best;
+        for (int j = 0; j < m; j++)
+            q[j] = R[(size_t)best * m + j] / bn;
+        for (int i = 0; i < n; i++) {
+            double *ri = R + (size_t)i * m, p = dot(ri, q, m);
+            for (int j = 0; j < m; j++)
+                ri[j] -= p * q[j];
+        }
+    }
+    free(R), free(q);
+    return k;
+}
+
+/* Coefficients C (n x k) of every row in the basis rows idx, by least
+ * squares; svd != 0 uses dgelsd, else dgels. */
+static int coefficients(const double *X, int n, int m, const int *idx, int k,
+                        int svd, double *C, llr_error *e)
+{
+    double *A = malloc((size_t)m * k * sizeof *A);   /* B^T, m x k */
+    double *Bm = malloc((size_t)m * n * sizeof *Bm); /* X^T, m x n */
+    double *sv = malloc((size_t)k * sizeof *sv);
+    if (!A || !Bm || !sv) {
+        free(A), free(Bm), free(sv);
+        return llr_fail(e, "out of memory");
+    }
+    for (int r = 0; r < m; r++) {
+        for (int j = 0; j < k; j++)
+            A[(size_t)r * k + j] = X[(size_t)idx[j] * m + r];
+        for (int i = 0; i < n; i++)
+            Bm[(size_t)r * n + i] = X[(size_t)i * m + r];
+    }
+    lapack_int info, rank;
+    if (svd)
+        info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, m, k, n, A, k, Bm, n, sv, -1.0,
+                              &rank);
+    else
+        info = LAPACKE_dgels(LAPACK_ROW_MAJOR, 'N', m, k, n, A, k, Bm, n);
+    if (info != 0) {
+        free(A), free(Bm), free(sv);
+        return llr_fail(e, "LAPACKE_%s failed (info %d) on the spanner basis",
+                        svd ? "dgelsd" : "dgels", (int)info);
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++)
+            C[(size_t)i * k + j] = Bm[(size_t)j * n + i];
+    free(A), free(Bm), free(sv);
+    return 0;
+}
+
+int llr_spanner(const double *X, int n, int m, int d, double box,
+                double rank_tol, double floor, int flags, int *idx,
+                llr_spanner_result *r, llr_error *e)
+{
+    memset(r, 0, sizeof *r);
+    if (n < 1 || m < 1 || d < 1)
+        return llr_fail(e, "spanner of %d rows of length %d at rank %d", n, m,
+                        d);
+    for (size_t i = 0; i < (size_t)n * m; i++)
+        if (!isfinite(X[i]))
+            return llr_fail(e, "spanner: a row entry is not finite");
+    int k = initial_basis(X, n, m, d, rank_tol, floor, idx, e);
+    if (k < 0)
+        return -1;
+    r->k = k;
+    if (k == 0)
+        return 0; /* every row is zero: the empty basis spans them */
+    double *C = malloc((size_t)n * k * sizeof *C);
+    if (!C)
+        return llr_fail(e, "out of memory");
+    int cap = 64 * d + 64;
+    for (;;) {
+        if (coefficients(X, n, m, idx, k, 0, C, e)) {
+            free(C);
+            return -1;
+        }
+        size_t at = 0;
+        double worst = 0;
+        for (size_t i = 0; i < (size_t)n * k; i++)
+            if (fabs(C[i]) > worst) {
+                worst = fabs(C[i]);
+                at = i;
+            }
+        if (worst <= box)
+            break;
+        if (r->swaps >= cap) {
+            free(C);
+            return llr_fail(e, "spanner: basis exchange did not settle after "
+                               "%d swaps", cap);
+        }
+        idx[at % k] = (int)(at / k);
+        r->swaps++;
+    }
+    /* Certify with an independent recomputation. */
+    n_solves++;
+    int rc = coefficients(X, n, m, idx, k, 1, C, e);
+    if (rc == 0 && (flags & LLR_SPANNER_CORRUPT_FOR_TEST))
+        C[0] = box * 1.5;
+    if (rc == 0 && !llr_check_box(C, n * k, box, LLR_SPANNER_TOL))
+        rc = llr_fail(e, "spanner certificate rejected: a recomputed "
+                         "coefficient lies outside [-%g, %g]", box, box);
+    if (rc == 0) {
+        n_checked++;
+        for (int i = 0; i < n * k; i++)
+            r->max_coef = fmax(r->max_coef, fabs(C[i]));
+        for (int i = 0; i < n; i++) {
+            const double *x = X + (size_t)i * m;
+            double res = 0, nx = sqrt(dot(x, x, m));
+            for (int c = 0; c < m; c++) {
+                double v = x[c];
+                for (int j = 0; j < k; j++)
+                    v -= C[(size_t)i * k + j] * X[(size_t)idx[j] * m + c];
+                res += v * v;
+            }
+            if (nx > 0)
+                r->max_resid = fmax(r->max_resid, sqrt(res) / nx);
+        }
+    }
+    free(C);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* spanner.h - a 2-barycentric spanner of sampled rows (GLS2 Algorithm 1,
+ * step 1), by basis exchange.
+ *
+ * Given n rows X (n x m, row-major), choose k <= d of them, B, such that
+ * every row's coefficients in the least-squares expression x ~ a B lie in
+ * [-box, box]. Start: greedy pivoted Gram-Schmidt (the row of largest
+ * residual norm, until k = d or the largest residual is below
+ * max(rank_tol * the largest row norm, floor), floor being the norm that
+ * answer noise alone can give a row). Exchange: while some coefficient has
+ * |a_ij| > box, put row i in place of basis row j (in exact arithmetic
+ * |det| grows by |a_ij| > box each time, so this ends). Coefficients come
+ * from LAPACKE dgels (QR). Certification: the coefficients are recomputed
+ * independently with LAPACKE dgelsd (SVD) and every one must pass
+ * llr_check_box with tolerance LLR_SPANNER_TOL; otherwise it is an error.
+ */
+#ifndef LLR_SPANNER_H
+#define LLR_SPANNER_H
+
+#include "error.h"
+
+#define LLR_SPANNER_TOL 1e-6
+
+typedef struct llr_spanner_result {
+    int k;              /* rows chosen */
+    int swaps;          /* exchanges made */
+    double max_coef;    /* largest |a_ij| of the certified coefficients */
+    double max_resid;   /* largest relative residual ||x - a B|| / ||x|| */
+} llr_spanner_result;
+
+/* idx receives the k chosen row numbers (room for d). flags: corrupt the
+ * coefficients before the check (tests only). */
+enum { LLR_SPANNER_CORRUPT_FOR_TEST = 1 };
+int llr_spanner(const double *X, int n, int m, int d, double box,
+                double rank_tol, double floor, int flags, int *idx,
+                llr_spanner_result *r, llr_error *e);
+
+/* Counters: spanner results produced and results that passed the check. */
+void llr_spanner_counts(long *solves, long *checked);
+
+#endif

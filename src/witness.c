@@ -1,0 +1,81 @@
+#include "witness.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double max_gap(const double *a, const double *b, int V)
+{
+    double m = 0;
+    for (int z = 0; z < V; z++)
+        m = fmax(m, fabs(a[z] - b[z]));
+    return m;
+}
+
+/* The smallest failing cut for prefix y_{1:t} with LP coefficients c. */
+static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
+                  const double *c, const double *truth, double gap,
+                  int *cut, llr_error *e)
+{
+    int V = g->V;
+    int *tok = malloc((size_t)g->T * sizeof *tok);
+    double *v = malloc(2 * (size_t)V * sizeof *v), *q = v + V;
+    if (!tok || !v) {
+        free(tok), free(v);
+        return llr_fail(e, "out of memory");
+    }
+    int off = 1, rc = 0;
+    *cut = t;
+    for (int s = 1; s <= t; s++) {
+        const llr_gls_cut *cs = &g->cut[s];
+        memset(v, 0, (size_t)V * sizeof *v);
+        for (int i = 0; rc == 0 && i < cs->k; i++) {
+            memcpy(tok, cs->basis + (size_t)i * s, (size_t)s * sizeof *tok);
+            memcpy(tok + s, y + s, (size_t)(t - s) * sizeof *tok);
+            rc = llr_oracle_query(o, tok, t, q, e);
+            for (int z = 0; rc == 0 && z < V; z++)
+                v[z] += c[off + i] * q[z];
+        }
+        if (rc)
+            break;
+        if (max_gap(v, truth, V) > gap / 2) {
+            *cut = s;
+            break;
+        }
+        off += cs->k;
+    }
+    free(tok), free(v);
+    return rc;
+}
+
+int llr_validate(llr_oracle *o, const llr_gls *g, const int *y, double gap,
+                 double *pred, llr_lp_result *lr, llr_witness_fix *fix,
+                 double *max_residual, llr_error *e)
+{
+    int V = g->V;
+    double *truth = pred + V;
+    memset(fix, 0, sizeof *fix);
+    for (int t = 1; t < g->T; t++) {
+        if (llr_reconstruct(g, y, t, pred, lr, 0, e))
+            return -1;
+        fix->lp_solves++;
+        if (lr->residual > *max_residual)
+            *max_residual = lr->residual;
+        if (llr_oracle_query(o, y, t, truth, e))
+            return -1;
+        double err = max_gap(pred, truth, V);
+        if (err <= gap)
+            continue;
+        int s = t;
+        if (locate(o, g, y, t, lr->c, truth, gap, &s, e))
+            return -1;
+        fix->cut = s;
+        fix->t = t;
+        fix->error = err;
+        fix->kind = llr_strings_find(&g->cut[s].fhat, y + s, t - s) < 0
+                        ? LLR_FIX_WITNESS
+                        : LLR_FIX_BASIS;
+        return 0;
+    }
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* witness.h - validation and witness futures (GLS2 Algorithm 1, step 2).
+ *
+ * For a teacher sample y and each t = 1..T-1, the reconstruction LP's
+ * prediction L^_t is compared with the teacher's l(y_{1:t}). When they
+ * differ by more than gap (max norm), the failure is located: the smallest
+ * cut s <= t whose LP coefficients c_s, applied to the basis histories
+ * followed by f = y_{s+1:t}, miss l(y_{1:t}) by more than gap / 2
+ * (queries l(h_{s,i} f)). If f is not yet in F^_s it is a witness future
+ * to add to F^_s; if it already is, the basis at cut s does not span y_{1:s}
+ * and that history joins cut s's spanner pool. (At s = t, f is empty and
+ * is always in F^_t, so a failure is always attributed.)
+ */
+#ifndef LLR_WITNESS_H
+#define LLR_WITNESS_H
+
+#include "gls.h"
+#include "reconstruct.h"
+
+enum { LLR_FIX_NONE = 0, LLR_FIX_WITNESS, LLR_FIX_BASIS };
+
+typedef struct llr_witness_fix {
+    int kind;       /* LLR_FIX_* */
+    int cut;        /* s */
+    int t;          /* the failing prefix length: the witness is y[s..t) */
+    double error;   /* the prediction's max-norm error at t */
+    long lp_solves; /* LPs solved for this sample */
+} llr_witness_fix;
+
+/* Validate one sample y (length T). pred holds 2V doubles; lr->c room for
+ * 1 + T d. *max_residual is raised to the largest LP residual seen. */
+int llr_validate(llr_oracle *o, const llr_gls *g, const int *y, double gap,
+                 double *pred, llr_lp_result *lr, llr_witness_fix *fix,
+                 double *max_residual, llr_error *e);
+
+#endif

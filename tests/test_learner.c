@@ -1,0 +1,406 @@
+/* The learner (GLS2 Algorithm 1) and its oracle: TV guarantees over a grid
+ * of exact ISANs judged by a binomial test, approximate models, noisy
+ * oracles, determinism, exact accounting, budgets, and the checkers. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "approx.h"
+#include "distance.h"
+#include "exhaustive.h"
+#include "gls.h"
+#include "helpers.h"
+#include "isan.h"
+#include "oracle.h"
+#include "params.h"
+#include "prefix.h"
+#include "reconstruct.h"
+#include "safetensors.h"
+#include "spanner.h"
+
+typedef struct outcome {
+    double tv, tele;
+    llr_gls_stats st;
+    uint64_t distinct, calls, tokens;
+    int ok;
+    char err[512];
+} outcome;
+
+/* Learn M with the practical parameters; exact TV of the result. */
+static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
+                     double xi, double q, uint64_t budget, FILE *transcript,
+                     llr_model **keep)
+{
+    outcome r = {0};
+    llr_error err;
+    llr_oracle o;
+    llr_oracle_opts oo = {xi, 77, q, budget, transcript};
+    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0, "%s", err.msg);
+    llr_gls_params p;
+    llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
+    llr_model *L = NULL;
+    r.ok = llr_gls_learn(&o, &p, NULL, &L, &r.st, &err) == 0;
+    r.distinct = o.distinct, r.calls = o.calls, r.tokens = o.tokens;
+    if (!r.ok)
+        snprintf(r.err, sizeof r.err, "%s", err.msg);
+    if (r.ok) {
+        llr_exact x;
+        cr_assert(llr_distance_exact(M, L, 1 << 22, NULL, &x, &err) == 0,
+                  "%s", err.msg);
+        r.tv = x.tv;
+        r.tele = x.telescoping;
+    }
+    if (keep)
+        *keep = L;
+    else
+        llr_model_free(L);
+    llr_oracle_free(&o);
+    return r;
+}
+
+/* P(X >= k) for X ~ Binomial(n, p). */
+static double binom_tail(int n, int k, double p)
+{
+    double s = 0;
+    for (int i = k; i <= n; i++)
+        s += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) +
+                 i * log(p) + (n - i) * log1p(-p));
+    return s;
+}
+
+Test(learner, exact_isans_meet_eps_with_probability_1_minus_delta,
+     .timeout = 600)
+{
+    const int Vs[] = {2, 3, 5, 8}, ds[] = {1, 2, 3, 4};
+    const double eps = 0.1, delta = 0.05;
+    int runs = 0, failures = 0, spanning = 0;
+    for (int vi = 0; vi < 4; vi++)
+        for (int di = 0; di < 4; di++)
+            for (int T = 3; T <= 7; T++) {
+                int V = Vs[vi], d = ds[di];
+                if (ipow(V, T) > 4096)
+                    continue;
+                for (uint64_t seed = 1; seed <= 2; seed++) {
+                    llr_error err;
+                    llr_model *M, *L;
+                    cr_assert(llr_isan_generate(V, d, T, 100 * seed + T, 3.0,
+                                                &M, &err) == 0);
+                    outcome r = learn(M, d, eps, seed, 0, 0, 0, NULL, &L);
+                    cr_assert(r.ok, "V=%d d=%d T=%d: %s", V, d, T, r.err);
+                    runs++;
+                    failures += r.tv > eps;
+                    cr_assert(r.st.lp_solves == r.st.lp_checked);
+                    /* Where every cut's basis has the model's generic rank
+                     * and the futures separate it, the representation is
+                     * exact: TV at rounding level. */
+                    const llr_gls *g = llr_gls_of(L);
+                    int full = 1;
+                    for (int s = 1; s < T; s++) {
+                        full &= g->separated[s];
+                        long want = ipow(V, s) < d ? ipow(V, s) : d;
+                        long cols = ipow(V, T - s) - 1;
+                        want = want < cols ? want : cols;
+                        full &= g->cut[s].k == want;
+                    }
+                    if (full && r.st.max_residual < 1e-9) {
+                        spanning++;
+                        cr_assert(r.tv < 1e-9, "V=%d d=%d T=%d: spanning "
+                                  "basis but TV %g", V, d, T, r.tv);
+                    }
+                    llr_model_free(L);
+                    llr_model_free(M);
+                }
+            }
+    /* H0: each run fails with probability <= delta. Reject H0 (a bug) when
+     * this many failures would have probability < 1e-3 under it. */
+    double pval = binom_tail(runs, failures, delta);
+    cr_assert(pval >= 1e-3, "%d of %d runs had TV > eps (p = %g)", failures,
+              runs, pval);
+    cr_assert(runs >= 40 && spanning >= runs / 2, "runs %d, spanning %d", runs,
+              spanning);
+}
+
+Test(learner, far_fewer_queries_than_exhaustive, .timeout = 300)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(8, 3, 5, 4, 3.0, &M, &err) == 0);
+    outcome r = learn(M, 3, 0.05, 1, 0, 0, 0, NULL, NULL);
+    cr_assert(r.ok, "%s", r.err);
+    cr_assert(r.tv < 1e-9, "TV %g", r.tv);
+    double ex = llr_exhaustive_count(8, 5);
+    cr_assert(r.distinct < ex / 2, "%llu distinct queries of %g",
+              (unsigned long long)r.distinct, ex);
+    llr_model_free(M);
+}
+
+Test(learner, approximate_models_zero_perturbation_is_the_exact_case,
+     .timeout = 300)
+{
+    llr_error err;
+    llr_model *M, *A0;
+    cr_assert(llr_isan_generate(3, 2, 5, 9, 3.0, &M, &err) == 0);
+    cr_assert(llr_approx_generate(3, 2, 5, 9, 3.0, 0.0, &A0, &err) == 0);
+    outcome r0 = learn(M, 2, 0.1, 3, 0, 0, 0, NULL, NULL);
+    outcome ra = learn(A0, 2, 0.1, 3, 0, 0, 0, NULL, NULL);
+    cr_assert(r0.ok && ra.ok);
+    cr_assert_eq(r0.tv, ra.tv);
+    cr_assert_eq(r0.distinct, ra.distinct);
+    /* Growing perturbations eta (max norm, per logit). The practical
+     * parameters have gap g = eps / 2T = 0.01 here. While eta <= g / 3 the
+     * learner succeeds and validation certifies TV <= eps (with probability
+     * 1 - delta); TV never exceeds the telescoping sum. At eta = g the
+     * teacher is no longer within the gap of rank d: the run either
+     * succeeds with TV <= eps or stops with the message that says so. */
+    const double etas[] = {1e-4, 1e-3, 3e-3, 1e-2};
+    for (int i = 0; i < 4; i++) {
+        llr_model *A;
+        cr_assert(llr_approx_generate(3, 2, 5, 9, 3.0, etas[i], &A, &err) ==
+                  0);
+        outcome r = learn(A, 2, 0.1, 3, 0, 0, 0, NULL, NULL);
+        if (etas[i] <= 0.01 / 3)
+            cr_assert(r.ok, "eta %g: %s", etas[i], r.err);
+        if (r.ok) {
+            cr_assert(r.tv <= 0.1, "eta %g: TV %g", etas[i], r.tv);
+            cr_assert(r.tv <= r.tele + 1e-12);
+        } else {
+            cr_assert(strstr(r.err, "not within the gap of logit rank") ||
+                          strstr(r.err, "epoch cap"),
+                      "eta %g: %s", etas[i], r.err);
+        }
+        llr_model_free(A);
+    }
+    llr_model_free(M);
+    llr_model_free(A0);
+}
+
+Test(learner, noisy_oracle_degrades_gracefully, .timeout = 300)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(3, 2, 5, 5, 3.0, &M, &err) == 0);
+    double prev = -1;
+    for (int i = 0; i < 3; i++) {
+        double xi = i == 0 ? 0 : 1e-4 * pow(10, i - 1);
+        outcome r = learn(M, 2, 0.1, 2, xi, 0, 0, NULL, NULL);
+        cr_assert(r.ok, "xi %g: %s", xi, r.err);
+        cr_assert(r.tv <= 0.1, "xi %g: TV %g", xi, r.tv);
+        /* Each answer is off by less than xi, so each learned conditional
+         * can be: TV <= telescoping <= T * (xi + gap) in the worst case. */
+        cr_assert(r.tv <= r.tele + 1e-12);
+        cr_assert(r.tele <= 5 * (xi + 0.1 / 10) + 1e-9, "xi %g: tele %g", xi,
+                  r.tele);
+        prev = r.tv;
+    }
+    (void)prev;
+    llr_model_free(M);
+}
+
+Test(learner, same_seed_gives_identical_files_and_transcripts,
+     .timeout = 300)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(4, 2, 5, 3, 3.0, &M, &err) == 0);
+    char *tr[2];
+    size_t trl[2];
+    unsigned char *file[2];
+    size_t fl[2];
+    for (int i = 0; i < 2; i++) {
+        FILE *f = open_memstream(&tr[i], &trl[i]);
+        llr_model *L;
+        outcome r = learn(M, 2, 0.1, 42, 0, 0, 0, f, &L);
+        fclose(f);
+        cr_assert(r.ok, "%s", r.err);
+        const llr_gls *g = llr_gls_of(L);
+        cr_assert(llr_gls_save(g, tmp_path(i ? "l1.st" : "l0.st"), &err) == 0);
+        llr_model_free(L);
+        llr_st_file sf;
+        cr_assert(llr_st_read(tmp_path(i ? "l1.st" : "l0.st"), &sf, &err) ==
+                  0);
+        file[i] = malloc(sf.size);
+        memcpy(file[i], sf.buf, sf.size);
+        fl[i] = sf.size;
+        llr_st_free(&sf);
+    }
+    cr_assert_eq(trl[0], trl[1]);
+    cr_assert(memcmp(tr[0], tr[1], trl[0]) == 0, "transcripts differ");
+    cr_assert_eq(fl[0], fl[1]);
+    cr_assert(memcmp(file[0], file[1], fl[0]) == 0, "learned files differ");
+    /* The saved file loads back to the same model (TV 0). */
+    llr_model *a, *b;
+    cr_assert(llr_model_load(tmp_path("l0.st"), &a, &err) == 0, "%s",
+              err.msg);
+    cr_assert(llr_model_load(tmp_path("l1.st"), &b, &err) == 0, "%s",
+              err.msg);
+    llr_exact x;
+    cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert_eq(x.tv, 0.0);
+    for (int i = 0; i < 2; i++)
+        free(tr[i]), free(file[i]);
+    llr_model_free(a);
+    llr_model_free(b);
+    llr_model_free(M);
+}
+
+/* Count transcript lines and check their prefixes are distinct. */
+static size_t transcript_prefixes(const char *t, size_t len)
+{
+    size_t lines = 0;
+    char **seen = NULL;
+    const char *p = t;
+    while (p < t + len) {
+        const char *nl = memchr(p, '\n', (size_t)(t + len - p));
+        cr_assert(nl != NULL);
+        const char *a = strstr(p, "\"prefix\": ["), *b = strstr(p, "]");
+        cr_assert(a && b && b < nl);
+        size_t n = (size_t)(b - a);
+        for (size_t i = 0; i < lines; i++)
+            cr_assert(strncmp(seen[i], a, n) != 0 || seen[i][n] != ']',
+                      "prefix repeated in the transcript");
+        seen = realloc(seen, (lines + 1) * sizeof *seen);
+        seen[lines++] = (char *)a;
+        p = nl + 1;
+    }
+    free(seen);
+    return lines;
+}
+
+Test(oracle, accounting_is_exact)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(3, 2, 4, 1, 3.0, &M, &err) == 0);
+    char *tr;
+    size_t trl;
+    FILE *f = open_memstream(&tr, &trl);
+    llr_oracle o;
+    llr_oracle_opts oo = {0, 0, 0, 0, f};
+    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0);
+    double l[3], ref[3];
+    int a[3] = {0, 1, 2}, b[3] = {0, 1, 1};
+    cr_assert(llr_oracle_query(&o, a, 0, l, &err) == 0);
+    cr_assert(llr_oracle_query(&o, a, 3, l, &err) == 0);
+    cr_assert(llr_oracle_query(&o, a, 3, l, &err) == 0); /* cached */
+    cr_assert(llr_oracle_query(&o, b, 3, l, &err) == 0);
+    cr_assert(llr_oracle_query(&o, a, 2, l, &err) == 0); /* prefix of a */
+    cr_assert_eq(o.calls, 5);
+    cr_assert_eq(o.distinct, 4);
+    cr_assert_eq(o.tokens, 0 + 3 + 3 + 3 + 2);
+    cr_assert(llr_model_logits(M, a, 2, ref, &err) == 0);
+    cr_assert_arr_eq(l, ref, sizeof l);
+    cr_assert(llr_oracle_query(&o, a, 4, l, &err) != 0); /* too long */
+    cr_assert_eq(o.calls, 5);
+    fclose(f);
+    cr_assert_eq(transcript_prefixes(tr, trl), 4);
+    free(tr);
+    llr_oracle_free(&o);
+    llr_model_free(M);
+}
+
+Test(oracle, noise_and_quantum_are_bounded_and_deterministic)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(5, 2, 4, 2, 3.0, &M, &err) == 0);
+    llr_oracle o1, o2;
+    llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL};
+    cr_assert(llr_oracle_init(&o1, M, &oo, &err) == 0);
+    cr_assert(llr_oracle_init(&o2, M, &oo, &err) == 0);
+    int tok[3] = {0};
+    double a[5], b[5], ref[5];
+    for (int t = 0; t < 4; t++) {
+        memset(tok, 0, sizeof tok);
+        do {
+            cr_assert(llr_oracle_query(&o1, tok, t, a, &err) == 0);
+            cr_assert(llr_oracle_query(&o2, tok, t, b, &err) == 0);
+            cr_assert(llr_model_logits(M, tok, t, ref, &err) == 0);
+            cr_assert_arr_eq(a, b, sizeof a);
+            for (int z = 0; z < 5; z++) {
+                cr_assert(fabs(a[z] - ref[z]) < 0.01 + 0.0005 + 1e-15);
+                double k = a[z] / 0.001;
+                cr_assert(fabs(k - round(k)) < 1e-6, "not quantised");
+            }
+        } while (llr_prefix_next(tok, t, 5));
+    }
+    llr_oracle_free(&o1);
+    llr_oracle_free(&o2);
+    llr_model_free(M);
+}
+
+Test(learner, accounting_matches_the_transcript_and_budget_holds,
+     .timeout = 300)
+{
+    llr_error err;
+    llr_model *M;
+    cr_assert(llr_isan_generate(4, 2, 5, 8, 3.0, &M, &err) == 0);
+    char *tr;
+    size_t trl;
+    FILE *f = open_memstream(&tr, &trl);
+    outcome r = learn(M, 2, 0.1, 5, 0, 0, 0, f, NULL);
+    fclose(f);
+    cr_assert(r.ok, "%s", r.err);
+    cr_assert_eq(transcript_prefixes(tr, trl), r.distinct);
+    cr_assert(r.calls >= r.distinct);
+    free(tr);
+    /* A budget below what the run needs stops it, having used no more
+     * than the budget; the exact budget reproduces the run. */
+    uint64_t budget = r.distinct / 2;
+    outcome rb = learn(M, 2, 0.1, 5, 0, 0, budget, NULL, NULL);
+    cr_assert(!rb.ok);
+    cr_assert(strstr(rb.err, "budget") != NULL, "%s", rb.err);
+    cr_assert(rb.distinct <= budget);
+    outcome re = learn(M, 2, 0.1, 5, 0, 0, r.distinct, NULL, NULL);
+    cr_assert(re.ok, "%s", re.err);
+    cr_assert_eq(re.tv, r.tv);
+    llr_model_free(M);
+}
+
+Test(learner, corrupted_solver_answers_are_rejected)
+{
+    llr_error err;
+    llr_model *M, *L;
+    cr_assert(llr_isan_generate(3, 2, 4, 1, 3.0, &M, &err) == 0);
+    outcome r = learn(M, 2, 0.1, 1, 0, 0, 0, NULL, &L);
+    cr_assert(r.ok);
+    const llr_gls *g = llr_gls_of(L);
+    double c[64], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[3] = {1, 2, 0};
+    cr_assert(llr_reconstruct(g, y, 3, logits, &lr, 0, &err) == 0);
+    cr_assert(llr_reconstruct(g, y, 3, logits, &lr, LLR_LP_CORRUPT_FOR_TEST,
+                              &err) != 0);
+    cr_assert(strstr(err.msg, "LP certificate rejected") != NULL, "%s",
+              err.msg);
+    /* The spanner's check. */
+    double X[4 * 3] = {1, 0, 0, 0, 1, 0, 1, 1, 0, 2, -1, 0};
+    int idx[2];
+    llr_spanner_result sr;
+    cr_assert(llr_spanner(X, 4, 3, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
+    cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL);
+    cr_assert(llr_spanner(X, 4, 3, 2, 2.0, 1e-9, 0,
+                          LLR_SPANNER_CORRUPT_FOR_TEST, idx, &sr, &err) != 0);
+    cr_assert(strstr(err.msg, "spanner certificate rejected") != NULL, "%s",
+              err.msg);
+    llr_model_free(L);
+    llr_model_free(M);
+}
+
+Test(spanner, exchange_reaches_a_2_barycentric_spanner)
+{
+    /* Rows in R^2 where the largest-norm greedy start is not a spanner:
+     * (1, 0), (0, 1) first; (10, 10) has coefficients 10 and forces swaps. */
+    double X[5 * 2] = {3, 0, 0, 3, 10, 10, -10, 10, 1, 1};
+    int idx[2];
+    llr_spanner_result sr;
+    llr_error err;
+    cr_assert(llr_spanner(X, 5, 2, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 2);
+    cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL, "max coef %g",
+              sr.max_coef);
+    cr_assert(sr.max_resid < 1e-12);
+}
