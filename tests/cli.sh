@@ -102,5 +102,23 @@ check "failed gen left the output intact" cmp -s m.st keep.st
 expect 1 "cannot" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o no/such/dir/m.st
 check "no temporary files left" bash -c '! ls *.tmp.* 2>/dev/null | grep -q .'
 
+# Learning: exit codes, the report, budgets, traces, export.
+expect 2 "--rank is required" "$LLR" learn m.st --eps 0.1 -o l.st
+expect 2 "unknown --method 'magic'" "$LLR" learn m.st --rank 2 --eps 0.1 --method magic -o l.st
+expect 0 '"distinct_queries": [0-9]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 --trace tr.jsonl -o l.st --json
+check "the trace has one line per distinct query" bash -c "[ \"\$(wc -l <tr.jsonl)\" -eq \"\$(grep -o '\"distinct_queries\": [0-9]*' out.txt | grep -o '[0-9]*\$')\" ]"
+expect 0 '"tv": [0-9.e-]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 -o l2.st --json
+check "same seed, identical learned files" cmp -s l.st l2.st
+expect 0 "kind: +gls" "$LLR" info l.st
+expect 0 '"method": "exact"' "$LLR" tv m.st l.st --json
+expect 0 "wrote e.st: isan" "$LLR" export l.st -o e.st
+expect 1 "not a learned" "$LLR" export m.st -o e2.st
+cp m.st keep2.st
+expect 1 "budget of 5 distinct prefixes is exhausted" "$LLR" learn m.st --rank 2 --eps 0.1 --budget 5 -o keep2.st --trace tr2.jsonl
+check "a run stopped by its budget writes nothing" bash -c 'cmp -s m.st keep2.st && [ ! -e tr2.jsonl ]'
+expect 0 "a baseline" "$LLR" learn m.st --rank 2 --method spectral -o s.st
+expect 0 "a baseline" "$LLR" learn m.st --method exhaustive -o x.st
+expect 1 "declining to run with the theory settings" "$LLR" learn m.st --rank 2 --eps 0.1 --params theory -o t2.st
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -19,6 +19,8 @@
 #include "reconstruct.h"
 #include "safetensors.h"
 #include "spanner.h"
+#include "spectral.h"
+#include "export.h"
 
 typedef struct outcome {
     double tv, tele;
@@ -403,4 +405,58 @@ Test(spanner, exchange_reaches_a_2_barycentric_spanner)
     cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL, "max coef %g",
               sr.max_coef);
     cr_assert(sr.max_resid < 1e-12);
+}
+
+Test(baselines, spectral_and_exhaustive_on_an_exact_isan, .timeout = 120)
+{
+    llr_error err;
+    llr_model *M, *S, *X;
+    cr_assert(llr_isan_generate(4, 2, 5, 6, 3.0, &M, &err) == 0);
+    llr_oracle o;
+    cr_assert(llr_oracle_init(&o, M, NULL, &err) == 0);
+    llr_spectral_params sp;
+    llr_spectral_defaults(2, 1, &sp);
+    cr_assert(llr_spectral_learn(&o, &sp, &S, &err) == 0, "%s", err.msg);
+    cr_assert_str_eq(S->ops->kind, "isan");
+    llr_exact x;
+    cr_assert(llr_distance_exact(M, S, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(x.tv < 1e-9, "spectral TV %g on an exact ISAN", x.tv);
+    llr_oracle_free(&o);
+    cr_assert(llr_oracle_init(&o, M, NULL, &err) == 0);
+    cr_assert(llr_exhaustive_learn(&o, &X, &err) == 0, "%s", err.msg);
+    cr_assert_eq(o.distinct, (uint64_t)llr_exhaustive_count(4, 5));
+    cr_assert_eq(o.calls, o.distinct);
+    cr_assert(llr_distance_exact(M, X, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(x.tv < 1e-15, "exhaustive TV %g", x.tv);
+    llr_oracle_free(&o);
+    llr_model_free(S);
+    llr_model_free(X);
+    llr_model_free(M);
+}
+
+Test(export, exact_representations_export_to_an_equivalent_isan,
+     .timeout = 120)
+{
+    llr_error err;
+    llr_model *M, *L, *I;
+    cr_assert(llr_isan_generate(5, 3, 5, 3, 3.0, &M, &err) == 0);
+    outcome r = learn(M, 3, 0.05, 1, 0, 0, 0, NULL, &L);
+    cr_assert(r.ok, "%s", r.err);
+    cr_assert(llr_export_isan(llr_gls_of(L), 1e-9, &I, &err) == 0, "%s",
+              err.msg);
+    llr_exact a, b;
+    cr_assert(llr_distance_exact(M, I, 1 << 20, NULL, &a, &err) == 0);
+    cr_assert(llr_distance_exact(L, I, 1 << 20, NULL, &b, &err) == 0);
+    cr_assert(a.tv < 1e-12 && b.tv < 1e-12, "TV %g, %g", a.tv, b.tv);
+    llr_model_free(I);
+    llr_model_free(L);
+    llr_model_free(M);
+    /* An approximate teacher gives an inexact representation: refused. */
+    cr_assert(llr_approx_generate(5, 3, 5, 3, 3.0, 1e-3, &M, &err) == 0);
+    r = learn(M, 3, 0.1, 1, 0, 0, 0, NULL, &L);
+    cr_assert(r.ok, "%s", r.err);
+    cr_assert(llr_export_isan(llr_gls_of(L), 1e-9, &I, &err) != 0);
+    cr_assert(strstr(err.msg, "not exact at cut") != NULL, "%s", err.msg);
+    llr_model_free(L);
+    llr_model_free(M);
 }

@@ -1,18 +1,34 @@
 #!/bin/sh
-# make demo: generate the default ISAN, sample it, print its spectrum and its
-# TV distance to a perturbed copy. Files go to build/demo/.
+# make demo: the default job. Generate the default ISAN (V=8, d=3, T=6),
+# sample it, print its spectrum and its TV to a perturbed copy, then learn
+# it from logit queries with GLS2's learner and the two baselines, and
+# print TV, distinct queries and the exhaustive count side by side.
+# Files go to build/demo/.
 set -eu
 LLR=${1:-build/llr}
 D=build/demo
 mkdir -p "$D"
-V=4 RANK=3 T=6 SEED=1 EPS=0.1
+V=8 RANK=3 T=6 SEED=1 EPS=0.1 TARGET=0.01
+M="$D/isan.safetensors"
 echo "== llr gen isan: V=$V, d=$RANK, T=$T, seed $SEED"
-"$LLR" gen isan --vocab $V --rank $RANK --horizon $T --seed $SEED -o "$D/isan.safetensors"
-echo "== llr sample: 5 sequences, seed 7"
-"$LLR" sample "$D/isan.safetensors" -n 5 --seed 7
-echo "== llr spectrum at cut 2 (all histories and futures): rank $RANK expected"
-"$LLR" spectrum "$D/isan.safetensors" --cut 2
-echo "== llr gen approx: the same ISAN, every logit perturbed by less than $EPS"
+"$LLR" gen isan --vocab $V --rank $RANK --horizon $T --seed $SEED -o "$M"
+echo "== llr sample: 3 sequences, seed 7"
+"$LLR" sample "$M" -n 3 --seed 7
+echo "== llr spectrum at cut 2: rank $RANK expected"
+"$LLR" spectrum "$M" --cut 2
+echo "== llr tv: against a copy with every logit perturbed by less than $EPS"
 "$LLR" gen approx --vocab $V --rank $RANK --horizon $T --seed $SEED --eps $EPS -o "$D/approx.safetensors"
-echo "== llr tv: the ISAN against its perturbed copy"
-"$LLR" tv "$D/isan.safetensors" "$D/approx.safetensors"
+"$LLR" tv "$M" "$D/approx.safetensors"
+echo "== llr learn: from logit queries alone, target TV $TARGET"
+printf '%-22s %16s %12s %24s\n' method distinct_queries exhaustive "exact TV(model, learned)"
+for method in gls spectral exhaustive; do
+    "$LLR" learn "$M" --rank $RANK --eps $TARGET --method $method --seed 1 \
+        -o "$D/learned-$method.safetensors" --json >"$D/learn-$method.json"
+    label=$method
+    [ "$method" = gls ] || label="$method (baseline)"
+    /usr/bin/python3 - "$D/learn-$method.json" "$label" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("%-22s %16d %12d %24.3g" % (sys.argv[2], r["distinct_queries"], r["exhaustive_queries"], r["tv"]))
+PY
+done

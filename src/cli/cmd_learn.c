@@ -16,6 +16,7 @@
 #include "prefix.h"
 #include "reconstruct.h"
 #include "spanner.h"
+#include "spectral.h"
 
 #define CMD "llr learn"
 /* The report's exact TV is computed when V^T is at most this. */
@@ -25,8 +26,8 @@ static void help(void)
 {
     printf(
         "usage: llr learn MODEL --rank D --eps E [--delta P] [--seed S]\n"
-        "                 [--method gls|exhaustive] [--xi X] [--quantum Q] "
-        "[--budget N]\n"
+        "                 [--method gls|spectral|exhaustive] [--xi X] "
+        "[--quantum Q] [--budget N]\n"
         "                 [--params practical|theory] [--trace FILE] -o OUT "
         "[--json]\n"
         "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T]\n\n"
@@ -35,6 +36,9 @@ static void help(void)
         "witness\n"
         "              futures found by validation, a reconstruction LP per "
         "prefix\n"
+        "  spectral    baseline: random histories and futures, truncated SVD "
+        "at rank D,\n"
+        "              least-squares transition maps: an explicit ISAN\n"
         "  exhaustive  baseline: query every prefix (sum_t V^t queries), "
         "exact table\n"
         "Oracle: --xi X adds a deterministic per-entry error below X; "
@@ -158,9 +162,12 @@ int cmd_learn(int argc, char **argv)
     if (!out)
         return cli_usage(CMD, "-o OUT is required");
     int is_gls = !strcmp(method, "gls"), is_ex = !strcmp(method, "exhaustive");
-    if (!is_gls && !is_ex)
-        return cli_usage(CMD, "unknown --method '%s' (gls or exhaustive)",
-                         method);
+    int is_sp = !strcmp(method, "spectral");
+    if (!is_gls && !is_ex && !is_sp)
+        return cli_usage(CMD, "unknown --method '%s' (gls, spectral or "
+                              "exhaustive)", method);
+    if (is_sp && d < 0)
+        return cli_usage(CMD, "--rank is required");
     if (is_gls && d < 0)
         return cli_usage(CMD, "--rank is required");
     if (is_gls && eps < 0)
@@ -234,8 +241,17 @@ int cmd_learn(int argc, char **argv)
     double t0 = now();
     llr_gls_stats st = {0};
     FILE *prog = isatty(2) ? stderr : NULL;
-    int fail = is_gls ? llr_gls_learn(&o, &p, prog, &L, &st, &e)
-                      : llr_exhaustive_learn(&o, &L, &e);
+    int fail;
+    if (is_gls)
+        fail = llr_gls_learn(&o, &p, prog, &L, &st, &e);
+    else if (is_sp) {
+        llr_spectral_params sp;
+        llr_spectral_defaults((int)d, seed, &sp);
+        if (sn)
+            sp.histories = (int)sn;
+        fail = llr_spectral_learn(&o, &sp, &L, &e);
+    } else
+        fail = llr_exhaustive_learn(&o, &L, &e);
     double secs = now() - t0;
     if (fail) {
         cli_fail(CMD, &e);
@@ -324,7 +340,7 @@ int cmd_learn(int argc, char **argv)
     } else {
         printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
                "%llu tokens); exhaustive needs %.0f\n",
-               out, method, is_gls ? "" : " (baseline)",
+               out, method, is_gls ? "" : " (a baseline)",
                (unsigned long long)o.distinct, (unsigned long long)o.calls,
                (unsigned long long)o.tokens, exq);
         if (is_gls)

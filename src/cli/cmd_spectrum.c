@@ -153,8 +153,11 @@ int cmd_spectrum(int argc, char **argv)
                t, rows, all_h ? "all" : "sampled", F.count,
                all_f ? "all" : "sampled", m->V, rows, cols);
         printf("singular values (%s):", sp.fallback ? "dgesvd" : "dgesdd");
-        for (int i = 0; i < sp.k; i++)
+        int shown = sp.k < 16 ? sp.k : 16;
+        for (int i = 0; i < shown; i++)
             printf("%s%.6g", i % 8 ? " " : "\n  ", sp.sigma[i]);
+        if (sp.k > shown)
+            printf("\n  ... %d more (--json lists all)", sp.k - shown);
         printf("\nnumerical rank: %d (tolerance %.3g)\n", sp.rank, sp.tol);
         if (sp.fit_points >= 2)
             printf("power law sigma_i ~ C i^-a over %d values: a = %.4g, "

@@ -16,6 +16,7 @@ static const struct {
     {"tv", cmd_tv, "total-variation distance between two models"},
     {"spectrum", cmd_spectrum, "singular values of an extended logit matrix"},
     {"learn", cmd_learn, "learn a model from logit queries (GLS2)"},
+    {"export", cmd_export, "a learned model as an explicit ISAN, where exact"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -1,0 +1,260 @@
+#include "spectral.h"
+
+#include <lapacke.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isan.h"
+#include "strlist.h"
+
+void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p)
+{
+    p->d = d;
+    p->histories = 8 * d + 8;
+    p->futures = 2 * d + 4;
+    p->seed = seed;
+}
+
+/* Rows of histories H (length t) on futures F: |H| x |F| V, queried. */
+static int rows(llr_oracle *o, int t, const llr_strings *H,
+                const llr_strings *F, double *out, llr_error *e)
+{
+    int V = o->M->V, T = o->M->T;
+    int *tok = malloc((size_t)T * sizeof *tok);
+    if (!tok)
+        return llr_fail(e, "out of memory");
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < H->count; i++)
+        for (int j = 0; rc == 0 && j < F->count; j++) {
+            int lf = llr_strings_len(F, j);
+            if (t)
+                memcpy(tok, llr_strings_at(H, i), (size_t)t * sizeof *tok);
+            if (lf)
+                memcpy(tok + t, llr_strings_at(F, j), (size_t)lf * sizeof *tok);
+            rc = llr_oracle_query(o, tok, t + lf,
+                                  out + ((size_t)i * F->count + j) * V, e);
+        }
+    free(tok);
+    return rc;
+}
+
+/* Least squares: X (n x k) W = Y (n x c), W (k x c) into out. */
+static int lstsq(const double *X, const double *Y, int n, int k, int c,
+                 double *out, llr_error *e)
+{
+    int ld = n > k ? n : k;
+    double *a = malloc((size_t)n * k * sizeof *a);
+    double *b = calloc((size_t)ld * c, sizeof *b);
+    double *sv = malloc((size_t)(n < k ? n : k) * sizeof *sv + 8);
+    if (!a || !b || !sv) {
+        free(a), free(b), free(sv);
+        return llr_fail(e, "out of memory");
+    }
+    memcpy(a, X, (size_t)n * k * sizeof *a);
+    memcpy(b, Y, (size_t)n * c * sizeof *b);
+    lapack_int rank;
+    lapack_int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, n, k, c, a, k, b, c,
+                                     sv, -1.0, &rank);
+    if (info == 0)
+        memcpy(out, b, (size_t)k * c * sizeof *out);
+    free(a), free(b), free(sv);
+    return info ? llr_fail(e, "LAPACKE_dgelsd failed (info %d)", (int)info)
+                : 0;
+}
+
+typedef struct cutdata {
+    llr_strings H, F;
+    double *W;  /* |F| V x d: top right singular vectors (zero-padded) */
+} cutdata;
+
+/* The truncated SVD of L_t: W = first d right singular vectors. */
+static int top_vectors(const double *L, int m, int n, int d, double *W,
+                       llr_error *e)
+{
+    int k = m < n ? m : n;
+    double *a = malloc((size_t)m * n * sizeof *a);
+    double *s = malloc((size_t)k * sizeof *s);
+    double *vt = malloc((size_t)k * n * sizeof *vt);
+    double *u = malloc((size_t)m * k * sizeof *u);
+    if (!a || !s || !vt || !u) {
+        free(a), free(s), free(vt), free(u);
+        return llr_fail(e, "out of memory");
+    }
+    memcpy(a, L, (size_t)m * n * sizeof *a);
+    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', m, n, a, n, s, u,
+                                     k, vt, n);
+    if (info < 0) {
+        free(a), free(s), free(vt), free(u);
+        return llr_fail(e, "LAPACKE_dgesdd rejected argument %d", (int)-info);
+    }
+    if (info > 0) { /* no convergence: dgesvd */
+        double *sup = malloc((size_t)k * sizeof *sup);
+        memcpy(a, L, (size_t)m * n * sizeof *a);
+        info = sup ? LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'S', m, n, a, n, s,
+                                    u, k, vt, n, sup)
+                   : -1;
+        free(sup);
+        if (info) {
+            free(a), free(s), free(vt), free(u);
+            return llr_fail(e, "LAPACKE_dgesvd failed (info %d)", (int)info);
+        }
+    }
+    memset(W, 0, (size_t)n * d * sizeof *W);
+    for (int j = 0; j < d && j < k; j++)
+        for (int c = 0; c < n; c++)
+            W[(size_t)c * d + j] = vt[(size_t)j * n + c];
+    free(a), free(s), free(vt), free(u);
+    return 0;
+}
+
+/* states = R (rows x n) W (n x d). */
+static void project(const double *R, int rows_, int n, const double *W, int d,
+                    double *states)
+{
+    for (int i = 0; i < rows_; i++)
+        for (int j = 0; j < d; j++) {
+            double acc = 0;
+            for (int c = 0; c < n; c++)
+                acc += R[(size_t)i * n + c] * W[(size_t)c * d + j];
+            states[(size_t)i * d + j] = acc;
+        }
+}
+
+int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
+                       llr_model **out, llr_error *e)
+{
+    int V = o->M->V, T = o->M->T, d = p->d;
+    *out = NULL;
+    if (d < 1 || p->histories < 1 || p->futures < 1)
+        return llr_fail(e, "spectral: rank, histories and futures must be "
+                           "positive");
+    cutdata *cd = calloc((size_t)T, sizeof *cd);
+    int *y = malloc((size_t)T * sizeof *y);
+    double *x0 = calloc((size_t)d, sizeof *x0);
+    double *B = calloc((size_t)T * V * d, sizeof *B);
+    double *A = calloc((size_t)T * V * d * d, sizeof *A);
+    double *Lt = NULL, *Ln = NULL, *Xt = NULL, *Xn = NULL, *Y = NULL,
+           *Wt = NULL;
+    int rc = -1;
+    if (!cd || !y || !x0 || !B || !A) {
+        llr_fail(e, "out of memory");
+        goto done;
+    }
+    llr_prng g;
+    llr_prng_seed(&g, llr_mix64(p->seed ^ 0x5350454354ULL));
+    /* Histories: prefixes of teacher samples (distinct); futures: the
+     * empty one, then pieces of samples of uniform length. */
+    for (int i = 0; i < p->histories; i++) {
+        if (llr_oracle_sample(o, &g, y, e))
+            goto done;
+        for (int t = 0; t < T; t++)
+            if (llr_strings_find(&cd[t].H, y, t) < 0 &&
+                llr_strings_push(&cd[t].H, y, t, e))
+                goto done;
+    }
+    for (int t = 0; t < T; t++) {
+        if (llr_strings_push(&cd[t].F, NULL, 0, e))
+            goto done;
+        for (int j = 1; j < p->futures && T - 1 - t > 0; j++) {
+            int k = 1 + (int)llr_prng_below(&g, (uint64_t)(T - 1 - t));
+            if (llr_oracle_sample(o, &g, y, e))
+                goto done;
+            if (llr_strings_find(&cd[t].F, y + t, k) < 0 &&
+                llr_strings_push(&cd[t].F, y + t, k, e))
+                goto done;
+        }
+    }
+    /* Truncated SVD per cut. */
+    for (int t = 0; t < T; t++) {
+        int m = cd[t].H.count, n = cd[t].F.count * V;
+        free(Lt);
+        Lt = malloc((size_t)m * n * sizeof *Lt);
+        cd[t].W = malloc((size_t)n * d * sizeof *cd[t].W);
+        if (!Lt || !cd[t].W) {
+            llr_fail(e, "out of memory");
+            goto done;
+        }
+        if (rows(o, t, &cd[t].H, &cd[t].F, Lt, e) ||
+            top_vectors(Lt, m, n, d, cd[t].W, e))
+            goto done;
+        /* States of the histories, readout B[t] by least squares on the
+         * empty future's block (columns 0..V-1). */
+        free(Xt), free(Y), free(Wt);
+        Xt = malloc((size_t)m * d * sizeof *Xt);
+        Y = malloc((size_t)m * V * sizeof *Y);
+        Wt = malloc((size_t)d * V * sizeof *Wt);
+        if (!Xt || !Y || !Wt) {
+            llr_fail(e, "out of memory");
+            goto done;
+        }
+        project(Lt, m, n, cd[t].W, d, Xt);
+        if (t == 0)
+            memcpy(x0, Xt, (size_t)d * sizeof *x0);
+        for (int i = 0; i < m; i++)
+            memcpy(Y + (size_t)i * V, Lt + (size_t)i * n, (size_t)V * sizeof *Y);
+        if (lstsq(Xt, Y, m, d, V, Wt, e))
+            goto done;
+        for (int z = 0; z < V; z++)
+            for (int j = 0; j < d; j++)
+                B[((size_t)t * V + z) * d + j] = Wt[(size_t)j * V + z];
+    }
+    /* Transitions: for h in H_t and token z, the state of h z at cut t+1
+     * (its row on F_{t+1}, projected) against the state of h. */
+    for (int t = 0; t + 1 < T; t++) {
+        int m = cd[t].H.count, n1 = cd[t + 1].F.count * V;
+        free(Xt), free(Xn), free(Ln), free(Wt);
+        Xt = malloc((size_t)m * d * sizeof *Xt);
+        Xn = malloc((size_t)m * d * sizeof *Xn);
+        Ln = malloc((size_t)m * n1 * sizeof *Ln);
+        Wt = malloc((size_t)d * d * sizeof *Wt);
+        free(Lt);
+        Lt = malloc((size_t)m * cd[t].F.count * V * sizeof *Lt);
+        if (!Xt || !Xn || !Ln || !Wt || !Lt) {
+            llr_fail(e, "out of memory");
+            goto done;
+        }
+        if (rows(o, t, &cd[t].H, &cd[t].F, Lt, e))
+            goto done;
+        project(Lt, m, cd[t].F.count * V, cd[t].W, d, Xt);
+        for (int z = 0; z < V; z++) {
+            llr_strings Hz = {0};
+            for (int i = 0; i < m; i++) {
+                int tok[LLR_MAX_HORIZON];
+                if (t)
+                    memcpy(tok, llr_strings_at(&cd[t].H, i),
+                           (size_t)t * sizeof *tok);
+                tok[t] = z;
+                if (llr_strings_push(&Hz, tok, t + 1, e)) {
+                    llr_strings_free(&Hz);
+                    goto done;
+                }
+            }
+            int bad = rows(o, t + 1, &Hz, &cd[t + 1].F, Ln, e);
+            llr_strings_free(&Hz);
+            if (bad)
+                goto done;
+            project(Ln, m, n1, cd[t + 1].W, d, Xn);
+            /* Xt A^T = Xn. */
+            if (lstsq(Xt, Xn, m, d, d, Wt, e))
+                goto done;
+            double *Az = A + ((size_t)t * V + z) * d * d;
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                    Az[(size_t)i * d + j] = Wt[(size_t)j * d + i];
+        }
+    }
+    for (int z = 0; z < V; z++) /* A[T-1] is never used: the identity */
+        for (int i = 0; i < d; i++)
+            A[(((size_t)(T - 1) * V + z) * d + i) * d + i] = 1.0;
+    rc = llr_isan_wrap(V, d, T, x0, B, A, out, e);
+    x0 = B = A = NULL;
+done:
+    for (int t = 0; cd && t < T; t++) {
+        llr_strings_free(&cd[t].H);
+        llr_strings_free(&cd[t].F);
+        free(cd[t].W);
+    }
+    free(cd), free(y), free(x0), free(B), free(A);
+    free(Lt), free(Ln), free(Xt), free(Xn), free(Y), free(Wt);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* spectral.h - the spectral baseline: what practitioners reach for first.
+ * Labelled a baseline everywhere; it is not GLS2's method.
+ *
+ * For each cut t: random histories (prefixes of teacher samples) and random
+ * futures; their logit rows are queried and the extended logit matrix L_t
+ * truncated to rank d by SVD (LAPACKE dgesdd). A history's state is its row
+ * projected on the top d right singular vectors. The transition maps A[t,z]
+ * and the readouts B[t] are fitted by least squares (LAPACKE dgelsd) over
+ * the sampled histories; the result is an explicit ISAN of dimension d.
+ */
+#ifndef LLR_SPECTRAL_H
+#define LLR_SPECTRAL_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "oracle.h"
+
+typedef struct llr_spectral_params {
+    int d;            /* rank */
+    int histories;    /* sampled histories per cut */
+    int futures;      /* sampled futures per cut (the empty one included) */
+    uint64_t seed;
+} llr_spectral_params;
+
+/* Defaults: histories = 8 d + 8, futures = 2 d + 4. */
+void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p);
+
+int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
+                       llr_model **out, llr_error *e);
+
+#endif
