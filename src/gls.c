@@ -249,7 +249,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
             fprintf(progress, "epoch %d: %d witnesses, %d basis additions, "
                               "%llu distinct queries\n",
                     st->epochs, st->witnesses, st->basis_additions,
-                    (unsigned long long)o->distinct);
+                    (unsigned long long)o->n.distinct);
     }
     rc = llr_gls_model(&g, out, e);
     g.cut = NULL; /* taken over (or freed) by llr_gls_model */

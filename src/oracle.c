@@ -76,11 +76,11 @@ int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
     const double *a = llr_trie_answer(&o->trie, node);
     if (a) {
         memcpy(out, a, (size_t)V * sizeof *out);
-        o->calls++;
-        o->tokens += (uint64_t)len;
+        if (llr_counts_add(&o->n, (uint64_t)len, 0))
+            return llr_fail(e, "query counters overflow");
         return 0;
     }
-    if (o->opts.budget && o->distinct >= o->opts.budget)
+    if (!llr_counts_allow(&o->n, o->opts.budget))
         return llr_fail(e, "query budget of %llu distinct prefixes is "
                            "exhausted",
                         (unsigned long long)o->opts.budget);
@@ -97,9 +97,8 @@ int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
             out[z] = o->opts.quantum * round(out[z] / o->opts.quantum);
     if (llr_trie_store(&o->trie, node, out, e))
         return -1;
-    o->distinct++;
-    o->calls++;
-    o->tokens += (uint64_t)len;
+    if (llr_counts_add(&o->n, (uint64_t)len, 1))
+        return llr_fail(e, "query counters overflow");
     if (o->opts.transcript)
         write_transcript(o->opts.transcript, prefix, len, out, V);
     return 0;

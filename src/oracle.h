@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counts.h"
 #include "model.h"
 #include "trie.h"
 
@@ -37,9 +38,7 @@ typedef struct llr_oracle {
     const llr_model *M;
     llr_oracle_opts opts;
     llr_trie trie;
-    uint64_t calls;      /* query calls */
-    uint64_t distinct;   /* distinct prefixes answered */
-    uint64_t tokens;     /* tokens submitted over all calls */
+    llr_counts n;        /* calls, distinct prefixes, tokens */
     double *work;        /* 3V scratch */
 } llr_oracle;
 

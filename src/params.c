@@ -26,6 +26,7 @@ double llr_params_theory(int T, int d, double eps, double delta,
     llr_params_practical(T, d, eps, delta, 0, 0, seed, p);
     double queries = pow(T, 13) * pow(d, 4) / pow(eps, 4) * log(1 / delta);
     p->gap = eps / (pow(T, 3) * pow(d, 1.5));
+    p->tau = p->gap;
     double n = queries / T;
     p->valid_n = n > 2e9 ? 2000000000 : (int)ceil(n);
     return queries;

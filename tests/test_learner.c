@@ -44,7 +44,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
     llr_model *L = NULL;
     r.ok = llr_gls_learn(&o, &p, NULL, &L, &r.st, &err) == 0;
-    r.distinct = o.distinct, r.calls = o.calls, r.tokens = o.tokens;
+    r.distinct = o.n.distinct, r.calls = o.n.calls, r.tokens = o.n.tokens;
     if (!r.ok)
         snprintf(r.err, sizeof r.err, "%s", err.msg);
     if (r.ok) {
@@ -288,13 +288,13 @@ Test(oracle, accounting_is_exact)
     cr_assert(llr_oracle_query(&o, a, 3, l, &err) == 0); /* cached */
     cr_assert(llr_oracle_query(&o, b, 3, l, &err) == 0);
     cr_assert(llr_oracle_query(&o, a, 2, l, &err) == 0); /* prefix of a */
-    cr_assert_eq(o.calls, 5);
-    cr_assert_eq(o.distinct, 4);
-    cr_assert_eq(o.tokens, 0 + 3 + 3 + 3 + 2);
+    cr_assert_eq(o.n.calls, 5);
+    cr_assert_eq(o.n.distinct, 4);
+    cr_assert_eq(o.n.tokens, 0 + 3 + 3 + 3 + 2);
     cr_assert(llr_model_logits(M, a, 2, ref, &err) == 0);
     cr_assert_arr_eq(l, ref, sizeof l);
     cr_assert(llr_oracle_query(&o, a, 4, l, &err) != 0); /* too long */
-    cr_assert_eq(o.calls, 5);
+    cr_assert_eq(o.n.calls, 5);
     fclose(f);
     cr_assert_eq(transcript_prefixes(tr, trl), 4);
     free(tr);
@@ -424,8 +424,8 @@ Test(baselines, spectral_and_exhaustive_on_an_exact_isan, .timeout = 120)
     llr_oracle_free(&o);
     cr_assert(llr_oracle_init(&o, M, NULL, &err) == 0);
     cr_assert(llr_exhaustive_learn(&o, &X, &err) == 0, "%s", err.msg);
-    cr_assert_eq(o.distinct, (uint64_t)llr_exhaustive_count(4, 5));
-    cr_assert_eq(o.calls, o.distinct);
+    cr_assert_eq(o.n.distinct, (uint64_t)llr_exhaustive_count(4, 5));
+    cr_assert_eq(o.n.calls, o.n.distinct);
     cr_assert(llr_distance_exact(M, X, 1 << 20, NULL, &x, &err) == 0);
     cr_assert(x.tv < 1e-15, "exhaustive TV %g", x.tv);
     llr_oracle_free(&o);

@@ -257,8 +257,8 @@ int cmd_learn(int argc, char **argv)
         cli_fail(CMD, &e);
         fprintf(stderr, "%s: after %llu distinct queries (%llu calls); "
                         "nothing was written\n",
-                CMD, (unsigned long long)o.distinct,
-                (unsigned long long)o.calls);
+                CMD, (unsigned long long)o.n.distinct,
+                (unsigned long long)o.n.calls);
         goto done;
     }
     long lp1, lpc1, lpt1, sp1, spc1;
@@ -297,8 +297,8 @@ int cmd_learn(int argc, char **argv)
     if (json) {
         json_t *j = json_pack(
             "{s:s, s:s, s:I, s:I, s:I, s:i, s:i, s:f, s:o}", "method", method,
-            "file", out, "queries", (json_int_t)o.calls, "distinct_queries",
-            (json_int_t)o.distinct, "tokens", (json_int_t)o.tokens, "epochs",
+            "file", out, "queries", (json_int_t)o.n.calls, "distinct_queries",
+            (json_int_t)o.n.distinct, "tokens", (json_int_t)o.n.tokens, "epochs",
             st.epochs, "witnesses", st.witnesses, "seconds", secs,
             "exhaustive_queries", cli_real(exq));
         if (have_tv) {
@@ -341,8 +341,8 @@ int cmd_learn(int argc, char **argv)
         printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
                "%llu tokens); exhaustive needs %.0f\n",
                out, method, is_gls ? "" : " (a baseline)",
-               (unsigned long long)o.distinct, (unsigned long long)o.calls,
-               (unsigned long long)o.tokens, exq);
+               (unsigned long long)o.n.distinct, (unsigned long long)o.n.calls,
+               (unsigned long long)o.n.tokens, exq);
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);
