@@ -27,6 +27,10 @@ run 0 tv m.st a.st
 run 0 tv m.st t.st --mc 200 --seed 1 --json
 run 0 spectrum a.st --cut 2
 run 0 spectrum m.st --cut 1 --gesvd --histories 20 --futures 8
+run 0 learn m.st --rank 3 --eps 0.2 --seed 2 -o l.st
+run 0 learn m.st --rank 3 --method spectral -o sp.st
+run 0 export l.st -o ex.st
+run 0 tv m.st l.st --json
 printf 'short' >bad.st
 run 1 info bad.st
 run 1 logits m.st 7
