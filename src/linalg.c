@@ -5,50 +5,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-int llr_singular_values(double *a, int m, int n, double *s, int flags,
-                        int *fallback, llr_error *e)
+int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
+            int *fallback, llr_error *e)
 {
     *fallback = 0;
     if (m < 1 || n < 1)
         return llr_fail(e, "singular values of an empty %d x %d matrix", m, n);
     if ((double)m * n > (double)(1u << 30))
         return llr_fail(e, "matrix %d x %d is too large", m, n);
+    int k = m < n ? m : n;
     size_t cnt = (size_t)m * n;
     double *copy = malloc(cnt * sizeof *copy);
-    if (!copy)
+    double *u = vt ? malloc((size_t)m * k * sizeof *u) : NULL;
+    if (!copy || (vt && !u)) {
+        free(copy), free(u);
         return llr_fail(e, "out of memory");
+    }
     memcpy(copy, a, cnt * sizeof *copy);
-    /* A row-major m x n matrix is the column-major n x m matrix A^T, which
-     * has the same singular values: call the column-major routine on it. */
+    /* Values only: a row-major m x n matrix is the column-major n x m
+     * matrix A^T, with the same singular values (row-major LAPACKE checks
+     * the leading dimensions of U and V^T even when it does not form
+     * them). With vectors: row-major, U (m x k) and V^T (k x n). */
     double dummy = 0;
     lapack_int info = -1;
     if (!(flags & LLR_SVD_FORCE_GESVD))
-        info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', n, m, a, n, s, &dummy, 1,
-                              &dummy, 1);
+        info = vt ? LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', m, n, a, n, s, u, k,
+                                   vt, n)
+                  : LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', n, m, a, n, s,
+                                   &dummy, 1, &dummy, 1);
     if (info < 0 && !(flags & LLR_SVD_FORCE_GESVD)) {
-        free(copy);
+        free(copy), free(u);
         return llr_fail(e, "LAPACKE_dgesdd rejected argument %d%s", (int)-info,
                         info == -5 ? " (the matrix has a NaN)" : "");
     }
     if (info != 0) {
-        int k = m < n ? m : n;
         double *superb = malloc((size_t)(k > 1 ? k - 1 : 1) * sizeof *superb);
         if (!superb) {
-            free(copy);
+            free(copy), free(u);
             return llr_fail(e, "out of memory");
         }
         *fallback = 1;
-        info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', n, m, copy, n, s,
-                              &dummy, 1, &dummy, 1, superb);
+        info = vt ? LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'S', m, n, copy, n,
+                                   s, &dummy, 1, vt, n, superb)
+                  : LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', n, m, copy, n,
+                                   s, &dummy, 1, &dummy, 1, superb);
         free(superb);
         if (info != 0) {
-            free(copy);
+            free(copy), free(u);
             return llr_fail(e, "LAPACKE_dgesvd failed (info %d)%s", (int)info,
                             info == -6 ? ": the matrix has a NaN" : "");
         }
     }
-    free(copy);
+    free(copy), free(u);
     return 0;
+}
+
+int llr_singular_values(double *a, int m, int n, double *s, int flags,
+                        int *fallback, llr_error *e)
+{
+    return llr_svd(a, m, n, s, NULL, flags, fallback, e);
 }
 
 void llr_blas_query(llr_blas_info *info)

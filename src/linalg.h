@@ -10,9 +10,15 @@
 enum { LLR_SVD_FORCE_GESVD = 1 };
 
 /* Singular values of the m x n row-major matrix a, in descending order,
- * min(m, n) of them into s. a is overwritten. LAPACKE_dgesdd (no vectors);
- * when it fails to converge (info > 0), LAPACKE_dgesvd on a fresh copy,
- * and *fallback is set to 1 (else 0). flags may force the fallback. */
+ * min(m, n) of them into s; with vt non-NULL also the right singular
+ * vectors, as the rows of vt (min(m, n) x n, row-major). a is overwritten.
+ * LAPACKE_dgesdd; when it fails to converge (info > 0), LAPACKE_dgesvd on a
+ * fresh copy, and *fallback is set to 1 (else 0). flags may force the
+ * fallback. */
+int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
+            int *fallback, llr_error *e);
+
+/* llr_svd without the vectors. */
 int llr_singular_values(double *a, int m, int n, double *s, int flags,
                         int *fallback, llr_error *e);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "isan.h"
+#include "linalg.h"
 #include "strlist.h"
 
 void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p)
@@ -71,40 +72,24 @@ typedef struct cutdata {
 static int top_vectors(const double *L, int m, int n, int d, double *W,
                        llr_error *e)
 {
-    int k = m < n ? m : n;
+    int k = m < n ? m : n, fallback;
     double *a = malloc((size_t)m * n * sizeof *a);
     double *s = malloc((size_t)k * sizeof *s);
     double *vt = malloc((size_t)k * n * sizeof *vt);
-    double *u = malloc((size_t)m * k * sizeof *u);
-    if (!a || !s || !vt || !u) {
-        free(a), free(s), free(vt), free(u);
+    if (!a || !s || !vt) {
+        free(a), free(s), free(vt);
         return llr_fail(e, "out of memory");
     }
     memcpy(a, L, (size_t)m * n * sizeof *a);
-    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', m, n, a, n, s, u,
-                                     k, vt, n);
-    if (info < 0) {
-        free(a), free(s), free(vt), free(u);
-        return llr_fail(e, "LAPACKE_dgesdd rejected argument %d", (int)-info);
+    int rc = llr_svd(a, m, n, s, vt, 0, &fallback, e);
+    if (rc == 0) {
+        memset(W, 0, (size_t)n * d * sizeof *W);
+        for (int j = 0; j < d && j < k; j++)
+            for (int c = 0; c < n; c++)
+                W[(size_t)c * d + j] = vt[(size_t)j * n + c];
     }
-    if (info > 0) { /* no convergence: dgesvd */
-        double *sup = malloc((size_t)k * sizeof *sup);
-        memcpy(a, L, (size_t)m * n * sizeof *a);
-        info = sup ? LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'S', m, n, a, n, s,
-                                    u, k, vt, n, sup)
-                   : -1;
-        free(sup);
-        if (info) {
-            free(a), free(s), free(vt), free(u);
-            return llr_fail(e, "LAPACKE_dgesvd failed (info %d)", (int)info);
-        }
-    }
-    memset(W, 0, (size_t)n * d * sizeof *W);
-    for (int j = 0; j < d && j < k; j++)
-        for (int c = 0; c < n; c++)
-            W[(size_t)c * d + j] = vt[(size_t)j * n + c];
-    free(a), free(s), free(vt), free(u);
-    return 0;
+    free(a), free(s), free(vt);
+    return rc;
 }
 
 /* states = R (rows x n) W (n x d). */
