@@ -3,25 +3,104 @@
  * LAPACKE and GLPK compute; these small functions verify what they return
  * (certifying algorithms). Their contracts are proved with Frama-C WP
  * (docs/verification.md says in which model). Matrices are row-major.
+ *
+ * The contracts speak IEEE 754 binary64, not real numbers: \le_double and
+ * friends are the C comparisons (false when an operand is NaN), and
+ * \add_double, \mul_double, \neg_double are the C operations rounded to
+ * nearest, so a float property below says what the C code computes, value
+ * for value, including NaN and infinities. Run WP with -warn-special-float
+ * none: NaN and infinite values are inputs these checkers must reject, not
+ * run-time errors.
  */
 #ifndef LLR_CHECK_H
 #define LLR_CHECK_H
 
-/* 1 when every |x[i]| <= bound + tol for i < n (NaN fails), else 0. */
+/*@
+  // Row-major indexing stays inside the matrix: the entry (i, j) of an
+  // m x n matrix is at i*n + j < m*n.
+  lemma llr_row_major_index: \forall integer m, n, i, j;
+    0 <= i < m && 0 <= j < n ==> 0 <= i * n + j < m * n;
+
+  // A product of two int values fits in a long (64 bits): at most
+  // (2^31 - 1)^2 < 2^62.
+  lemma llr_int_product: \forall integer a, b;
+    0 <= a <= 2147483647 && 0 <= b <= 2147483647 ==>
+    0 <= a * b <= 4611686014132420609;
+
+  // a and b are the same binary64 datum (all NaNs alike; +0 and -0 differ).
+  // WP reads == between doubles as equality of their real values, which says
+  // nothing about NaN or infinities; set membership compares the IEEE values
+  // themselves.
+  predicate llr_same(double a, double b) = a \in {b};
+
+  // x[0 .. n-1] all lie in [-lim, lim] by the C comparisons x <= lim and
+  // x >= -lim (so a NaN element, or a NaN lim, is never in the box).
+  predicate llr_in_box{L}(double *x, integer n, double lim) =
+    \forall integer k; 0 <= k < n ==>
+      \le_double(\at(x[k], L), lim) &&
+      \ge_double(\at(x[k], L), \neg_double(lim));
+
+  // The running sum of row i of the m x n row-major matrix A after j terms,
+  // in the C order and rounding: s = -b[i]; s = s + A[i*n+k] * x[k] for
+  // k = 0 .. j-1, each * and + rounded to nearest binary64.
+  logic double llr_row_sum{L}(double *A, double *x, double *b,
+                              integer n, integer i, integer j) =
+    j <= 0 ? \neg_double(\at(b[i], L))
+           : \add_double(llr_row_sum{L}(A, x, b, n, i, j - 1),
+                         \mul_double(\at(A[i * n + (j - 1)], L),
+                                     \at(x[j - 1], L)));
+
+  // |(A x - b)_i| <= r: the computed row sum s satisfies s <= r and -s <= r
+  // (false when s or r is NaN).
+  predicate llr_row_within{L}(double *A, double *x, double *b,
+                              integer n, integer i, double r) =
+    \let s = llr_row_sum{L}(A, x, b, n, i, n);
+    \le_double(s, r) && \le_double(\neg_double(s), r);
+
+  // r is |(A x - b)_i|, the computed row sum s or its negation -s.
+  predicate llr_row_is{L}(double *A, double *x, double *b,
+                          integer n, integer i, double r) =
+    \let s = llr_row_sum{L}(A, x, b, n, i, n);
+    llr_same(r, s) || llr_same(r, \neg_double(s));
+*/
+
+/* 1 when every |x[i]| <= bound + tol for i < n (NaN fails), else 0.
+ * Proved in the IEEE model: the result is 1 exactly when every x[i]
+ * satisfies the C comparisons x[i] <= lim and x[i] >= -lim, lim being
+ * bound + tol rounded to binary64 (so a NaN element fails, and when
+ * n > 0 so does a NaN bound or tol). */
 /*@ requires n >= 0;
     requires \valid_read(x + (0 .. n - 1));
     assigns \nothing;
     ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> llr_in_box(x, n, \add_double(bound, tol));
 */
 int llr_check_box(const double *x, int n, double bound, double tol);
 
 /* The largest |A x - b| over the m rows of the m x n matrix A (the
- * residuals recomputed from scratch); NaN when any is NaN. */
+ * residuals recomputed from scratch); NaN when any is NaN.
+ *
+ * Proved in the IEEE model: memory safety (no signed overflow in the
+ * index i*n + j), termination, and that the result is exactly what the C
+ * code computes: NaN iff some row sum is NaN, otherwise a value >= 0 that
+ * bounds every computed row residual |s_i| (s_i in the C order and
+ * rounding, llr_row_sum) and equals one of them or 0. Not proved, and not
+ * claimed: how close the computed s_i is to the exact real (A x - b)_i
+ * (no rounding-error bound). */
 /*@ requires m >= 0 && n >= 0;
     requires \valid_read(A + (0 .. m * n - 1));
     requires \valid_read(x + (0 .. n - 1));
     requires \valid_read(b + (0 .. m - 1));
     assigns \nothing;
+    ensures nan: \is_NaN(\result) <==>
+      (\exists integer i; 0 <= i < m &&
+         \is_NaN(llr_row_sum(A, x, b, n, i, n)));
+    ensures nonneg: !\is_NaN(\result) ==> \le_double((double)0.0, \result);
+    ensures upper: !\is_NaN(\result) ==>
+      \forall integer i; 0 <= i < m ==> llr_row_within(A, x, b, n, i, \result);
+    ensures attained: !\is_NaN(\result) ==>
+      \eq_double(\result, (double)0.0) ||
+      (\exists integer i; 0 <= i < m && llr_row_is(A, x, b, n, i, \result));
 */
 double llr_check_residual(const double *A, const double *x, const double *b,
                           int m, int n);

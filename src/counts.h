@@ -19,6 +19,10 @@ typedef struct llr_counts {
 /*@ requires \valid(c);
     assigns c->calls, c->distinct, c->tokens;
     ensures \result == 0 || \result == -1;
+    ensures \result == -1 <==>
+        \old(c->calls) == UINT64_MAX ||
+        \old(c->tokens) + len > UINT64_MAX ||
+        (fresh != 0 && \old(c->distinct) == UINT64_MAX);
     ensures \result == 0 ==> c->calls == \old(c->calls) + 1;
     ensures \result == 0 ==> c->tokens == \old(c->tokens) + len;
     ensures \result == 0 && fresh != 0 ==>
@@ -32,6 +36,7 @@ int llr_counts_add(llr_counts *c, uint64_t len, int fresh);
 /* 1 when one more distinct prefix stays within the budget (0: none). */
 /*@ requires \valid_read(c);
     assigns \nothing;
+    ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> (budget == 0 || c->distinct < budget);
 */
 int llr_counts_allow(const llr_counts *c, uint64_t budget);

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "approx.h"
+#include "empirical.h"
 #include "gls.h"
 #include "isan.h"
+#include "parity.h"
 #include "safetensors.h"
 #include "softmax.h"
 #include "table.h"
@@ -154,9 +156,13 @@ int llr_model_load(const char *path, llr_model **out, llr_error *e)
         rc = llr_table_from_file(&f, out, e);
     else if (strcmp(kind, "gls") == 0)
         rc = llr_gls_from_file(&f, out, e);
+    else if (strcmp(kind, "parity") == 0)
+        rc = llr_parity_from_file(&f, out, e);
+    else if (strcmp(kind, "empirical") == 0)
+        rc = llr_empirical_from_file(&f, out, e);
     else
         rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected isan, approx, "
-                         "table or gls)", path, kind);
+                         "table, parity or gls)", path, kind);
     llr_st_free(&f);
     return rc;
 }

@@ -80,6 +80,12 @@ int64_t llr_trie_node(llr_trie *t, const int *tok, int len, int create,
     return n;
 }
 
+int64_t llr_trie_child(const llr_trie *t, int64_t n, int tok)
+{
+    int64_t b = t->child_block[n];
+    return b < 0 ? -1 : t->children[(size_t)b * t->V + tok];
+}
+
 const double *llr_trie_answer(const llr_trie *t, int64_t n)
 {
     int64_t a = t->answer[n];

@@ -32,6 +32,9 @@ void llr_trie_free(llr_trie *t);
 int64_t llr_trie_node(llr_trie *t, const int *tok, int len, int create,
                       llr_error *e);
 
+/* The child of node n by token tok, or -1 (never creates). */
+int64_t llr_trie_child(const llr_trie *t, int64_t n, int tok);
+
 /* The answer stored at node n, or NULL. */
 const double *llr_trie_answer(const llr_trie *t, int64_t n);
 /* Store V doubles at node n (which must have none yet). */

@@ -120,5 +120,17 @@ expect 0 "a baseline" "$LLR" learn m.st --rank 2 --method spectral -o s.st
 expect 0 "a baseline" "$LLR" learn m.st --method exhaustive -o x.st
 expect 1 "declining to run with the theory settings" "$LLR" learn m.st --rank 2 --eps 0.1 --params theory -o t2.st
 
+# Noisy parity and the samples-only baseline.
+expect 0 "noisy parity of 6 bits, secret weight 3" "$LLR" gen parity --bits 6 --noise 0.1 --secret 0x2c -o p.st
+expect 2 "exactly one of --secret and --seed" "$LLR" gen parity --bits 6 --noise 0.1 -o p.st
+expect 2 "--noise '0.5'" "$LLR" gen parity --bits 6 --noise 0.5 --seed 1 -o p.st
+expect 1 "beyond the 6 input bits" "$LLR" gen parity --bits 6 --noise 0.1 --secret ff -o p2.st
+expect 0 "numerical rank: 1 " "$LLR" spectrum p.st --cut 3
+expect 0 '"tv": [0-9.e-]+' "$LLR" learn p.st --rank 1 --eps 0.1 -o pg.st --json
+expect 0 "0 distinct queries" "$LLR" learn p.st --method samples --samples 50 -o ps.st
+expect 2 "--samples M goes with --method samples" "$LLR" learn p.st --method samples -o ps.st
+expect 0 "gls \\(GLS2\\)" "$LLR" demo parity --bits 6
+expect 2 "the demo is 'parity'" "$LLR" demo chess
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

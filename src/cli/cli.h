@@ -56,5 +56,6 @@ int cmd_spectrum(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -1,11 +1,13 @@
 /* llr gen isan|approx|table: generate a model file. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "approx.h"
 #include "cli.h"
 #include "isan.h"
+#include "parity.h"
 #include "table.h"
 
 #define CMD "llr gen"
@@ -20,6 +22,8 @@ static void help(void)
         "       llr gen table  --vocab V --horizon T --seed S [--scale L] -o "
         "FILE [--json]\n"
         "       llr gen table  --from MODEL -o FILE [--json]\n"
+        "       llr gen parity --bits n --noise NU [--secret HEX | --seed S] "
+        "[--weight k] -o FILE\n"
         "\n"
         "isan    time-varying ISAN of dimension D: every centred logit lies "
         "in [-L, L]\n"
@@ -34,6 +38,14 @@ static void help(void)
         "V^(T-1) rows):\n"
         "        random raw logits in [-L/2, L/2), or the exact table of "
         "MODEL.\n"
+        "\n"
+        "parity  noisy parity: T = n + 1, n uniform bits, then the label "
+        "<s, x> mod 2\n"
+        "        flipped with probability NU; rank 1 at every cut. The "
+        "secret s is\n"
+        "        HEX (bit i of the number is s_i), or drawn from S (with "
+        "exactly k ones\n"
+        "        when --weight k is given).\n"
         "\n"
         "  --scale L  logit scale (default 3)\n"
         "  -o FILE    output file, written atomically (safetensors)\n"
@@ -50,6 +62,10 @@ int cmd_gen(int argc, char **argv)
         {"scale", required_argument, 0, 'L'},
         {"eps", required_argument, 0, 'e'},
         {"from", required_argument, 0, 'f'},
+        {"bits", required_argument, 0, 'n'},
+        {"noise", required_argument, 0, 'N'},
+        {"secret", required_argument, 0, 'S'},
+        {"weight", required_argument, 0, 'w'},
         {"output", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
@@ -59,7 +75,9 @@ int cmd_gen(int argc, char **argv)
     uint64_t seed = 0;
     int have_seed = 0, json = 0, have_eps = 0;
     double scale = 3.0, eps = 0;
-    const char *out = NULL, *from = NULL;
+    const char *out = NULL, *from = NULL, *hex = NULL;
+    long long bits = -1, weight = 0;
+    double noise = -1;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -91,6 +109,19 @@ int cmd_gen(int argc, char **argv)
             have_eps = 1;
             break;
         case 'f': from = optarg; break;
+        case 'n':
+            if (cli_int(CMD, "--bits", optarg, 1, LLR_MAX_HORIZON - 1, &bits))
+                return EXIT_USAGE;
+            break;
+        case 'N':
+            if (cli_double(CMD, "--noise", optarg, 1e-12, 0.499999, &noise))
+                return EXIT_USAGE;
+            break;
+        case 'S': hex = optarg; break;
+        case 'w':
+            if (cli_int(CMD, "--weight", optarg, 1, LLR_MAX_HORIZON, &weight))
+                return EXIT_USAGE;
+            break;
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
@@ -105,11 +136,29 @@ int cmd_gen(int argc, char **argv)
     if (!out)
         return cli_usage(CMD, "-o FILE is required");
     int is_isan = !strcmp(kind, "isan"), is_approx = !strcmp(kind, "approx");
-    int is_table = !strcmp(kind, "table");
-    if (!is_isan && !is_approx && !is_table)
-        return cli_usage(CMD, "unknown kind '%s' (isan, approx or table)",
-                         kind);
-    if (is_table && from) {
+    int is_table = !strcmp(kind, "table"), is_parity = !strcmp(kind, "parity");
+    if (!is_isan && !is_approx && !is_table && !is_parity)
+        return cli_usage(CMD, "unknown kind '%s' (isan, approx, table or "
+                              "parity)", kind);
+    if (!is_parity && (bits >= 0 || noise >= 0 || hex || weight))
+        return cli_usage(CMD, "--bits, --noise, --secret and --weight apply "
+                              "to parity only");
+    if (is_parity) {
+        if (bits < 0)
+            return cli_usage(CMD, "--bits is required");
+        if (noise < 0)
+            return cli_usage(CMD, "--noise is required");
+        if (!hex == !have_seed)
+            return cli_usage(CMD, "give exactly one of --secret and --seed");
+        if (hex && weight)
+            return cli_usage(CMD, "--weight goes with --seed");
+        if (weight > bits)
+            return cli_usage(CMD, "--weight %lld exceeds --bits %lld", weight,
+                             bits);
+        if (V >= 0 || T >= 0 || d >= 0 || have_eps || from)
+            return cli_usage(CMD, "parity takes --bits, --noise and --secret "
+                                  "or --seed");
+    } else if (is_table && from) {
         if (V >= 0 || T >= 0 || d >= 0 || have_seed || have_eps)
             return cli_usage(CMD, "--from takes no other model options");
     } else {
@@ -134,7 +183,16 @@ int cmd_gen(int argc, char **argv)
     llr_error e;
     llr_model *m = NULL;
     int rc;
-    if (is_isan)
+    if (is_parity) {
+        unsigned char *sec = malloc((size_t)bits);
+        rc = !sec ? llr_fail(&e, "out of memory")
+             : hex ? llr_parity_secret_from_hex((int)bits, hex, sec, &e)
+                   : llr_parity_secret_from_seed((int)bits, seed, (int)weight,
+                                                 sec, &e);
+        if (rc == 0)
+            rc = llr_parity_new((int)bits, sec, noise, &m, &e);
+        free(sec);
+    } else if (is_isan)
         rc = llr_isan_generate((int)V, (int)d, (int)T, seed, scale, &m, &e);
     else if (is_approx)
         rc = llr_approx_generate((int)V, (int)d, (int)T, seed, scale, eps, &m,
@@ -158,10 +216,12 @@ int cmd_gen(int argc, char **argv)
         json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "file", out, "kind",
                               m->ops->kind, "vocab", m->V, "horizon", m->T);
         json_object_set_new(o, "rank", m->d ? json_integer(m->d) : json_null());
-        if (!from)
+        if (!from && have_seed)
             json_object_set_new(o, "seed", json_integer((json_int_t)seed));
-        if (!from)
+        if (!from && !is_parity)
             json_object_set_new(o, "scale", json_real(scale));
+        if (is_parity)
+            json_object_set_new(o, "noise", json_real(noise));
         if (is_approx)
             json_object_set_new(o, "eps", json_real(eps));
         cli_json(o);
@@ -173,6 +233,14 @@ int cmd_gen(int argc, char **argv)
             printf(", ISAN centred logits in [-%g, %g]", scale, scale);
         if (is_approx)
             printf(", perturbation < %g", eps);
+        if (is_parity) {
+            int w = 0;
+            const unsigned char *sec = llr_parity_secret(m, NULL);
+            for (int i = 0; i < bits; i++)
+                w += sec[i];
+            printf(", noisy parity of %lld bits, secret weight %d, noise %g",
+                   bits, w, noise);
+        }
         printf("\n");
     }
     llr_model_free(m);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "distance.h"
+#include "empirical.h"
 #include "exhaustive.h"
 #include "gls.h"
 #include "oracle.h"
@@ -26,11 +27,13 @@ static void help(void)
 {
     printf(
         "usage: llr learn MODEL --rank D --eps E [--delta P] [--seed S]\n"
-        "                 [--method gls|spectral|exhaustive] [--xi X] "
+        "                 [--method gls|spectral|exhaustive|samples] "
+        "[--xi X] "
         "[--quantum Q] [--budget N]\n"
         "                 [--params practical|theory] [--trace FILE] -o OUT "
         "[--json]\n"
-        "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T]\n\n"
+        "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T] "
+        "[--samples M]\n\n"
         "Learn a standalone model of MODEL from logit queries alone.\n"
         "  gls         GLS2's learner: barycentric-spanner basis histories, "
         "witness\n"
@@ -41,6 +44,9 @@ static void help(void)
         "              least-squares transition maps: an explicit ISAN\n"
         "  exhaustive  baseline: query every prefix (sum_t V^t queries), "
         "exact table\n"
+        "  samples     baseline that sees only --samples M teacher samples, "
+        "no logits:\n"
+        "              smoothed empirical conditionals (no queries)\n"
         "Oracle: --xi X adds a deterministic per-entry error below X; "
         "--quantum Q rounds\n"
         "answers to multiples of Q; --budget N stops the run (writing "
@@ -91,11 +97,12 @@ int cmd_learn(int argc, char **argv)
         {"valid-n", required_argument, 0, 'n'},
         {"gap", required_argument, 0, 'g'},
         {"tau", required_argument, 0, 'T'},
+        {"samples", required_argument, 0, 'M'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    long long d = -1, budget = 0, sn = 0, vn = 0;
+    long long d = -1, budget = 0, sn = 0, vn = 0, msamples = 0;
     double eps = -1, delta = 0.05, xi = 0, quantum = 0, gap = -1, tau = -1;
     uint64_t seed = 1;
     const char *method = "gls", *params = "practical", *trace = NULL,
@@ -152,6 +159,10 @@ int cmd_learn(int argc, char **argv)
             if (cli_double(CMD, "--tau", optarg, 0, 1e3, &tau))
                 return EXIT_USAGE;
             break;
+        case 'M':
+            if (cli_int(CMD, "--samples", optarg, 1, 1LL << 40, &msamples))
+                return EXIT_USAGE;
+            break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -162,10 +173,13 @@ int cmd_learn(int argc, char **argv)
     if (!out)
         return cli_usage(CMD, "-o OUT is required");
     int is_gls = !strcmp(method, "gls"), is_ex = !strcmp(method, "exhaustive");
-    int is_sp = !strcmp(method, "spectral");
-    if (!is_gls && !is_ex && !is_sp)
-        return cli_usage(CMD, "unknown --method '%s' (gls, spectral or "
-                              "exhaustive)", method);
+    int is_sp = !strcmp(method, "spectral"), is_sam = !strcmp(method, "samples");
+    if (!is_gls && !is_ex && !is_sp && !is_sam)
+        return cli_usage(CMD, "unknown --method '%s' (gls, spectral, "
+                              "exhaustive or samples)", method);
+    if (is_sam != (msamples > 0))
+        return cli_usage(CMD, "--samples M goes with --method samples, and "
+                              "--method samples needs it");
     if (is_sp && d < 0)
         return cli_usage(CMD, "--rank is required");
     if (is_gls && d < 0)
@@ -250,7 +264,9 @@ int cmd_learn(int argc, char **argv)
         if (sn)
             sp.histories = (int)sn;
         fail = llr_spectral_learn(&o, &sp, &L, &e);
-    } else
+    } else if (is_sam)
+        fail = llr_empirical_learn(M, (uint64_t)msamples, 0.5, seed, &L, &e);
+    else
         fail = llr_exhaustive_learn(&o, &L, &e);
     double secs = now() - t0;
     if (fail) {

@@ -17,6 +17,7 @@ static const struct {
     {"spectrum", cmd_spectrum, "singular values of an extended logit matrix"},
     {"learn", cmd_learn, "learn a model from logit queries (GLS2)"},
     {"export", cmd_export, "a learned model as an explicit ISAN, where exact"},
+    {"demo", cmd_demo, "demo parity: query learner against sample learner"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -1,0 +1,25 @@
+/* empirical.h - the learner that sees only samples: smoothed empirical
+ * conditionals. A baseline for the separation GLS2 starts from (noisy
+ * parity is believed hard from samples, easy from logit queries).
+ *
+ * From m complete samples of the teacher it counts, for every prefix seen,
+ * how often each token followed; the learned conditional at a seen prefix
+ * is (count_z + alpha) / (total + V alpha) (alpha = 1/2, the
+ * Krichevsky-Trofimov estimator), and uniform at a prefix never seen.
+ * It makes no logit query: the samples are drawn with llr_model_sample
+ * from a generator seeded with mix(seed ^ 0x53414d504c4553). */
+#ifndef LLR_EMPIRICAL_H
+#define LLR_EMPIRICAL_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "safetensors.h"
+
+int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
+                        uint64_t seed, llr_model **out, llr_error *e);
+
+int llr_empirical_from_file(const llr_st_file *f, llr_model **out,
+                            llr_error *e);
+
+#endif
