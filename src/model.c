@@ -9,6 +9,7 @@
 #include "gls.h"
 #include "isan.h"
 #include "parity.h"
+#include "process.h"
 #include "safetensors.h"
 #include "softmax.h"
 #include "table.h"
@@ -136,6 +137,8 @@ int llr_model_load(const char *path, llr_model **out, llr_error *e)
 {
     llr_st_file f;
     *out = NULL;
+    if (strncmp(path, "exec:", 5) == 0)
+        return llr_exec_open(path + 5, out, e);
     if (llr_st_read(path, &f, e))
         return -1;
     const char *kind = llr_st_meta(&f, "llr.kind");

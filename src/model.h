@@ -67,8 +67,8 @@ int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e);
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
                       double *out, llr_error *e);
 
-/* Load any model file (safetensors; its llr.kind metadata picks the
- * family). */
+/* Load any model: a safetensors file (its llr.kind metadata picks the
+ * family), or "exec:COMMAND", a model behind a process (process.h). */
 int llr_model_load(const char *path, llr_model **out, llr_error *e);
 int llr_model_save(const llr_model *m, const char *path, llr_error *e);
 void llr_model_free(llr_model *m);

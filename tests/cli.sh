@@ -4,6 +4,7 @@
 # Usage: tests/cli.sh path/to/llr
 set -u
 LLR=$(realpath "$1")
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-cli-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -131,6 +132,28 @@ expect 0 "0 distinct queries" "$LLR" learn p.st --method samples --samples 50 -o
 expect 2 "--samples M goes with --method samples" "$LLR" learn p.st --method samples -o ps.st
 expect 0 "gls \\(GLS2\\)" "$LLR" demo parity --bits 6
 expect 2 "the demo is 'parity'" "$LLR" demo chess
+
+# A model behind a process: the reference server, the NumPy adapter, and
+# every way a child can fail.
+expect 0 '"tv": 0.0,' "$LLR" tv m.st "exec:$LLR serve m.st" --json
+expect 0 '"tv": [0-9.e-]+' "$LLR" tv m.st "exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st" --exact --json
+check "the NumPy adapter agrees to 1e-12" bash -c "\"$LLR\" tv m.st \"exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st\" --json | /usr/bin/python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[\"tv\"] < 1e-12 else 1)'"
+expect 0 '"distinct_queries"' "$LLR" learn "exec:$LLR serve m.st" --rank 2 --eps 0.1 -o lx.st --json
+BAD="/usr/bin/python3 $SRC/tests/bad_server.py"
+expect 1 "closed its output before the greeting \\(it exited with status 3" "$LLR" logits "exec:$BAD exit-now"
+expect 1 "exited with status 127" "$LLR" logits "exec:/no/such/program"
+expect 1 "greeting is not valid JSON" "$LLR" logits "exec:$BAD bad-greeting"
+expect 1 "protocol version 7" "$LLR" logits "exec:$BAD old-version"
+expect 1 "closed its output before the reply|cannot send a request: Broken pipe" "$LLR" logits "exec:$BAD exit-after-greeting" 0
+expect 1 "reply is not valid JSON" "$LLR" logits "exec:$BAD garbage" 0
+expect 1 "logits 0 has 2 entries; the vocabulary has 3" "$LLR" logits "exec:$BAD short" 0
+expect 1 "reply is not valid JSON" "$LLR" logits "exec:$BAD nan" 0
+expect 1 "server answered an error: model offline" "$LLR" logits "exec:$BAD error" 0
+check "a stalled process times out" bash -c "LLR_EXEC_TIMEOUT=1 \"$LLR\" logits \"exec:$BAD stall\" 0 2>&1 | grep -q 'no reply within 1 s'"
+cp m.st keep3.st
+expect 1 "exec:" "$LLR" learn "exec:$BAD garbage" --rank 2 --eps 0.1 -o keep3.st
+check "a failing child leaves the output intact" cmp -s m.st keep3.st
+expect 0 "usage: llr serve" "$LLR" serve --help
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -57,5 +57,6 @@ int cmd_version(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
     {"learn", cmd_learn, "learn a model from logit queries (GLS2)"},
     {"export", cmd_export, "a learned model as an explicit ISAN, where exact"},
     {"demo", cmd_demo, "demo parity: query learner against sample learner"},
+    {"serve", cmd_serve, "serve a model's logits over stdin/stdout"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 
