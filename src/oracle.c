@@ -58,8 +58,58 @@ static void write_transcript(FILE *f, const int *tok, int len,
     fputs("]}\n", f);
 }
 
+int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e)
+{
+    if (o->opts.topk > 0 && o->opts.topk < o->M->V)
+        return llr_fail(e, "%s needs whole logit vectors, but this oracle "
+                           "answers only the top %d of %d logits per query "
+                           "(API-shaped); GLS2 assumes full logit access",
+                        who, o->opts.topk, o->M->V);
+    return 0;
+}
+
+static int query(llr_oracle *o, const int *prefix, int len, double *out,
+                 llr_error *e);
+
 int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
                      llr_error *e)
+{
+    if (llr_oracle_need_full(o, "this query", e))
+        return -1;
+    return query(o, prefix, len, out, e);
+}
+
+int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
+                    double *val, llr_error *e)
+{
+    int V = o->M->V, k = o->opts.topk > 0 && o->opts.topk < V ? o->opts.topk
+                                                              : V;
+    double *l = malloc((size_t)V * sizeof *l);
+    if (!l)
+        return llr_fail(e, "out of memory");
+    if (query(o, prefix, len, l, e)) {
+        free(l);
+        return -1;
+    }
+    /* Selection by repeated maximum: k passes (k is small in practice). */
+    for (int j = 0; j < k; j++) {
+        int best = -1;
+        for (int z = 0; z < V; z++) {
+            int used = 0;
+            for (int q = 0; q < j && !used; q++)
+                used = idx[q] == z;
+            if (!used && (best < 0 || l[z] > l[best]))
+                best = z;
+        }
+        idx[j] = best;
+        val[j] = l[best];
+    }
+    free(l);
+    return 0;
+}
+
+static int query(llr_oracle *o, const int *prefix, int len, double *out,
+                 llr_error *e)
 {
     const llr_model *M = o->M;
     int V = M->V;
@@ -109,6 +159,8 @@ int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e)
     int V = o->M->V;
     /* work[0..V) is the query's noise scratch; these are the next 2V. */
     double *l = o->work + V;
+    if (llr_oracle_need_full(o, "sampling from the oracle", e))
+        return -1;
     for (int t = 0; t < o->M->T; t++) {
         if (llr_oracle_query(o, seq, t, l, e))
             return -1;

@@ -13,6 +13,10 @@
  *                deterministic function of the prefix;
  *   quantum q:   then every entry rounded to the nearest multiple of q
  *                (ties away from zero): |error| <= q/2 more.
+ * API-shaped answers: with topk = k < V the oracle answers only the k
+ * largest logits of each query, as many APIs do (llr_oracle_topk); a
+ * whole-vector query is then refused, since GLS2's learner and the
+ * baselines need every entry.
  * A transcript (optional) gets one JSON line per distinct query:
  *   {"prefix": [...], "logits": [...]} (17 significant digits).
  */
@@ -32,6 +36,7 @@ typedef struct llr_oracle_opts {
     double quantum;      /* 0: none */
     uint64_t budget;     /* max distinct prefixes, 0: none */
     FILE *transcript;    /* NULL: none */
+    int topk;            /* answer only the k largest logits (0: all) */
 } llr_oracle_opts;
 
 typedef struct llr_oracle {
@@ -49,6 +54,15 @@ void llr_oracle_free(llr_oracle *o);
 /* l(prefix) into out[0..V-1]. */
 int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
                      llr_error *e);
+
+/* The k = opts.topk largest entries of l(prefix), in decreasing order
+ * (ties: smaller token first): tokens into idx, logits into val. Counted as
+ * one query. */
+int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
+                    double *val, llr_error *e);
+
+/* Fail, without querying, when the oracle cannot answer whole vectors. */
+int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e);
 
 /* A sequence of length T drawn from the oracle's answers, token by token
  * (llr_sample_token), querying each prefix (cached ones are free). */

@@ -27,10 +27,31 @@ double llr_prng_uniform(llr_prng *g)
     return (double)r * 0x1.0p-53;
 }
 
+/*@ ghost
+  // A ghost lemma function: 2^64 mod n == (2^64 - n) mod n, the quantity
+  // that 64-bit arithmetic can compute.
+  /@ requires n >= 1;
+     assigns \nothing;
+     ensures (llr_sm64_mod - n) % n == llr_sm64_mod % n;
+  @/
+  static void llr_sm64_mod_lemma(uint64_t n)
+  {
+      /@ assert 0 <= (llr_sm64_mod - n) % n < n; @/
+      /@ assert (llr_sm64_mod - n) ==
+                ((llr_sm64_mod - n) / n) * n + (llr_sm64_mod - n) % n; @/
+      /@ assert llr_sm64_mod ==
+                ((llr_sm64_mod - n) / n + 1) * n + (llr_sm64_mod - n) % n; @/
+  }
+*/
+
 uint64_t llr_prng_below(llr_prng *g, uint64_t n)
 {
     /* 2^64 mod n computed without 128-bit arithmetic: (-n) mod n. */
-    uint64_t limit = (uint64_t)0 - ((uint64_t)0 - n) % n;
+    uint64_t m = (UINT64_MAX - n + 1) % n;
+    uint64_t limit = m == 0 ? 0 : UINT64_MAX - m + 1;
+    //@ ghost llr_sm64_mod_lemma(n);
+    /*@ assert limit == 0 ? llr_sm64_mod % n == 0
+                          : limit == llr_sm64_accept_limit(n); */
     uint64_t r;
     /* limit == 0 means 2^64 is a multiple of n: every r is acceptable. */
     /*@ loop assigns r, g->state; */

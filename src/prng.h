@@ -24,19 +24,25 @@ void llr_prng_seed(llr_prng *g, uint64_t seed);
 
 /* The SplitMix64 output function (a bijection of 64-bit words), also used
  * to hash prefixes for the perturbed models. */
-/*@ assigns \nothing; */
+/*@ // llr_sm64_*: spec/prng.acsl
+    assigns \nothing;
+    ensures \result == llr_sm64_mix(z);
+*/
 uint64_t llr_mix64(uint64_t z);
 
 /*@ requires \valid(g);
     assigns g->state;
     ensures g->state == (uint64_t)(\old(g->state) + 0x9e3779b97f4a7c15ULL);
+    ensures g->state == llr_sm64_step(\old(g->state));
+    ensures \result == llr_sm64_mix(g->state);
 */
 uint64_t llr_prng_next(llr_prng *g);
 
 /* A uniform double in [0, 1): the top 53 bits of next(), times 2^-53. */
 /*@ requires \valid(g);
     assigns g->state;
-    ensures 0.0 <= \result < 1.0;
+    ensures g->state == llr_sm64_step(\old(g->state));
+    ensures unit_interval: 0.0 <= \result < 1.0;
 */
 double llr_prng_uniform(llr_prng *g);
 
@@ -46,6 +52,15 @@ double llr_prng_uniform(llr_prng *g);
     requires n >= 1;
     assigns g->state;
     ensures 0 <= \result < n;
+    // The answer is the last draw (the output at the final state) mod n,
+    // and that draw was accepted.
+    ensures \result == llr_sm64_mix(g->state) % n;
+    ensures llr_sm64_mix(g->state) < llr_sm64_accept_limit(n);
+    // Termination is not claimed (no terminates clause, so WP does not try
+    // it, and the loop has no variant). It does end within 2^64 draws: the
+    // state visits every word (the increment is odd), llr_mix64 is a
+    // bijection, and more than half of all words are accepted; that
+    // argument is not formalised.
 */
 uint64_t llr_prng_below(llr_prng *g, uint64_t n);
 

@@ -52,6 +52,8 @@ void llr_log_softmax(const double *l, int V, double *lp)
 int llr_choose_index(const double *cum, int n, double target)
 {
     /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==>
+                           !\lt_double(target, cum[j]);
         loop assigns i;
         loop variant n - i;
     */
@@ -59,6 +61,8 @@ int llr_choose_index(const double *cum, int n, double target)
         if (target < cum[i])
             return i;
     /*@ loop invariant 0 <= i < n;
+        loop invariant \forall integer j; i < j < n ==>
+                           !\gt_double(cum[j], cum[j - 1]);
         loop assigns i;
         loop variant i;
     */

@@ -32,6 +32,19 @@ void llr_log_softmax(const double *l, int V, double *lp);
     requires \valid_read(cum + (0 .. n - 1));
     assigns \nothing;
     ensures 0 <= \result < n;
+    // The comparisons are the IEEE ones of the C code (false on NaN).
+    behavior found:
+      assumes \exists integer i; 0 <= i < n && \lt_double(target, cum[i]);
+      ensures \lt_double(target, cum[\result]);
+      ensures \forall integer i; 0 <= i < \result ==>
+                  !\lt_double(target, cum[i]);
+    behavior top:
+      assumes \forall integer i; 0 <= i < n ==> !\lt_double(target, cum[i]);
+      ensures \result == 0 || \gt_double(cum[\result], cum[\result - 1]);
+      ensures \forall integer i; \result < i < n ==>
+                  !\gt_double(cum[i], cum[i - 1]);
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_choose_index(const double *cum, int n, double target);
 

@@ -14,15 +14,61 @@ int llr_st_check_header_len(uint64_t file_size, uint64_t header_len)
     return LLR_ST_OK;
 }
 
+/*@ ghost
+  // Ghost lemma functions: facts about spec/safetensors.acsl that the SMT
+  // provers do not find alone (a loop is an induction), for the code below
+  // to call. Ghost code: the compiler never sees it.
+  /@ requires 0 <= rank;
+     requires \valid_read(shape + (0 .. rank - 1));
+     assigns \nothing;
+     ensures \forall integer k, m; 0 <= k <= m <= rank ==>
+                 1 <= llr_st_nz_product(shape, k) <=
+                      llr_st_nz_product(shape, m);
+  @/
+  static void llr_st_nz_mono(const uint64_t *shape, int rank)
+  {
+      /@ loop invariant 0 <= j <= rank;
+         loop invariant \forall integer k, m; 0 <= k <= m <= j ==>
+                            1 <= llr_st_nz_product(shape, k) <=
+                                 llr_st_nz_product(shape, m);
+         loop assigns j;
+         loop variant rank - j;
+      @/
+      for (int j = 0; j < rank; j++) {
+          /@ assert llr_st_nz_product(shape, j + 1) ==
+                    llr_st_nz_product(shape, j) *
+                    (shape[j] == 0 ? 1 : shape[j]); @/
+          /@ assert llr_st_nz_product(shape, j) <=
+                    llr_st_nz_product(shape, j + 1); @/
+      }
+  }
+*/
+
+/*@ ghost
+  /@ requires d >= 1;
+     assigns \nothing;
+     ensures p > limit / d ==> p * d > limit;
+     ensures p <= limit / d ==> p * d <= limit;
+  @/
+  static void llr_st_div_bound(uint64_t p, uint64_t d, uint64_t limit)
+  {
+  }
+*/
+
 int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count)
 {
     if (rank > LLR_ST_MAX_RANK)
         return LLR_ST_BAD_RANK;
     uint64_t n = 1;
     int zero = 0;
+    //@ ghost llr_st_nz_mono(shape, rank);
     /*@ loop invariant 0 <= i <= rank;
         loop invariant n <= LLR_ST_MAX_BYTES;
         loop invariant 1 <= n;
+        loop invariant n == llr_st_nz_product(shape, i);
+        loop invariant zero == 0 || zero == 1;
+        loop invariant zero == 0 ==> n == llr_st_product(shape, i);
+        loop invariant zero == 1 ==> llr_st_product(shape, i) == 0;
         loop assigns i, n, zero;
         loop variant rank - i;
     */
@@ -31,6 +77,8 @@ int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count)
             zero = 1;
             continue;
         }
+        //@ ghost llr_st_div_bound(shape[i], n, LLR_ST_MAX_BYTES);
+        //@ assert llr_st_nz_product(shape, i + 1) == n * shape[i];
         if (shape[i] > LLR_ST_MAX_BYTES / n)
             return LLR_ST_OVERFLOW;
         n *= shape[i];
@@ -41,6 +89,7 @@ int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count)
 
 int llr_st_nbytes(uint64_t count, uint64_t elem_size, uint64_t *nbytes)
 {
+    //@ ghost llr_st_div_bound(count, elem_size, LLR_ST_MAX_BYTES);
     if (count > LLR_ST_MAX_BYTES / elem_size)
         return LLR_ST_OVERFLOW;
     *nbytes = count * elem_size;
@@ -65,7 +114,9 @@ int llr_st_check_cover(const uint64_t *begin, const uint64_t *end,
 {
     uint64_t expected = 0;
     /*@ loop invariant 0 <= k <= n;
-        loop assigns k, expected, *where;
+        loop invariant expected == llr_st_expected_begin(end, order, k);
+        loop invariant llr_st_contiguous(begin, end, order, k);
+        loop assigns k, expected;
         loop variant n - k;
     */
     for (size_t k = 0; k < n; k++) {
@@ -83,6 +134,33 @@ int llr_st_check_cover(const uint64_t *begin, const uint64_t *end,
     return LLR_ST_OK;
 }
 
+/*@ // The element size of each dtype code; stated here, on the definition
+    // (Frama-C merges it with the contract in st_check.h), because the codes
+    // of safetensors.h are not visible where st_check.h is included.
+    assigns \nothing;
+    behavior one:
+      assumes dtype == LLR_DT_BOOL || dtype == LLR_DT_U8 ||
+              dtype == LLR_DT_I8 || dtype == LLR_DT_F8_E5M2 ||
+              dtype == LLR_DT_F8_E4M3;
+      ensures \result == 1;
+    behavior two:
+      assumes dtype == LLR_DT_I16 || dtype == LLR_DT_U16 ||
+              dtype == LLR_DT_F16 || dtype == LLR_DT_BF16;
+      ensures \result == 2;
+    behavior four:
+      assumes dtype == LLR_DT_I32 || dtype == LLR_DT_U32 ||
+              dtype == LLR_DT_F32;
+      ensures \result == 4;
+    behavior eight:
+      assumes dtype == LLR_DT_I64 || dtype == LLR_DT_U64 ||
+              dtype == LLR_DT_F64;
+      ensures \result == 8;
+    behavior unknown:
+      assumes dtype < LLR_DT_BOOL || dtype > LLR_DT_F64;
+      ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int llr_st_dtype_size(int dtype)
 {
     switch (dtype) {

@@ -42,11 +42,32 @@ enum {
     ensures \result == LLR_ST_OK || \result == LLR_ST_SHORT_FILE ||
         \result == LLR_ST_HEADER_HUGE || \result == LLR_ST_HEADER_BEYOND ||
         \result == LLR_ST_HEADER_EMPTY;
+    behavior short_file:
+      assumes file_size < 8;
+      ensures \result == LLR_ST_SHORT_FILE;
+    behavior huge:
+      assumes file_size >= 8 && header_len > LLR_ST_MAX_HEADER;
+      ensures \result == LLR_ST_HEADER_HUGE;
+    behavior beyond:
+      assumes file_size >= 8 && header_len <= LLR_ST_MAX_HEADER;
+      assumes header_len > file_size - 8;
+      ensures \result == LLR_ST_HEADER_BEYOND;
+    behavior empty:
+      assumes file_size >= 8 && header_len <= file_size - 8;
+      assumes header_len < 2;
+      ensures \result == LLR_ST_HEADER_EMPTY;
+    behavior ok:
+      assumes file_size >= 8 && 2 <= header_len <= LLR_ST_MAX_HEADER;
+      assumes header_len <= file_size - 8;
+      ensures \result == LLR_ST_OK;
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_check_header_len(uint64_t file_size, uint64_t header_len);
 
 /* count = product of shape[0..rank-1] (1 for rank 0), checked against 2^62. */
-/*@ requires 0 <= rank;
+/*@ // llr_st_product, llr_st_nz_product: spec/safetensors.acsl
+    requires 0 <= rank;
     requires \valid_read(shape + (0 .. rank - 1));
     requires \valid(count);
     requires \separated(count, shape + (0 .. rank - 1));
@@ -54,6 +75,23 @@ int llr_st_check_header_len(uint64_t file_size, uint64_t header_len);
     ensures \result == LLR_ST_OK ==> *count <= LLR_ST_MAX_BYTES;
     ensures \result == LLR_ST_OK || \result == LLR_ST_OVERFLOW ||
         \result == LLR_ST_BAD_RANK;
+    behavior bad_rank:
+      assumes rank > LLR_ST_MAX_RANK;
+      assigns \nothing;
+      ensures \result == LLR_ST_BAD_RANK;
+    behavior overflow:
+      assumes rank <= LLR_ST_MAX_RANK;
+      assumes llr_st_nz_product(shape, rank) > LLR_ST_MAX_BYTES;
+      assigns \nothing;
+      ensures \result == LLR_ST_OVERFLOW;
+    behavior ok:
+      assumes rank <= LLR_ST_MAX_RANK;
+      assumes llr_st_nz_product(shape, rank) <= LLR_ST_MAX_BYTES;
+      assigns *count;
+      ensures \result == LLR_ST_OK;
+      ensures *count == llr_st_product{Pre}(shape, rank);
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count);
 
@@ -64,6 +102,16 @@ int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count);
     ensures \result == LLR_ST_OK ==>
         *nbytes == count * elem_size && *nbytes <= LLR_ST_MAX_BYTES;
     ensures \result == LLR_ST_OK || \result == LLR_ST_OVERFLOW;
+    behavior fits:
+      assumes count * elem_size <= LLR_ST_MAX_BYTES;
+      assigns *nbytes;
+      ensures \result == LLR_ST_OK;
+    behavior overflow:
+      assumes count * elem_size > LLR_ST_MAX_BYTES;
+      assigns \nothing;
+      ensures \result == LLR_ST_OVERFLOW;
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_nbytes(uint64_t count, uint64_t elem_size, uint64_t *nbytes);
 
@@ -74,6 +122,20 @@ int llr_st_nbytes(uint64_t count, uint64_t elem_size, uint64_t *nbytes);
         begin <= end <= data_size && end - begin == nbytes;
     ensures \result == LLR_ST_OK || \result == LLR_ST_BEGIN_AFTER_END ||
         \result == LLR_ST_END_BEYOND || \result == LLR_ST_SIZE_MISMATCH;
+    behavior begin_after_end:
+      assumes begin > end;
+      ensures \result == LLR_ST_BEGIN_AFTER_END;
+    behavior end_beyond:
+      assumes begin <= end && end > data_size;
+      ensures \result == LLR_ST_END_BEYOND;
+    behavior size_mismatch:
+      assumes begin <= end <= data_size && end - begin != nbytes;
+      ensures \result == LLR_ST_SIZE_MISMATCH;
+    behavior ok:
+      assumes begin <= end <= data_size && end - begin == nbytes;
+      ensures \result == LLR_ST_OK;
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_check_offsets(uint64_t begin, uint64_t end, uint64_t nbytes,
                          uint64_t data_size);
@@ -82,16 +144,40 @@ int llr_st_check_offsets(uint64_t begin, uint64_t end, uint64_t nbytes,
  * tile the data section exactly: no overlap, no gap, nothing after.
  * Each [begin[i], end[i]) is already checked by llr_st_check_offsets.
  * On failure *where is the position in order of the offending tensor. */
-/*@ requires n >= 0;
+/*@ // llr_st_tiles, llr_st_contiguous, llr_st_expected_begin:
+    // spec/safetensors.acsl
+    requires n >= 0;
     requires \valid_read(begin + (0 .. n - 1));
     requires \valid_read(end + (0 .. n - 1));
     requires \valid_read(order + (0 .. n - 1));
     requires \forall integer k; 0 <= k < n ==> order[k] < n;
     requires \valid(where);
+    requires \separated(where, begin + (0 .. n - 1), end + (0 .. n - 1),
+                        order + (0 .. n - 1));
     assigns *where;
     ensures \result == LLR_ST_OK || \result == LLR_ST_OVERLAP ||
         \result == LLR_ST_GAP || \result == LLR_ST_TRAILING;
     ensures \result != LLR_ST_OK ==> *where <= n;
+    behavior tiles:
+      assumes llr_st_tiles(begin, end, order, n, data_size);
+      assigns \nothing;
+      ensures \result == LLR_ST_OK;
+    behavior broken:
+      assumes !llr_st_tiles(begin, end, order, n, data_size);
+      assigns *where;
+      ensures \result != LLR_ST_OK;
+      // Every tensor before position *where is in its place ...
+      ensures llr_st_contiguous(begin, end, order, *where);
+      // ... and the one at *where starts too early, or too late, or the
+      // last one ends before the end of the data section.
+      ensures \result == LLR_ST_OVERLAP ==> 1 <= *where < n &&
+          begin[order[*where]] < llr_st_expected_begin(end, order, *where);
+      ensures \result == LLR_ST_GAP ==> *where < n &&
+          begin[order[*where]] > llr_st_expected_begin(end, order, *where);
+      ensures \result == LLR_ST_TRAILING ==> *where == n &&
+          llr_st_expected_begin(end, order, n) != data_size;
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_check_cover(const uint64_t *begin, const uint64_t *end,
                        const size_t *order, size_t n, uint64_t data_size,

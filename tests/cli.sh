@@ -155,5 +155,11 @@ expect 1 "exec:" "$LLR" learn "exec:$BAD garbage" --rank 2 --eps 0.1 -o keep3.st
 check "a failing child leaves the output intact" cmp -s m.st keep3.st
 expect 0 "usage: llr serve" "$LLR" serve --help
 
+# API-shaped answers: the top k logits; the learners refuse them.
+expect 0 "top 2 of 3 centred logits" "$LLR" logits m.st 0 1 --top-k 2
+expect 0 "\"top\": " "$LLR" logits m.st --top-k 1 --json
+expect 1 "gls needs whole logit vectors, but this oracle answers only the top 2 of 3" "$LLR" learn m.st --rank 2 --eps 0.1 --top-k 2 -o tk.st
+expect 1 "spectral needs whole logit vectors" "$LLR" learn m.st --rank 2 --method spectral --top-k 1 -o tk.st
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -53,7 +53,10 @@ static void help(void)
         "nothing) rather\n"
         "than exceed N distinct queries; --trace FILE writes one JSON line "
         "per distinct\n"
-        "query. --params theory computes the theorem's settings and runs "
+        "query. --top-k K: the oracle answers only the K largest logits "
+        "(API-shaped);\n"
+        "every learner here needs whole vectors and refuses it. --params "
+        "theory computes the theorem's settings and runs "
         "only when they\n"
         "are not astronomically large. Defaults: --delta 0.05, --seed 1, "
         "practical.\n"
@@ -98,11 +101,12 @@ int cmd_learn(int argc, char **argv)
         {"gap", required_argument, 0, 'g'},
         {"tau", required_argument, 0, 'T'},
         {"samples", required_argument, 0, 'M'},
+        {"top-k", required_argument, 0, 'K'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    long long d = -1, budget = 0, sn = 0, vn = 0, msamples = 0;
+    long long d = -1, budget = 0, sn = 0, vn = 0, msamples = 0, topk = 0;
     double eps = -1, delta = 0.05, xi = 0, quantum = 0, gap = -1, tau = -1;
     uint64_t seed = 1;
     const char *method = "gls", *params = "practical", *trace = NULL,
@@ -157,6 +161,10 @@ int cmd_learn(int argc, char **argv)
             break;
         case 'T':
             if (cli_double(CMD, "--tau", optarg, 0, 1e3, &tau))
+                return EXIT_USAGE;
+            break;
+        case 'K':
+            if (cli_int(CMD, "--top-k", optarg, 1, LLR_MAX_VOCAB, &topk))
                 return EXIT_USAGE;
             break;
         case 'M':
@@ -232,7 +240,7 @@ int cmd_learn(int argc, char **argv)
             p.tau = tau;
     }
     llr_oracle_opts oo = {xi, llr_mix64(seed ^ 0x4e4f495345ULL), quantum,
-                          (uint64_t)budget, NULL};
+                          (uint64_t)budget, NULL, (int)topk};
     if (trace) {
         size_t n = strlen(trace) + 16;
         trace_tmp = malloc(n);
@@ -255,8 +263,10 @@ int cmd_learn(int argc, char **argv)
     double t0 = now();
     llr_gls_stats st = {0};
     FILE *prog = isatty(2) ? stderr : NULL;
-    int fail;
-    if (is_gls)
+    int fail = is_sam ? 0 : llr_oracle_need_full(&o, method, &e);
+    if (fail)
+        ;
+    else if (is_gls)
         fail = llr_gls_learn(&o, &p, prog, &L, &st, &e);
     else if (is_sp) {
         llr_spectral_params sp;

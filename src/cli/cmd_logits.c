@@ -4,30 +4,39 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "oracle.h"
 #include "softmax.h"
 
 #define CMD "llr logits"
 
 static void help(void)
 {
-    printf("usage: llr logits MODEL [TOKEN ...] [--json]\n\n"
+    printf("usage: llr logits MODEL [TOKEN ...] [--top-k K] [--json]\n\n"
            "The centred next-token logit vector l(h) after the prefix h = "
            "TOKEN ...\n(0 <= length < T), with the probabilities "
-           "softmax(l(h)). JSON keys:\nprefix, logits, probs.\n");
+           "softmax(l(h)). JSON keys:\nprefix, logits, probs. With --top-k "
+           "K, only the K largest logits, as an API\nreturns them (JSON "
+           "keys: prefix, top: [{token, logit}]).\n");
 }
 
 int cmd_logits(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'},
+        {"top-k", required_argument, 0, 'K'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int json = 0, c;
+    long long topk = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'K':
+            if (cli_int(CMD, "--top-k", optarg, 1, LLR_MAX_VOCAB, &topk))
+                return EXIT_USAGE;
+            break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
         }
@@ -53,8 +62,42 @@ int cmd_logits(int argc, char **argv)
         return EXIT_FAIL;
     }
     llr_error e;
-    double *l = malloc(2 * (size_t)m->V * sizeof *l);
     int rc = EXIT_OK;
+    if (topk) {
+        llr_oracle o;
+        llr_oracle_opts oo = {0};
+        oo.topk = (int)topk;
+        int k = topk < m->V ? (int)topk : m->V;
+        int *idx = malloc((size_t)k * sizeof *idx);
+        double *val = malloc((size_t)k * sizeof *val);
+        if (!idx || !val || llr_oracle_init(&o, m, &oo, &e)) {
+            if (!idx || !val)
+                llr_fail(&e, "out of memory");
+            rc = cli_fail(CMD, &e);
+        } else {
+            if (llr_oracle_topk(&o, tok, len, idx, val, &e))
+                rc = cli_fail(CMD, &e);
+            else if (json) {
+                json_t *top = json_array(), *jp = json_array();
+                for (int i = 0; i < len; i++)
+                    json_array_append_new(jp, json_integer(tok[i]));
+                for (int i = 0; i < k; i++)
+                    json_array_append_new(top, json_pack("{s:i, s:f}", "token",
+                                                         idx[i], "logit",
+                                                         val[i]));
+                cli_json(json_pack("{s:o, s:o}", "prefix", jp, "top", top));
+            } else {
+                printf("top %d of %d centred logits\n", k, m->V);
+                for (int i = 0; i < k; i++)
+                    printf("%-6d %.17g\n", idx[i], val[i]);
+            }
+            llr_oracle_free(&o);
+        }
+        free(idx), free(val), free(tok);
+        llr_model_free(m);
+        return rc;
+    }
+    double *l = malloc(2 * (size_t)m->V * sizeof *l);
     if (!l || llr_model_logits(m, tok, len, l, &e)) {
         if (!l)
             llr_fail(&e, "out of memory");

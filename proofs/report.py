@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""proofs/report.py - judge the WP results written by proofs/run.sh.
+
+For each file of the plan it reads build/proofs/<name>.wp.json (WP's goal
+report) and build/proofs/<name>.csv (the report plugin's property statuses),
+then
+  - fails when a goal or a property of a selected function is not proved;
+  - writes (--mode update) or compares with (--mode check) the committed
+    proofs/results/<name>.json and proofs/results/summary.json;
+  - prints a table of every function defined in src/*.c: whether it has an
+    ACSL contract and whether all its goals are proved.
+
+The committed JSON holds only what is the same from run to run: goal counts
+(per file, per function, and how many the Qed simplifier closed), the
+settings and the properties left out. Which SMT prover closes a goal first
+is a race, so the per-prover split is printed but not committed.
+"""
+
+import argparse
+import csv
+import glob
+import json
+import os
+import re
+import sys
+
+MODEL = "typed+ieee"
+
+CONTRACT_WORDS = {
+    "requires", "assigns", "ensures", "behavior", "terminates", "decreases",
+    "allocates", "frees", "exits", "complete", "disjoint", "assumes",
+}
+
+
+def read_plan(path):
+    plan = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            file, sel, leftout, why = (line.split("|") + ["", "", ""])[:4]
+            plan.append({
+                "file": file,
+                "selection": sel,
+                "left_out": [p for p in leftout.split(",") if p],
+                "why": why,
+            })
+    return plan
+
+
+# --- C source scanning (for the table) -------------------------------------
+
+def strip_comments(text):
+    """Blank out comments and string/char literals, keeping line breaks."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+            out.append(c + " " * (j - i - 2) + c if j - i >= 2 else c)
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def defined_functions(path):
+    """Names of the functions defined (with a body) in a C file, in order."""
+    text = strip_comments(open(path, encoding="utf-8", errors="replace").read())
+    text = re.sub(r"(?m)^[ \t]*#.*$", "", text)  # preprocessor lines
+    names, depth, head = [], 0, []
+    paren = 0
+    for c in text:
+        if depth == 0:
+            if c == "(":
+                paren += 1
+            elif c == ")":
+                paren -= 1
+            if c == "{" and paren == 0:
+                h = "".join(head).strip()
+                m = re.search(r"\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$", h)
+                if m and "=" not in h and m.group(1) not in (
+                        "if", "while", "for", "switch", "sizeof"):
+                    names.append(m.group(1))
+                head = []
+                depth = 1
+                continue
+            if c in ";}":
+                head = []
+            else:
+                head.append(c)
+        else:
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    head = []
+    return names
+
+
+def contracted_functions(paths):
+    """Names of functions whose declaration or definition follows an ACSL
+    function contract (a /*@ ... */ block of requires/assigns/... clauses)."""
+    found = set()
+    for path in paths:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r"/\*@(.*?)\*/", text, re.S):
+            body = re.sub(r"//[^\n]*", "", m.group(1)).strip()
+            first = re.match(r"[A-Za-z_\\]+", body)
+            if not first or first.group(0) not in CONTRACT_WORDS:
+                continue
+            rest = text[m.end():]
+            decl = re.match(r"\s*([^;{(]*?)\b([A-Za-z_]\w*)\s*\(", rest)
+            if decl and not decl.group(1).lstrip().startswith(("/", "#")):
+                found.add(decl.group(2))
+    return found
+
+
+# --- WP results --------------------------------------------------------------
+
+def wp_counts(path):
+    """(per-function {name: [proved, total]}, qed, per-prover proved)."""
+    data = json.load(open(path))
+    funcs = {}
+    for fct, props in data.get("wp:functions", {}).items():
+        proved = total = 0
+        for prop, stats in props.items():
+            if prop == "wp:section":  # the function's own summary
+                continue
+            main = stats.get("wp:main", {})
+            proved += main.get("valid", 0)
+            total += main.get("total", 0)
+        funcs[fct] = [proved, total]
+    glob_stats = data.get("wp:global", {})
+    qed = glob_stats.get("qed", {}).get("valid", 0)
+    provers = {k: v.get("valid", 0) for k, v in glob_stats.items()
+               if k not in ("qed", "wp:main")}
+    for key in data:
+        if key not in ("wp:global", "wp:functions"):
+            # lemmas or anything else WP may report: count them as a unit
+            proved = total = 0
+            for props in data[key].values():
+                if not isinstance(props, dict):
+                    continue
+                for prop, stats in props.items():
+                    if prop != "wp:section" and isinstance(stats, dict) \
+                            and "wp:main" in stats:
+                        proved += stats["wp:main"].get("valid", 0)
+                        total += stats["wp:main"].get("total", 0)
+            if total:
+                funcs["<" + key + ">"] = [proved, total]
+    return funcs, qed, provers
+
+
+def csv_problems(path, selected):
+    """Properties of selected functions (in src/) whose status is not Valid."""
+    bad = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["directory"] != "src":
+                continue
+            if selected is not None and row["function"] not in selected:
+                continue
+            if row["status"] != "Valid":
+                bad.append("%s:%s %s %s: %s" % (
+                    row["file"], row["line"], row["function"],
+                    row["property kind"], row["status"]))
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=("check", "update"), required=True)
+    ap.add_argument("--plan", required=True)
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--timeout", type=int, required=True)
+    ap.add_argument("--provers", required=True)
+    args = ap.parse_args()
+
+    plan = read_plan(args.plan)
+    errors = []
+    results = {}
+    status_of = {}  # function -> table status
+    for entry in plan:
+        file = entry["file"]
+        name = os.path.basename(file)[:-2]
+        funcs, qed, provers = wp_counts(os.path.join(args.raw, name + ".wp.json"))
+        sel = entry["selection"]
+        source_fns = defined_functions(file)
+        if sel.startswith("only:"):
+            selected = set(sel[5:].split(","))
+        elif sel.startswith("skip:"):
+            selected = set(funcs) - set(sel[5:].split(","))
+        else:
+            selected = None
+        for fct, (p, t) in sorted(funcs.items()):
+            if p != t:
+                errors.append("%s: %s: %d of %d goals proved" % (file, fct, p, t))
+        for problem in csv_problems(os.path.join(args.raw, name + ".csv"), selected):
+            errors.append("%s: property not proved: %s" % (file, problem))
+        proved = sum(p for p, _ in funcs.values())
+        total = sum(t for _, t in funcs.values())
+        ghost = sorted(f for f in funcs if f not in source_fns and not f.startswith("<"))
+        res = {
+            "file": file,
+            "model": MODEL,
+            "provers": args.provers.split(","),
+            "timeout_s": args.timeout,
+            "selection": sel,
+            "proved": proved,
+            "total": total,
+            "proved_by_qed": qed,
+            "proved_by_smt": proved - qed,
+            "functions": {f: {"proved": p, "total": t}
+                          for f, (p, t) in sorted(funcs.items())},
+            "ghost_lemma_functions": ghost,
+            "not_proved_left_out": entry["left_out"],
+        }
+        if entry["why"]:
+            res["note"] = entry["why"]
+        results[name] = res
+        split = ", ".join("%s %d" % (k, v) for k, v in sorted(provers.items()))
+        print("proofs: %-16s %d/%d goals (Qed %d; SMT %d: %s)" % (
+            file, proved, total, qed, proved - qed, split or "none"))
+        for f in source_fns:
+            if f in funcs:
+                p, t = funcs[f]
+                mark = "proved" if p == t else "FAILED"
+                if entry["left_out"] and f in left_out_owner(
+                        file, entry["left_out"]):
+                    mark = "partial"
+                status_of[(file, f)] = "%s %d/%d" % (mark, p, t)
+            else:
+                status_of[(file, f)] = "not selected"
+
+    summary = {
+        "model": MODEL,
+        "provers": args.provers.split(","),
+        "timeout_s": args.timeout,
+        "proved": sum(r["proved"] for r in results.values()),
+        "total": sum(r["total"] for r in results.values()),
+        "files": {r["file"]: {"proved": r["proved"], "total": r["total"]}
+                  for r in results.values()},
+        "not_proved_left_out": sorted(
+            "%s:%s" % (r["file"], p) for r in results.values()
+            for p in r["not_proved_left_out"]),
+    }
+
+    # Regression check against the committed results.
+    def dump(obj):
+        return json.dumps(obj, indent=2, sort_keys=True) + "\n"
+
+    if args.mode == "update":
+        os.makedirs(args.results, exist_ok=True)
+        for name, res in results.items():
+            with open(os.path.join(args.results, name + ".json"), "w") as f:
+                f.write(dump(res))
+        with open(os.path.join(args.results, "summary.json"), "w") as f:
+            f.write(dump(summary))
+        print("proofs: wrote %s/{%s,summary}.json" % (
+            args.results, ",".join(sorted(results))))
+    else:
+        for name, res in results.items():
+            path = os.path.join(args.results, name + ".json")
+            if not os.path.exists(path):
+                errors.append("%s missing: run `make proofs-update`" % path)
+                continue
+            old = json.load(open(path))
+            if (old.get("proved"), old.get("total")) != (res["proved"], res["total"]):
+                errors.append("%s: %d/%d goals proved, committed %s says %s/%s" % (
+                    res["file"], res["proved"], res["total"], path,
+                    old.get("proved"), old.get("total")))
+            oldf = old.get("functions", {})
+            for f in sorted(set(oldf) | set(res["functions"])):
+                a = oldf.get(f, {})
+                b = res["functions"].get(f, {})
+                if (a.get("proved"), a.get("total")) != (b.get("proved"), b.get("total")):
+                    errors.append("%s: %s: %s/%s goals proved, committed %s/%s" % (
+                        res["file"], f, b.get("proved"), b.get("total"),
+                        a.get("proved"), a.get("total")))
+        spath = os.path.join(args.results, "summary.json")
+        if not os.path.exists(spath):
+            errors.append("%s missing: run `make proofs-update`" % spath)
+        elif json.load(open(spath)).get("files") != summary["files"]:
+            errors.append("%s differs from this run: run `make proofs-update` "
+                          "if the change is intended" % spath)
+
+    # The table of all functions in src/*.c.
+    sources = sorted(glob.glob("src/*.c"))
+    contracted = contracted_functions(sorted(glob.glob("src/*.h")) + sources)
+    planned = {e["file"] for e in plan}
+    rows = []
+    for path in sources:
+        for f in defined_functions(path):
+            has = "yes" if f in contracted else "no"
+            if path in planned:
+                st = status_of.get((path, f), "not selected")
+            else:
+                st = "-"
+            rows.append((path, f, has, st))
+        name = os.path.basename(path)[:-2]
+        for f in results.get(name, {}).get("ghost_lemma_functions", []):
+            p = results[name]["functions"][f]
+            rows.append((path, f, "ghost", "%s %d/%d" % (
+                "proved" if p["proved"] == p["total"] else "FAILED",
+                p["proved"], p["total"])))
+    w1 = max([len(r[0]) for r in rows] + [4])
+    w2 = max([len(r[1]) for r in rows] + [8])
+    print()
+    print("%-*s  %-*s  %-8s  %s" % (w1, "file", w2, "function", "contract", "WP (goals proved/total)"))
+    print("%s  %s  %s  %s" % ("-" * w1, "-" * w2, "-" * 8, "-" * 24))
+    for r in rows:
+        print("%-*s  %-*s  %-8s  %s" % (w1, r[0], w2, r[1], r[2], r[3]))
+    real = [r for r in rows if r[2] != "ghost"]
+    n_con = sum(1 for r in real if r[2] == "yes")
+    n_ok = sum(1 for r in real if r[3].startswith("proved"))
+    print("%d functions, %d with a contract, %d with all goals proved; "
+          "\"-\": file not in the proof plan; \"ghost\": ghost lemma "
+          "function (ACSL, not compiled)" % (len(real), n_con, n_ok))
+    for r in results.values():
+        for p in r["not_proved_left_out"]:
+            print("NOT PROVED (left out of the run): %s: %s%s" % (
+                r["file"], p, " - " + r["note"] if r.get("note") else ""))
+    print()
+    print("proofs: %d/%d goals proved in %d files (model %s, provers %s, "
+          "timeout %ds)" % (summary["proved"], summary["total"], len(results),
+                            MODEL, args.provers, args.timeout))
+
+    if errors:
+        for e in errors:
+            print("proofs: ERROR: " + e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def left_out_owner(file, names):
+    """Functions whose contracts hold one of the named (left out) clauses."""
+    owners = set()
+    header = file[:-2] + ".h"
+    for path in (header, file):
+        if not os.path.exists(path):
+            continue
+        text = open(path, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r"/\*@(.*?)\*/", text, re.S):
+            if not any(re.search(r"\b%s\s*:" % re.escape(n), m.group(1)) for n in names):
+                continue
+            decl = re.match(r"\s*[^;{(]*?\b([A-Za-z_]\w*)\s*\(", text[m.end():])
+            if decl:
+                owners.add(decl.group(1))
+    return owners
+
+
+if __name__ == "__main__":
+    sys.exit(main())

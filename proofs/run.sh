@@ -1,0 +1,137 @@
+#!/bin/sh
+# proofs/run.sh - prove the ACSL contracts of the files listed below with
+# Frama-C/WP (typed memory model, IEEE floats: the defaults), then check the
+# results against proofs/results/*.json and print a table of all functions.
+#
+#   proofs/run.sh            prove; fail on any unproved goal, and when the
+#                            goal counts differ from proofs/results/*.json
+#   proofs/run.sh --update   prove; fail on any unproved goal; rewrite
+#                            proofs/results/*.json
+#
+# `make proofs` / `make proofs-update` run it after `make deps-proofs`.
+# Everything it writes besides proofs/results/ goes under build/: the Why3
+# configuration (build/why3.conf), the WP proof cache (build/wp-cache) and
+# the logs and raw reports (build/proofs/).
+set -eu
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+mode=check
+case "${1:-}" in
+  "") ;;
+  --update) mode=update ;;
+  *) echo "usage: proofs/run.sh [--update]" >&2; exit 2 ;;
+esac
+
+# Pinned proof settings. The timeout is per prover and goal, in seconds of
+# wall-clock time; every goal proves in well under 4 s on a 2-core machine,
+# so 20 s leaves room for a loaded machine without hiding a regression.
+timeout=20
+provers=z3,cvc5,cvc4
+par=2
+
+# What is proved: one line per file,
+#   file | function selection | properties left out | why they are left out
+# selection: "all", "only:f,g" (-wp-fct) or "skip:f,g" (-wp-skip-fct).
+# Properties left out are named ACSL clauses (-wp-prop=-name); they are
+# reported as NOT proved, in the JSON and in the table.
+plan='src/prng.c|skip:llr_prng_normal|unit_interval|IEEE double: (double)r * 0x1.0p-53 < 1.0 needs int-to-double rounding facts that z3 and cvc5 do not find (timeout at 50 s); llr_prng_normal (libm, no contract) is not selected
+src/prefix.c|all||
+src/st_check.c|all||
+src/softmax.c|only:llr_choose_index||the other functions are floating-point code without contracts
+src/check.c|all||
+src/counts.c|all||'
+
+# Per-file options. The checkers in check.c exist to reject NaN and
+# infinite inputs, so -wp-rte must not turn every float operation into an
+# \is_finite goal: -warn-special-float none (their contracts say what
+# happens with NaN instead).
+
+out=build/proofs
+mkdir -p "$out" proofs/results
+export WHY3CONFIG="$root/build/why3.conf"
+
+# --- 1. Why3: detect the provers, add cvc5 (toolchain.md) -----------------
+# Rebuilt from scratch on every run (cheap), so it is idempotent and always
+# matches the installed provers.
+tmpconf="$root/build/why3.conf.tmp"
+rm -f "$tmpconf"
+WHY3CONFIG="$tmpconf" why3 config detect >"$out/why3-detect.log" 2>&1 || {
+  cat "$out/why3-detect.log" >&2; exit 1; }
+cvc5_version=$(cvc5 --version 2>/dev/null |
+  sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p' | head -n 1)
+[ -n "$cvc5_version" ] || { echo "proofs: cvc5 not found" >&2; exit 1; }
+cat >>"$tmpconf" <<EOF
+
+[prover]
+command = "cvc5 --tlimit-per=%t000 --lang=smt2 %f"
+driver = "$root/proofs/cvc5.drv"
+editor = ""
+in_place = false
+interactive = false
+name = "CVC5"
+shortcut = "cvc5"
+version = "$cvc5_version"
+EOF
+mv "$tmpconf" "$WHY3CONFIG"
+for p in Z3 CVC4 CVC5; do
+  why3 config list-provers 2>/dev/null | grep -q "^$p " || {
+    echo "proofs: Why3 does not see prover $p (see $out/why3-detect.log)" >&2
+    exit 1; }
+done
+
+# --- 2. WP on each file ----------------------------------------------------
+# Every spec/*.acsl file is passed with -include: the headers' contracts use
+# its logic without an #include line in the C code.
+includes=""
+for s in spec/*.acsl; do
+  [ -e "$s" ] && includes="$includes -include $root/$s"
+done
+
+printf '%s\n' "$plan" >"$out/plan.txt"
+start_all=$(date +%s)
+status=0
+while IFS='|' read -r file sel leftout why; do
+  [ -n "$file" ] || continue
+  name=$(basename "$file" .c)
+  set --
+  case "$sel" in
+    all) ;;
+    only:*) set -- -wp-fct "${sel#only:}" ;;
+    skip:*) set -- -wp-skip-fct "${sel#skip:}" ;;
+    *) echo "proofs: bad selection '$sel' for $file" >&2; exit 2 ;;
+  esac
+  case "$file" in
+    src/check.c) set -- "$@" -warn-special-float none ;;
+  esac
+  if [ -n "$leftout" ]; then
+    props=""
+    for p in $(echo "$leftout" | tr ',' ' '); do props="$props,-$p"; done
+    set -- "$@" "-wp-prop=${props#,}"
+  fi
+  rm -f "$out/$name.wp.json" "$out/$name.csv"
+  t0=$(date +%s)
+  printf 'proofs: %-16s ' "$file"
+  # frama-c -wp exits 0 even when goals fail: report.py judges the results.
+  if frama-c -wp -wp-rte -wp-prover "$provers" -wp-par "$par" \
+       -wp-timeout "$timeout" -wp-cache update -wp-cache-dir build/wp-cache \
+       -cpp-extra-args="-D_GNU_SOURCE -Isrc$includes" \
+       -wp-report-json "$out/$name.wp.json" "$@" "$file" \
+       -then -report-csv "$out/$name.csv" </dev/null >"$out/$name.log" 2>&1
+  then
+    printf '%s (%ss)\n' "$(grep 'Proved goals:' "$out/$name.log" | tail -n 1 |
+      sed 's/.*Proved goals: *//')" "$(( $(date +%s) - t0 ))"
+  else
+    echo "FRAMA-C FAILED (see $out/$name.log)"
+    tail -n 20 "$out/$name.log" >&2
+    status=1
+  fi
+done <"$out/plan.txt"
+echo "proofs: WP finished in $(( $(date +%s) - start_all ))s"
+[ "$status" -eq 0 ] || exit 1
+
+# --- 3./4. JSON results, regression check, table ---------------------------
+python3 proofs/report.py --mode "$mode" --plan "$out/plan.txt" \
+  --raw "$out" --results proofs/results --timeout "$timeout" \
+  --provers "$provers"
