@@ -198,8 +198,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
         llr_witness_fix fix;
         llr_lp_result lr = {0};
         lr.c = c;
-        if (llr_validate(o, &g, ys, p->gap, pred, &lr, &fix, &st->max_residual,
-                         e))
+        if (llr_validate(o, &g, pool, ys, p->gap, pred, &lr, &fix,
+                         &st->max_residual, e))
             goto done;
         st->lp_solves += fix.lp_solves;
         st->lp_checked += fix.lp_solves;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "approx.h"
+#include "arpa.h"
 #include "empirical.h"
 #include "gls.h"
 #include "isan.h"
@@ -133,12 +134,26 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
     return walk_sequence(m, (int *)seq, len, NULL, out, e);
 }
 
+static int default_horizon;
+
+void llr_model_set_horizon(int T)
+{
+    default_horizon = T;
+}
+
 int llr_model_load(const char *path, llr_model **out, llr_error *e)
 {
     llr_st_file f;
     *out = NULL;
     if (strncmp(path, "exec:", 5) == 0)
         return llr_exec_open(path + 5, out, e);
+    size_t pl = strlen(path);
+    if (pl > 5 && strcmp(path + pl - 5, ".arpa") == 0) {
+        if (default_horizon < 1)
+            return llr_fail(e, "%s: an ARPA model has no horizon of its own: "
+                               "give --horizon T", path);
+        return llr_arpa_load(path, default_horizon, out, e);
+    }
     if (llr_st_read(path, &f, e))
         return -1;
     const char *kind = llr_st_meta(&f, "llr.kind");

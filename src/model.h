@@ -68,9 +68,15 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
                       double *out, llr_error *e);
 
 /* Load any model: a safetensors file (its llr.kind metadata picks the
- * family), or "exec:COMMAND", a model behind a process (process.h). */
+ * family), "exec:COMMAND", a model behind a process (process.h), or a path
+ * ending in ".arpa", an ARPA n-gram file (arpa.h) whose horizon is the one
+ * set by llr_model_set_horizon (an error when none is set). */
 int llr_model_load(const char *path, llr_model **out, llr_error *e);
 int llr_model_save(const llr_model *m, const char *path, llr_error *e);
+
+/* The horizon given to models without one of their own (ARPA files); 0:
+ * none. */
+void llr_model_set_horizon(int T);
 void llr_model_free(llr_model *m);
 
 /* Scratch states for walks: depth+1 states of m->state_bytes each. */

@@ -48,9 +48,9 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     return rc;
 }
 
-int llr_validate(llr_oracle *o, const llr_gls *g, const int *y, double gap,
-                 double *pred, llr_lp_result *lr, llr_witness_fix *fix,
-                 double *max_residual, llr_error *e)
+int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
+                 const int *y, double gap, double *pred, llr_lp_result *lr,
+                 llr_witness_fix *fix, double *max_residual, llr_error *e)
 {
     int V = g->V;
     double *truth = pred + V;
@@ -66,12 +66,24 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const int *y, double gap,
         double err = max_gap(pred, truth, V);
         if (err <= gap)
             continue;
+        const llr_strings *pool_t = &pools[t];
+        fix->t = t;
+        fix->error = err;
+        if (!lr->feasible &&
+            llr_strings_find(pool_t, y, t) < 0) {
+            /* Every shorter prefix passed, so its LP was feasible: the
+             * constraints added at length t (between c_{t-1} and c_t) are
+             * the ones no coefficients meet. The basis of cut t does not
+             * span y_{1:t}. (The coefficients of an infeasible Chebyshev LP
+             * spread the residual over all levels and locate nothing.) */
+            fix->cut = t;
+            fix->kind = LLR_FIX_BASIS;
+            return 0;
+        }
         int s = t;
         if (locate(o, g, y, t, lr->c, truth, gap, &s, e))
             return -1;
         fix->cut = s;
-        fix->t = t;
-        fix->error = err;
         fix->kind = llr_strings_find(&g->cut[s].fhat, y + s, t - s) < 0
                         ? LLR_FIX_WITNESS
                         : LLR_FIX_BASIS;

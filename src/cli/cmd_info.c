@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "approx.h"
+#include "arpa.h"
 #include "cli.h"
 #include "safetensors.h"
 
@@ -38,9 +39,11 @@ int cmd_info(int argc, char **argv)
     llr_model *m;
     if (cli_load(CMD, path, &m))
         return EXIT_FAIL;
-    llr_st_file f;
+    llr_st_file f = {0};
     llr_error e;
-    if (llr_st_read(path, &f, &e)) {
+    /* Models that are not safetensors files have no tensors to list. */
+    int is_file = strcmp(m->ops->kind, "arpa") && strcmp(m->ops->kind, "exec");
+    if (is_file && llr_st_read(path, &f, &e)) {
         llr_model_free(m);
         return cli_fail(CMD, &e);
     }
@@ -50,6 +53,8 @@ int cmd_info(int argc, char **argv)
         json_object_set_new(o, "rank", m->d ? json_integer(m->d) : json_null());
         if (!strcmp(m->ops->kind, "approx"))
             json_object_set_new(o, "eps", json_real(llr_approx_eps(m)));
+        if (llr_arpa_order(m))
+            json_object_set_new(o, "order", json_integer(llr_arpa_order(m)));
         json_t *ts = json_array();
         for (size_t i = 0; i < f.ntensors; i++) {
             json_t *shape = json_array();
@@ -79,7 +84,11 @@ int cmd_info(int argc, char **argv)
         if (!strcmp(m->ops->kind, "approx"))
             printf("eps:      %.17g (max-norm distance to the rank-%d ISAN)\n",
                    llr_approx_eps(m), m->d);
-        printf("tensors: ");
+        if (llr_arpa_order(m))
+            printf("order:    %d (ARPA back-off n-gram model; the horizon "
+                   "is --horizon's)\n", llr_arpa_order(m));
+        if (is_file)
+            printf("tensors: ");
         for (size_t i = 0; i < f.ntensors; i++) {
             printf(" %s %s [", f.tensors[i].name,
                    llr_st_dtype_name(f.tensors[i].dtype));

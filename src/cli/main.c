@@ -1,5 +1,6 @@
 /* llr - the command line. One subcommand per file of src/cli/. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -28,6 +29,9 @@ static void usage(FILE *out)
                  "details)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].what);
+    fprintf(out, "\nglobal option: --horizon T, the horizon of models that "
+                 "have none of their\nown (MODEL.arpa, an ARPA n-gram file)"
+                 "; llr gen takes --horizon as its own option.\n");
     fprintf(out, "\nexit status: 0 success, 1 failure, 2 usage error\n");
 }
 
@@ -44,6 +48,30 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version"))
         return cmd_version(1, argv);
+    /* The global --horizon T (not for gen, which has its own). */
+    if (strcmp(argv[1], "gen") != 0) {
+        int w = 1;
+        for (int r = 1; r < argc; r++) {
+            const char *v = NULL;
+            if (!strcmp(argv[r], "--horizon") && r + 1 < argc)
+                v = argv[++r];
+            else if (!strncmp(argv[r], "--horizon=", 10))
+                v = argv[r] + 10;
+            else if (!strcmp(argv[r], "--horizon")) {
+                fprintf(stderr, "llr: --horizon needs a value\n");
+                return EXIT_USAGE;
+            } else {
+                argv[w++] = argv[r];
+                continue;
+            }
+            long long T;
+            if (cli_int("llr", "--horizon", v, 1, LLR_MAX_HORIZON, &T))
+                return EXIT_USAGE;
+            llr_model_set_horizon((int)T);
+        }
+        argc = w;
+        argv[argc] = NULL;
+    }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
             return cmds[i].fn(argc - 1, argv + 1);

@@ -1,0 +1,860 @@
+#include "arpa.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "prng.h"
+#include "softmax.h"
+
+#define LN10 2.302585092994045684017991454684364208
+
+/* One order n >= 2: the n-grams in file order, and an open-addressing hash
+ * table over their word-number sequences. A slot holds (tag << 32) |
+ * (index + 1), tag the hash's top 32 bits; 0 is an empty slot. */
+typedef struct level {
+    size_t declared, count;
+    int32_t *ids; /* count x n word numbers */
+    double *prob, *bo;
+    size_t *line; /* the line of each n-gram (during loading only) */
+    uint64_t *slot;
+    size_t mask;
+    /* The n-grams grouped by their first n-1 words (their parent, an entry
+     * of order n-1, or a word for n = 2): those of parent p are
+     * kids[first[p] .. first[p+1]-1]. parent[] is only kept while loading.
+     * When some n-gram's first n-1 words are not listed (an orphan), the
+     * lists are not built and logits look up every token instead. */
+    int32_t *parent;
+    uint32_t *first, *kids;
+    int orphans;
+} level;
+
+typedef struct arpa {
+    int N;       /* order */
+    int nwords;  /* unigrams, special ones included */
+    char *pool;  /* the unigram words, NUL-terminated */
+    size_t *woff; /* word i is pool + woff[i] */
+    size_t *wlen;
+    int *tok;    /* tok[word] = its token number, or -1 (special words) */
+    double *uprob, *ubo;
+    size_t *uline;
+    uint64_t *wslot; /* word hash: (tag << 32) | (word + 1) */
+    size_t wmask;
+    int bos;     /* the word number of <s>, or -1 */
+    int *sigma;  /* sigma[z] = the word number of token z */
+    level lev[LLR_ARPA_MAX_ORDER + 1]; /* lev[2..N] */
+} arpa;
+
+static arpa *impl(const llr_model *m)
+{
+    return (arpa *)m->impl;
+}
+
+/* ---- hashing ---- */
+
+#define HASH_START 0x6a09e667f3bcc909ULL
+
+static uint64_t hash_id(uint64_t h, int32_t id)
+{
+    return llr_mix64(h ^ (uint64_t)(uint32_t)id);
+}
+
+static uint64_t hash_ids(const int32_t *ids, int n)
+{
+    uint64_t h = HASH_START;
+    for (int i = 0; i < n; i++)
+        h = hash_id(h, ids[i]);
+    return h;
+}
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then one mix */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return llr_mix64(h ^ len);
+}
+
+/* The index of the n-gram ids[0..n-1] (hash h) in L, or -1. */
+static long find_ngram(const level *L, int n, const int32_t *ids, uint64_t h)
+{
+    if (!L->slot)
+        return -1;
+    uint64_t tag = h >> 32;
+    for (size_t i = (size_t)h & L->mask;; i = (i + 1) & L->mask) {
+        uint64_t s = L->slot[i];
+        if (!s)
+            return -1;
+        if ((s >> 32) == tag) {
+            size_t idx = (size_t)(uint32_t)s - 1;
+            const int32_t *x = L->ids + idx * (size_t)n;
+            int j = 0;
+            while (j < n && x[j] == ids[j])
+                j++;
+            if (j == n)
+                return (long)idx;
+        }
+    }
+}
+
+static int find_word(const arpa *a, const char *w, size_t len, uint64_t h)
+{
+    uint64_t tag = h >> 32;
+    for (size_t i = (size_t)h & a->wmask;; i = (i + 1) & a->wmask) {
+        uint64_t s = a->wslot[i];
+        if (!s)
+            return -1;
+        if ((s >> 32) == tag) {
+            int id = (int)(uint32_t)s - 1;
+            if (a->wlen[id] == len &&
+                memcmp(a->pool + a->woff[id], w, len) == 0)
+                return id;
+        }
+    }
+}
+
+/* The smallest power of two >= 2 n, at least 16. */
+static size_t table_size(size_t n)
+{
+    size_t c = 16;
+    while (c < 2 * n)
+        c *= 2;
+    return c;
+}
+
+/* ---- the model's operations ---- */
+
+static int arpa_root(const llr_model *m, void *state, llr_error *e)
+{
+    (void)e;
+    const arpa *a = impl(m);
+    int32_t *s = state;
+    memset(s, 0, m->state_bytes);
+    if (a->N > 1 && a->bos >= 0) {
+        s[0] = 1;
+        s[1] = a->bos;
+    }
+    return 0;
+}
+
+static int arpa_step(const llr_model *m, const void *state, int t, int tok,
+                     void *next, llr_error *e)
+{
+    (void)t;
+    const arpa *a = impl(m);
+    if (tok < 0 || tok >= m->V)
+        return llr_fail(e, "arpa: token %d is outside [0, %d]", tok,
+                        m->V - 1);
+    int32_t s[LLR_ARPA_MAX_ORDER];
+    memcpy(s, state, m->state_bytes);
+    int k = s[0];
+    if (k < 0 || k > a->N - 1)
+        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
+    if (a->N > 1) {
+        if (k < a->N - 1) {
+            s[++k] = a->sigma[tok];
+        } else {
+            memmove(s + 1, s + 2, (size_t)(k - 1) * sizeof *s);
+            s[k] = a->sigma[tok];
+        }
+        s[0] = k;
+    }
+    memcpy(next, s, m->state_bytes);
+    return 0;
+}
+
+static int arpa_logits(const llr_model *m, const void *state, int t,
+                       double *out, llr_error *e)
+{
+    const arpa *a = impl(m);
+    int32_t s[LLR_ARPA_MAX_ORDER];
+    memcpy(s, state, m->state_bytes);
+    int k = s[0];
+    if (k < 0 || k > a->N - 1)
+        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
+    /* key = c_1..c_k z: the suffix starting at j is key + j. */
+    int32_t key[LLR_ARPA_MAX_ORDER];
+    memcpy(key, s + 1, (size_t)k * sizeof *key);
+    /* For the context c_{j+1..k} (0 <= j < k, of n = k - j words): H[j] its
+     * hash, P[j] its entry of order n (-1 if not listed; its word for
+     * n = 1), cum[j] the sum of the back-off weights of the longer contexts
+     * (those passed through to reach it). */
+    uint64_t H[LLR_ARPA_MAX_ORDER];
+    long P[LLR_ARPA_MAX_ORDER];
+    double cum[LLR_ARPA_MAX_ORDER + 1];
+    cum[0] = 0;
+    for (int j = 0; j < k; j++) {
+        int n = k - j;
+        H[j] = hash_ids(key + j, n);
+        double bo = 0;
+        if (n == 1) {
+            P[j] = key[j];
+            bo = a->ubo[key[j]];
+        } else {
+            P[j] = find_ngram(&a->lev[n], n, key + j, H[j]);
+            if (P[j] >= 0)
+                bo = a->lev[n].bo[P[j]];
+        }
+        cum[j + 1] = cum[j] + bo;
+    }
+    /* From the shortest context to the longest, so that the longest listed
+     * n-gram (c_{j+1..k}, z) sets z's value: its log10prob plus cum[j]. */
+    for (int z = 0; z < m->V; z++)
+        out[z] = a->uprob[a->sigma[z]] + cum[k];
+    for (int j = k - 1; j >= 0; j--) {
+        int n = k - j + 1;
+        const level *L = &a->lev[n];
+        if (L->count == 0)
+            continue;
+        if (!L->orphans) {
+            if (P[j] < 0)
+                continue;
+            for (uint32_t r = L->first[P[j]]; r < L->first[P[j] + 1]; r++) {
+                uint32_t i = L->kids[r];
+                int z = a->tok[L->ids[(size_t)i * (size_t)n + (size_t)n - 1]];
+                if (z >= 0)
+                    out[z] = L->prob[i] + cum[j];
+            }
+            continue;
+        }
+        for (int z = 0; z < m->V; z++) {
+            key[k] = a->sigma[z];
+            long i = find_ngram(L, n, key + j, hash_id(H[j], key[k]));
+            if (i >= 0)
+                out[z] = L->prob[i] + cum[j];
+        }
+    }
+    for (int z = 0; z < m->V; z++)
+        out[z] *= LN10;
+    llr_centre(out, m->V, out);
+    return llr_check_finite_logits(out, m->V, t, e);
+}
+
+static int arpa_save(const llr_model *m, const char *path, llr_error *e)
+{
+    (void)m;
+    return llr_fail(e, "%s: ARPA models are read-only; use llr gen table "
+                       "--from", path);
+}
+
+static void free_arpa(arpa *a)
+{
+    if (!a)
+        return;
+    free(a->pool);
+    free(a->woff);
+    free(a->wlen);
+    free(a->tok);
+    free(a->uprob);
+    free(a->ubo);
+    free(a->uline);
+    free(a->wslot);
+    free(a->sigma);
+    for (int n = 2; n <= LLR_ARPA_MAX_ORDER; n++) {
+        level *L = &a->lev[n];
+        free(L->ids);
+        free(L->prob);
+        free(L->bo);
+        free(L->line);
+        free(L->slot);
+        free(L->parent);
+        free(L->first);
+        free(L->kids);
+    }
+    free(a);
+}
+
+static void arpa_destroy(llr_model *m)
+{
+    free_arpa(impl(m));
+    free(m);
+}
+
+static const llr_model_ops arpa_ops = {
+    "arpa", arpa_root, arpa_step, arpa_logits, arpa_save, arpa_destroy,
+};
+
+const char *llr_arpa_word(const llr_model *m, int z)
+{
+    if (!m || m->ops != &arpa_ops || z < 0 || z >= m->V)
+        return NULL;
+    const arpa *a = impl(m);
+    return a->pool + a->woff[a->sigma[z]];
+}
+
+int llr_arpa_order(const llr_model *m)
+{
+    return m && m->ops == &arpa_ops ? impl(m)->N : 0;
+}
+
+/* ---- the parser ---- */
+
+typedef struct parser {
+    const char *path;
+    llr_error *e;
+    size_t line;   /* the current line number (1-based) */
+    const char *s; /* the current line, without its '\n' */
+    size_t len;
+} parser;
+
+static int fail_at(parser *p, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail_at(parser *p, size_t line, const char *fmt, ...)
+{
+    char msg[LLR_ERROR_MSG];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return llr_fail(p->e, "%s:%zu: %s", p->path, line, msg);
+}
+
+/* A printable copy of s[0..len-1] (at most 40 bytes, control and non-ASCII
+ * bytes shown as '?') for messages. */
+typedef struct quoted {
+    char s[48];
+} quoted;
+
+static quoted quote(const char *s, size_t len)
+{
+    quoted q;
+    size_t n = len > 40 ? 40 : len, i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        q.s[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    if (len > n) {
+        memcpy(q.s + i, "...", 3);
+        i += 3;
+    }
+    q.s[i] = 0;
+    return q;
+}
+
+static int is_sep(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The line without leading and trailing separators. */
+static void trim(const char *s, size_t len, const char **ts, size_t *tl)
+{
+    while (len && is_sep(*s))
+        s++, len--;
+    while (len && is_sep(s[len - 1]))
+        len--;
+    *ts = s;
+    *tl = len;
+}
+
+static int equals(const char *s, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* Split a line into fields; at most `cap` are recorded, all are counted. */
+typedef struct fields {
+    int n;
+    const char *at[LLR_ARPA_MAX_ORDER + 3];
+    size_t len[LLR_ARPA_MAX_ORDER + 3];
+} fields;
+
+static void split(const char *s, size_t len, fields *f)
+{
+    f->n = 0;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && is_sep(s[i]))
+            i++;
+        if (i == len)
+            break;
+        size_t b = i;
+        while (i < len && !is_sep(s[i]))
+            i++;
+        if (f->n < LLR_ARPA_MAX_ORDER + 3) {
+            f->at[f->n] = s + b;
+            f->len[f->n] = i - b;
+        }
+        f->n++;
+    }
+}
+
+/* Parse a field as a double: 0 on success, -1 when it is not a number. */
+static int parse_double(const char *s, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    char *end;
+    *out = strtod(buf, &end);
+    return end == buf + len ? 0 : -1;
+}
+
+/* A decimal number of at most 15 digits at s[*i], advancing *i. */
+static int parse_count(const char *s, size_t len, size_t *i,
+                       unsigned long long *out)
+{
+    size_t b = *i;
+    unsigned long long v = 0;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9' && *i - b < 15)
+        v = 10 * v + (unsigned long long)(s[(*i)++] - '0');
+    if (*i == b || (*i < len && s[*i] >= '0' && s[*i] <= '9'))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* `\N-grams:` -> N (>= 1), else 0. */
+static unsigned long long section_order(const char *s, size_t len)
+{
+    size_t i = 1;
+    unsigned long long n;
+    if (len < 2 || s[0] != '\\' || parse_count(s, len, &i, &n) ||
+        !equals(s + i, len - i, "-grams:") || n == 0)
+        return 0;
+    return n;
+}
+
+static int is_special(const char *w, size_t len)
+{
+    return equals(w, len, "<s>") || equals(w, len, "</s>") ||
+           equals(w, len, "<unk>") || equals(w, len, "<UNK>");
+}
+
+/* The log10 probability and back-off fields of an n-gram line f (words at
+ * f->at[1..n]); fills prob and bo (0 when absent). */
+static int parse_numbers(parser *p, int n, const fields *f, double *prob,
+                         double *bo)
+{
+    if (f->n < n + 1 || f->n > n + 2) {
+        int words = f->n - 1;
+        double x;
+        if (f->n > n + 2 && f->n <= LLR_ARPA_MAX_ORDER + 3 &&
+            parse_double(f->at[f->n - 1], f->len[f->n - 1], &x) == 0)
+            words--;
+        return fail_at(p, p->line, "expected %d word%s in a %d-gram line, "
+                                   "got %d", n, n == 1 ? "" : "s", n, words);
+    }
+    int bad = parse_double(f->at[0], f->len[0], prob) ? 1
+              : !isfinite(*prob)                        ? 2
+              : *prob > 0                               ? 3
+                                                        : 0;
+    if (bad) {
+        static const char *why[] = {"", "is not a number", "is not finite",
+                                    "is positive (a probability above 1)"};
+        quoted q = quote(f->at[0], f->len[0]);
+        return fail_at(p, p->line, "log10 probability '%s' %s", q.s,
+                       why[bad]);
+    }
+    *bo = 0;
+    if (f->n == n + 2) {
+        bad = parse_double(f->at[n + 1], f->len[n + 1], bo) ? 1
+              : !isfinite(*bo)                             ? 2
+                                                           : 0;
+        quoted b = bad ? quote(f->at[n + 1], f->len[n + 1]) : (quoted){""};
+        if (bad == 1)
+            return fail_at(p, p->line, "expected %d word%s in a %d-gram "
+                                       "line, got %d ('%s' is not a "
+                                       "back-off weight)",
+                           n, n == 1 ? "" : "s", n, n + 1, b.s);
+        if (bad == 2)
+            return fail_at(p, p->line, "log10 back-off weight '%s' is not "
+                                       "finite", b.s);
+    }
+    return 0;
+}
+
+static int add_unigram(parser *p, arpa *a, const fields *f, size_t *pool_cap,
+                       size_t *pool_len)
+{
+    double prob, bo;
+    if (parse_numbers(p, 1, f, &prob, &bo))
+        return -1;
+    const char *w = f->at[1];
+    size_t len = f->len[1];
+    uint64_t h = hash_bytes(w, len);
+    int old = find_word(a, w, len, h);
+    if (old >= 0) {
+        quoted q = quote(w, len);
+        return fail_at(p, p->line, "duplicate 1-gram '%s' (first at line "
+                                   "%zu)", q.s, a->uline[old]);
+    }
+    if (*pool_len + len + 1 > *pool_cap) {
+        size_t cap = 2 * *pool_cap + len + 1;
+        char *np = realloc(a->pool, cap);
+        if (!np)
+            return fail_at(p, p->line, "out of memory");
+        a->pool = np;
+        *pool_cap = cap;
+    }
+    int id = a->nwords++;
+    memcpy(a->pool + *pool_len, w, len);
+    a->pool[*pool_len + len] = 0;
+    a->woff[id] = *pool_len;
+    a->wlen[id] = len;
+    *pool_len += len + 1;
+    a->uprob[id] = prob;
+    a->ubo[id] = bo;
+    a->uline[id] = p->line;
+    size_t i = (size_t)h & a->wmask;
+    while (a->wslot[i])
+        i = (i + 1) & a->wmask;
+    a->wslot[i] = (h >> 32 << 32) | (uint64_t)(id + 1);
+    if (equals(w, len, "<s>"))
+        a->bos = id;
+    return 0;
+}
+
+/* The n words of an n-gram line as text, for messages. */
+static quoted ngram_text(const fields *f, int n)
+{
+    const char *b = f->at[1];
+    const char *end = f->at[n] + f->len[n];
+    return quote(b, (size_t)(end - b));
+}
+
+static int add_ngram(parser *p, arpa *a, int n, const fields *f)
+{
+    double prob, bo;
+    if (parse_numbers(p, n, f, &prob, &bo))
+        return -1;
+    level *L = &a->lev[n];
+    int32_t ids[LLR_ARPA_MAX_ORDER];
+    for (int i = 0; i < n; i++) {
+        const char *w = f->at[1 + i];
+        size_t len = f->len[1 + i];
+        ids[i] = find_word(a, w, len, hash_bytes(w, len));
+        if (ids[i] < 0) {
+            quoted q = quote(w, len);
+            return fail_at(p, p->line, "word '%s' in a %d-gram is not a "
+                                       "unigram (not in \\1-grams:)",
+                           q.s, n);
+        }
+    }
+    /* The parent: the first n-1 words as an entry of order n-1. */
+    uint64_t h = hash_ids(ids, n - 1);
+    L->parent[L->count] =
+        n == 2 ? ids[0] : (int32_t)find_ngram(&a->lev[n - 1], n - 1, ids, h);
+    if (L->parent[L->count] < 0)
+        L->orphans = 1;
+    h = hash_id(h, ids[n - 1]);
+    long old = find_ngram(L, n, ids, h);
+    if (old >= 0) {
+        quoted q = ngram_text(f, n);
+        return fail_at(p, p->line, "duplicate %d-gram '%s' (first at line "
+                                   "%zu)", n, q.s, L->line[old]);
+    }
+    size_t idx = L->count++;
+    memcpy(L->ids + idx * (size_t)n, ids, (size_t)n * sizeof *ids);
+    L->prob[idx] = prob;
+    L->bo[idx] = bo;
+    L->line[idx] = p->line;
+    size_t i = (size_t)h & L->mask;
+    while (L->slot[i])
+        i = (i + 1) & L->mask;
+    L->slot[i] = (h >> 32 << 32) | (uint64_t)(idx + 1);
+    return 0;
+}
+
+/* Allocate the arrays for the declared counts (checked against the file's
+ * size by the caller). */
+static int allocate(parser *p, arpa *a)
+{
+    size_t c1 = a->lev[1].declared;
+    size_t ws = table_size(c1);
+    a->woff = malloc((c1 ? c1 : 1) * sizeof *a->woff);
+    a->wlen = malloc((c1 ? c1 : 1) * sizeof *a->wlen);
+    a->uprob = malloc((c1 ? c1 : 1) * sizeof *a->uprob);
+    a->ubo = malloc((c1 ? c1 : 1) * sizeof *a->ubo);
+    a->uline = malloc((c1 ? c1 : 1) * sizeof *a->uline);
+    a->wslot = calloc(ws, sizeof *a->wslot);
+    a->wmask = ws - 1;
+    if (!a->woff || !a->wlen || !a->uprob || !a->ubo || !a->uline ||
+        !a->wslot)
+        return fail_at(p, p->line, "out of memory");
+    for (int n = 2; n <= a->N; n++) {
+        level *L = &a->lev[n];
+        size_t c = L->declared ? L->declared : 1, ts = table_size(L->declared);
+        L->ids = malloc(c * (size_t)n * sizeof *L->ids);
+        L->prob = malloc(c * sizeof *L->prob);
+        L->bo = malloc(c * sizeof *L->bo);
+        L->line = malloc(c * sizeof *L->line);
+        L->slot = calloc(ts, sizeof *L->slot);
+        L->mask = ts - 1;
+        L->parent = malloc(c * sizeof *L->parent);
+        if (!L->ids || !L->prob || !L->bo || !L->line || !L->slot ||
+            !L->parent)
+            return fail_at(p, p->line, "out of memory");
+    }
+    return 0;
+}
+
+/* Parse an `ngram N=COUNT` line (trimmed) into its order and count. */
+static int parse_ngram_decl(const char *s, size_t len, unsigned long long *n,
+                            unsigned long long *count)
+{
+    if (len < 6 || memcmp(s, "ngram", 5) != 0 || !is_sep(s[5]))
+        return -1;
+    size_t i = 5;
+    while (i < len && is_sep(s[i]))
+        i++;
+    if (parse_count(s, len, &i, n))
+        return -1;
+    while (i < len && is_sep(s[i]))
+        i++;
+    if (i == len || s[i] != '=')
+        return -1;
+    i++;
+    while (i < len && is_sep(s[i]))
+        i++;
+    if (parse_count(s, len, &i, count) || i != len)
+        return -1;
+    return 0;
+}
+
+/* Build Sigma after the unigram section (ending at line `line`). */
+static int make_sigma(parser *p, arpa *a, size_t line)
+{
+    int V = 0;
+    size_t nw = (size_t)(a->nwords ? a->nwords : 1);
+    a->sigma = malloc(nw * sizeof *a->sigma);
+    a->tok = malloc(nw * sizeof *a->tok);
+    if (!a->sigma || !a->tok)
+        return fail_at(p, line, "out of memory");
+    for (int i = 0; i < a->nwords; i++) {
+        a->tok[i] = -1;
+        if (!is_special(a->pool + a->woff[i], a->wlen[i])) {
+            a->tok[i] = V;
+            a->sigma[V++] = i;
+        }
+    }
+    if (V < 2)
+        return fail_at(p, line, "the vocabulary has %d word%s besides <s>, "
+                                "</s> and <unk>; need at least 2",
+                       V, V == 1 ? "" : "s");
+    if (V > LLR_MAX_VOCAB)
+        return fail_at(p, line, "the vocabulary has %d words besides <s>, "
+                                "</s> and <unk>; at most %d are supported",
+                       V, LLR_MAX_VOCAB);
+    return V;
+}
+
+enum { PRE, DATA, SECTION, DONE };
+
+static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
+{
+    int st = PRE, n = 0; /* n: the current section's order */
+    size_t decl_line[LLR_ARPA_MAX_ORDER + 1] = {0};
+    size_t sect_line = 0, need = 0, pool_cap = 0, pool_len = 0;
+    const char *end = buf + len;
+    const char *cur = buf;
+    fields f;
+    p->line = 0;
+    while (st != DONE && cur < end) {
+        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+        const char *le = nl ? nl : end;
+        p->line++;
+        p->s = cur;
+        p->len = (size_t)(le - cur);
+        cur = nl ? nl + 1 : end;
+        const char *ts;
+        size_t tl;
+        trim(p->s, p->len, &ts, &tl);
+        if (st == PRE) {
+            if (equals(ts, tl, "\\data\\"))
+                st = DATA;
+            continue;
+        }
+        if (tl == 0)
+            continue;
+        if (memchr(ts, 0, tl))
+            return fail_at(p, p->line, "NUL byte in the line");
+        if (st == DATA) {
+            unsigned long long o, c;
+            if (ts[0] == '\\') {
+                unsigned long long so = section_order(ts, tl);
+                if (a->N == 0)
+                    return fail_at(p, p->line, "\\data\\ declares no n-gram "
+                                               "counts (no 'ngram N=COUNT' "
+                                               "lines)");
+                if (so != 1) {
+                    quoted q = quote(ts, tl);
+                    return fail_at(p, p->line, "section '%s' out of order: "
+                                               "expected \\1-grams: after "
+                                               "the counts", q.s);
+                }
+                if (allocate(p, a))
+                    return -1;
+                st = SECTION;
+                n = 1;
+                sect_line = p->line;
+                continue;
+            }
+            if (parse_ngram_decl(ts, tl, &o, &c)) {
+                quoted q = quote(ts, tl);
+                return fail_at(p, p->line, "expected 'ngram N=COUNT' in the "
+                                           "\\data\\ header, got '%s'", q.s);
+            }
+            if (o != (unsigned long long)a->N + 1)
+                return fail_at(p, p->line, "expected 'ngram %d=COUNT', got "
+                                           "order %llu (orders must be "
+                                           "declared 1, 2, ... in turn)",
+                               a->N + 1, o);
+            if (o > LLR_ARPA_MAX_ORDER)
+                return fail_at(p, p->line, "order %llu is above the largest "
+                                           "supported order %d", o,
+                               LLR_ARPA_MAX_ORDER);
+            /* An n-gram line takes at least 2n + 1 bytes. */
+            if (c > len / (2 * o + 1) || need + c * (2 * o + 1) > len)
+                return fail_at(p, p->line, "'ngram %llu=%llu' declares more "
+                                           "n-grams than the file can hold",
+                               o, c);
+            if (c >= (1ULL << 31))
+                return fail_at(p, p->line, "'ngram %llu=%llu': at most 2^31 "
+                                           "- 1 n-grams of one order are "
+                                           "supported", o, c);
+            need += c * (2 * o + 1);
+            a->N = (int)o;
+            a->lev[o].declared = (size_t)c;
+            decl_line[o] = p->line;
+            continue;
+        }
+        /* st == SECTION */
+        if (ts[0] == '\\') {
+            level *L = &a->lev[n];
+            size_t have = n == 1 ? (size_t)a->nwords : L->count;
+            if (have != L->declared)
+                return fail_at(p, p->line, "the \\%d-grams: section (line "
+                                           "%zu) has %zu %d-gram%s, but "
+                                           "'ngram %d=%zu' (line %zu) "
+                                           "declared %zu",
+                               n, sect_line, have, n, have == 1 ? "" : "s",
+                               n, L->declared, decl_line[n], L->declared);
+            if (n == 1 && (*V = make_sigma(p, a, sect_line)) < 0)
+                return -1;
+            if (equals(ts, tl, "\\end\\")) {
+                if (n != a->N)
+                    return fail_at(p, p->line, "\\end\\ before the "
+                                               "\\%d-grams: section "
+                                               "declared in \\data\\", n + 1);
+                st = DONE;
+                continue;
+            }
+            unsigned long long so = section_order(ts, tl);
+            if (so == 0) {
+                quoted q = quote(ts, tl);
+                return fail_at(p, p->line, "unexpected line '%s' (expected "
+                                           "a section header like "
+                                           "\\%d-grams: or \\end\\)",
+                               q.s, n + 1);
+            }
+            if (so > (unsigned long long)a->N)
+                return fail_at(p, p->line, "section \\%llu-grams: is not "
+                                           "declared in \\data\\ (the "
+                                           "highest order is %d)",
+                               so, a->N);
+            if (so != (unsigned long long)n + 1)
+                return fail_at(p, p->line, "section \\%llu-grams: out of "
+                                           "order: expected \\%d-grams:",
+                               so, n + 1);
+            n++;
+            sect_line = p->line;
+            continue;
+        }
+        level *L = &a->lev[n];
+        size_t have = n == 1 ? (size_t)a->nwords : L->count;
+        if (have == L->declared)
+            return fail_at(p, p->line, "more %d-grams than the %zu declared "
+                                       "by 'ngram %d=%zu' (line %zu)",
+                           n, L->declared, n, L->declared, decl_line[n]);
+        split(p->s, p->len, &f);
+        if (n == 1 ? add_unigram(p, a, &f, &pool_cap, &pool_len)
+                   : add_ngram(p, a, n, &f))
+            return -1;
+    }
+    size_t last = p->line ? p->line : 1;
+    if (st == PRE)
+        return fail_at(p, last, "end of file without a \\data\\ line (not an "
+                                "ARPA file?)");
+    if (st == DATA)
+        return fail_at(p, last, "end of file in the \\data\\ header (no "
+                                "\\1-grams: section)");
+    if (st == SECTION)
+        return fail_at(p, last, "end of file in the \\%d-grams: section: "
+                                "missing \\end\\", n);
+    return 0;
+}
+
+/* The children lists of every level without orphans (see level). */
+static int build_children(arpa *a)
+{
+    for (int n = 2; n <= a->N; n++) {
+        level *L = &a->lev[n];
+        if (L->orphans)
+            continue;
+        size_t np = n == 2 ? (size_t)a->nwords : a->lev[n - 1].count;
+        L->first = calloc(np + 1, sizeof *L->first);
+        L->kids = malloc((L->count ? L->count : 1) * sizeof *L->kids);
+        if (!L->first || !L->kids)
+            return -1;
+        /* Counting sort, stable: first[p] counts, then ends, then starts. */
+        for (size_t i = 0; i < L->count; i++)
+            L->first[L->parent[i]]++;
+        for (size_t p = 1; p < np; p++)
+            L->first[p] += L->first[p - 1];
+        for (size_t i = L->count; i-- > 0;)
+            L->kids[--L->first[L->parent[i]]] = (uint32_t)i;
+        L->first[np] = (uint32_t)L->count;
+    }
+    return 0;
+}
+
+int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e)
+{
+    *out = NULL;
+    if (T < 1 || T > LLR_MAX_HORIZON)
+        return llr_fail(e, "%s: horizon %d is outside [1, %d]", path, T,
+                        LLR_MAX_HORIZON);
+    unsigned char *buf;
+    size_t len;
+    if (llr_read_file(path, &buf, &len, e))
+        return -1;
+    arpa *a = calloc(1, sizeof *a);
+    llr_model *m = calloc(1, sizeof *m);
+    if (!a || !m) {
+        free(buf), free(a), free(m);
+        return llr_fail(e, "%s: out of memory", path);
+    }
+    a->bos = -1;
+    parser p = {path, e, 0, NULL, 0};
+    int V = 0;
+    int rc = parse(&p, (const char *)buf, len, a, &V);
+    free(buf);
+    if (rc == 0 && build_children(a))
+        rc = llr_fail(e, "%s: out of memory", path);
+    if (rc) {
+        free_arpa(a);
+        free(m);
+        return -1;
+    }
+    /* Line numbers are only for loading messages. */
+    free(a->uline);
+    a->uline = NULL;
+    for (int n = 2; n <= a->N; n++) {
+        free(a->lev[n].line);
+        free(a->lev[n].parent);
+        a->lev[n].line = NULL;
+        a->lev[n].parent = NULL;
+    }
+    *m = (llr_model){&arpa_ops, V, T, 0, (size_t)a->N * sizeof(int32_t), a};
+    *out = m;
+    return 0;
+}

@@ -1,0 +1,48 @@
+/* arpa.h - back-off n-gram models read from ARPA text files (SRILM, KenLM,
+ * CMU Sphinx; docs/arpa.md).
+ *
+ * Format: optional text, then a line `\data\`, lines `ngram N=COUNT` for
+ * N = 1, 2, ..., one section `\N-grams:` per declared order (in increasing
+ * order) whose lines are `log10prob w1 ... wN [log10backoff]` (fields
+ * separated by spaces or tabs; a trailing CR is ignored), then `\end\`.
+ * Text after `\end\` is ignored.
+ *
+ * Semantics. Let N be the highest declared order.
+ *  - Sigma = the unigrams other than <s>, </s> and <unk> (also <UNK>),
+ *    numbered 0..V-1 in the order they appear in the \1-grams: section.
+ *    V >= 2 is required.
+ *  - The context of position 1 is <s> (empty if <s> is not a unigram);
+ *    after that it is the last N-1 tokens, preceded by <s> while fewer than
+ *    N-1 tokens have been emitted. (For N = 1 the context is always empty.)
+ *  - Back-off: log10 P(z | c_1..c_k) is the log10prob of the n-gram
+ *    (c_1..c_k, z) when it is listed; otherwise log10backoff(c_1..c_k) +
+ *    log10 P(z | c_2..c_k), with log10backoff 0 when (c_1..c_k) is not
+ *    listed or has no back-off field; at k = 0 it is z's unigram log10prob.
+ *  - The model's conditional M(z | h) for z in Sigma is that P(z | h)
+ *    renormalised over Sigma (the mass of </s>, <unk> and <s> is dropped);
+ *    its centred logits are centre(ln 10 * log10 P(z | h)).
+ *  - The horizon T (1..4096) is the caller's: the file has none.
+ * The model has kind "arpa", d = 0 and state_bytes = 4 N (an int32 count of
+ * context words followed by up to N-1 word numbers). It is read-only: its
+ * save op fails.
+ *
+ * Every error on a malformed file reads "PATH:LINE: problem". */
+#ifndef LLR_ARPA_H
+#define LLR_ARPA_H
+
+#include "model.h"
+
+/* The largest order accepted (the state holds N int32 values). */
+#define LLR_ARPA_MAX_ORDER 64
+
+/* Load the ARPA file at path as a model of horizon T. */
+int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e);
+
+/* The word of token z (0 <= z < V) of an arpa model; NULL when m is not an
+ * arpa model or z is out of range. */
+const char *llr_arpa_word(const llr_model *m, int z);
+
+/* The order N of an arpa model (0 for other kinds). */
+int llr_arpa_order(const llr_model *m);
+
+#endif
