@@ -23,27 +23,6 @@ static learned *impl(const llr_model *m)
     return (learned *)m->impl;
 }
 
-/* State: int len, then T ints of tokens. */
-static int gls_root(const llr_model *m, void *state, llr_error *e)
-{
-    (void)e;
-    memset(state, 0, m->state_bytes);
-    return 0;
-}
-
-static int gls_step(const llr_model *m, const void *state, int t, int tok,
-                    void *next, llr_error *e)
-{
-    (void)e;
-    const int *s = state;
-    int *n = next;
-    if (next != state)
-        memcpy(n, s, m->state_bytes);
-    n[1 + t] = tok;
-    n[0] = t + 1;
-    return 0;
-}
-
 static int gls_logits(const llr_model *m, const void *state, int t,
                       double *out, llr_error *e)
 {
@@ -117,7 +96,8 @@ static int gls_save(const llr_model *m, const char *path, llr_error *e)
 }
 
 static const llr_model_ops gls_ops = {
-    "gls", gls_root, gls_step, gls_logits, gls_save, gls_destroy,
+    "gls", llr_prefix_state_root, llr_prefix_state_step, gls_logits,
+    gls_save, gls_destroy,
 };
 
 const llr_gls *llr_gls_of(const llr_model *m)

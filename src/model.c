@@ -39,6 +39,25 @@ int llr_check_finite_logits(const double *l, int V, int t, llr_error *e)
     return 0;
 }
 
+int llr_prefix_state_root(const llr_model *m, void *state, llr_error *e)
+{
+    (void)e;
+    memset(state, 0, m->state_bytes);
+    return 0;
+}
+
+int llr_prefix_state_step(const llr_model *m, const void *state, int t,
+                          int tok, void *next, llr_error *e)
+{
+    (void)e;
+    if (next != state)
+        memcpy(next, state, m->state_bytes);
+    int *n = next;
+    n[1 + t] = tok;
+    n[0] = t + 1;
+    return 0;
+}
+
 void *llr_model_states(const llr_model *m, int count)
 {
     size_t sb = m->state_bytes ? m->state_bytes : 1;

@@ -79,6 +79,13 @@ int llr_model_save(const llr_model *m, const char *path, llr_error *e);
 void llr_model_set_horizon(int T);
 void llr_model_free(llr_model *m);
 
+/* Root and step for families whose state is the prefix itself (int length,
+ * then T ints of tokens; state_bytes = (T + 1) * sizeof(int)): learned
+ * models, models behind a process. */
+int llr_prefix_state_root(const llr_model *m, void *state, llr_error *e);
+int llr_prefix_state_step(const llr_model *m, const void *state, int t,
+                          int tok, void *next, llr_error *e);
+
 /* Scratch states for walks: depth+1 states of m->state_bytes each. */
 void *llr_model_states(const llr_model *m, int count);
 void *llr_model_state_at(const llr_model *m, void *states, int i);

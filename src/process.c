@@ -127,26 +127,6 @@ static int write_all(child *c, const char *s, llr_error *e)
     return 0;
 }
 
-/* State: int len, then T ints of tokens (as the learned model). */
-static int ex_root(const llr_model *m, void *state, llr_error *e)
-{
-    (void)e;
-    memset(state, 0, m->state_bytes);
-    return 0;
-}
-
-static int ex_step(const llr_model *m, const void *state, int t, int tok,
-                   void *next, llr_error *e)
-{
-    (void)e;
-    if (next != state)
-        memcpy(next, state, m->state_bytes);
-    int *n = next;
-    n[1 + t] = tok;
-    n[0] = t + 1;
-    return 0;
-}
-
 static int ex_logits(const llr_model *m, const void *state, int t,
                      double *out, llr_error *e)
 {
@@ -213,7 +193,8 @@ static void ex_destroy(llr_model *m)
 }
 
 static const llr_model_ops exec_ops = {
-    "exec", ex_root, ex_step, ex_logits, ex_save, ex_destroy,
+    "exec", llr_prefix_state_root, llr_prefix_state_step, ex_logits,
+    ex_save, ex_destroy,
 };
 
 int llr_exec_open(const char *command, llr_model **out, llr_error *e)
