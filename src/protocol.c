@@ -266,8 +266,14 @@ char *llr_proto_format_reply(const double *l, int V, int n, int batch)
     put(&b, "{\"logits\": %s", batch ? "[" : "");
     for (int i = 0; i < n; i++) {
         put(&b, "%s[", i ? ", " : "");
-        for (int z = 0; z < V; z++)
-            put(&b, "%s%.17g", z ? ", " : "", l[(size_t)i * V + z]);
+        for (int z = 0; z < V; z++) {
+            double x = l[(size_t)i * V + z];
+            /* "-0" would read back as the integer 0: keep the sign. */
+            if (x == 0 && signbit(x))
+                put(&b, "%s-0.0", z ? ", " : "");
+            else
+                put(&b, "%s%.17g", z ? ", " : "", x);
+        }
         put(&b, "]");
     }
     put(&b, "%s}\n", batch ? "]" : "");

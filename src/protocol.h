@@ -43,7 +43,9 @@ int llr_proto_request(const char *line, size_t len, int V, int maxlen,
                       int *n, int **off, int **tok, int *batch, llr_error *e);
 
 /* Format a request for one prefix, a greeting, a reply: new strings
- * ending in a newline (free them). */
+ * ending in a newline (free them). Reply values are written so that they
+ * read back as the same doubles, bit for bit (17 significant digits; -0.0
+ * as "-0.0", since "-0" reads as the integer 0). */
 char *llr_proto_format_request(const int *tok, int len);
 char *llr_proto_format_greeting(int V, int T);
 char *llr_proto_format_reply(const double *l, int V, int n, int batch);
