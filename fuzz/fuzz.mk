@@ -12,7 +12,7 @@
 # library build/san/libllr.a of GNUmakefile.
 # /usr/bin/python3 fuzz/make_seeds.py regenerates the safetensors seeds.
 
-FUZZ_TARGETS := safetensors protocol
+FUZZ_TARGETS := safetensors protocol arpa
 FUZZ_TIME ?= 20
 FUZZ_MAX_LEN ?= 4096
 FUZZ_CLANG := clang

@@ -817,29 +817,31 @@ static int build_children(arpa *a)
     return 0;
 }
 
-int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e)
+int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
+                   llr_model **out, llr_error *e)
 {
     *out = NULL;
     if (T < 1 || T > LLR_MAX_HORIZON)
-        return llr_fail(e, "%s: horizon %d is outside [1, %d]", path, T,
+        return llr_fail(e, "%s: horizon %d is outside [1, %d]", name, T,
                         LLR_MAX_HORIZON);
-    unsigned char *buf;
-    size_t len;
-    if (llr_read_file(path, &buf, &len, e))
-        return -1;
+    /* The parser works on a NUL-terminated copy. */
+    char *buf = malloc(size + 1);
     arpa *a = calloc(1, sizeof *a);
     llr_model *m = calloc(1, sizeof *m);
-    if (!a || !m) {
+    if (!buf || !a || !m) {
         free(buf), free(a), free(m);
-        return llr_fail(e, "%s: out of memory", path);
+        return llr_fail(e, "%s: out of memory", name);
     }
+    if (size)
+        memcpy(buf, bytes, size);
+    buf[size] = 0;
     a->bos = -1;
-    parser p = {path, e, 0, NULL, 0};
+    parser p = {name, e, 0, NULL, 0};
     int V = 0;
-    int rc = parse(&p, (const char *)buf, len, a, &V);
+    int rc = parse(&p, buf, size, a, &V);
     free(buf);
     if (rc == 0 && build_children(a))
-        rc = llr_fail(e, "%s: out of memory", path);
+        rc = llr_fail(e, "%s: out of memory", name);
     if (rc) {
         free_arpa(a);
         free(m);
@@ -857,4 +859,19 @@ int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e)
     *m = (llr_model){&arpa_ops, V, T, 0, (size_t)a->N * sizeof(int32_t), a};
     *out = m;
     return 0;
+}
+
+int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e)
+{
+    *out = NULL;
+    if (T < 1 || T > LLR_MAX_HORIZON)
+        return llr_fail(e, "%s: horizon %d is outside [1, %d]", path, T,
+                        LLR_MAX_HORIZON);
+    unsigned char *buf;
+    size_t len;
+    if (llr_read_file(path, &buf, &len, e))
+        return -1;
+    int rc = llr_arpa_parse((const char *)buf, len, path, T, out, e);
+    free(buf);
+    return rc;
 }

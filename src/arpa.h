@@ -30,6 +30,8 @@
 #ifndef LLR_ARPA_H
 #define LLR_ARPA_H
 
+#include <stddef.h>
+
 #include "model.h"
 
 /* The largest order accepted (the state holds N int32 values). */
@@ -37,6 +39,11 @@
 
 /* Load the ARPA file at path as a model of horizon T. */
 int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e);
+
+/* The same from size bytes in memory (copied); name labels the messages
+ * ("NAME:LINE: problem"). */
+int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
+                   llr_model **out, llr_error *e);
 
 /* The word of token z (0 <= z < V) of an arpa model; NULL when m is not an
  * arpa model or z is out of range. */
