@@ -1,42 +1,49 @@
 # fuzz/fuzz.mk - fuzz targets; included by GNUmakefile (`-include`).
 #
-#   make fuzz-replay   replay the committed corpora (gcc, ASan + UBSan, no
-#                      libFuzzer); part of `make check`
-#   make fuzz-smoke    a short libFuzzer run (clang) on a copy of each corpus;
-#                      FUZZ_TIME=60 for a longer one
+#   make fuzz-replay                 replay the committed corpora (gcc, ASan +
+#                                    UBSan, no libFuzzer); part of make check
+#   make fuzz TARGET=x SECONDS=n     one libFuzzer campaign (clang)
+#   make fuzz-all SECONDS=n          every target in turn, with progress
+#   make fuzz-ci                     every target for FUZZ_CI_SECONDS (CI)
+#   make fuzz-smoke                  the same as fuzz-ci (older name)
 #
-# One target per fuzz/TARGET.c, its seeds in fuzz/corpus/TARGET/ and its
-# dictionary in fuzz/TARGET.dict. The gcc objects live in build/fuzz/gcc/,
-# the clang (coverage-instrumented) ones in build/fuzz/clang/ (library:
-# build/fuzz/clang/libllr.a); the replay binaries link the gcc sanitizer
-# library build/san/libllr.a of GNUmakefile.
-# /usr/bin/python3 fuzz/make_seeds.py regenerates the safetensors seeds.
+# One target per fuzz/TARGET.c (every fuzz/*.c but replay.c and the input
+# helper fuzz_input.c), its seeds in fuzz/corpus/TARGET/ and, for the text
+# formats, a dictionary fuzz/TARGET.dict. The gcc objects live in
+# build/fuzz/gcc/, the clang (coverage-instrumented) ones in build/fuzz/clang/
+# (library: build/fuzz/clang/libllr.a); the replay binaries link the gcc
+# sanitizer library build/san/libllr.a of GNUmakefile. fuzz/run.sh runs the
+# campaigns; fuzz/build.sh builds the targets the OSS-Fuzz way.
 
-FUZZ_TARGETS := safetensors protocol arpa
-FUZZ_TIME ?= 20
+FUZZ_TARGETS := $(filter-out replay fuzz_input,\
+                  $(basename $(notdir $(wildcard fuzz/*.c))))
+SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 25
 FUZZ_MAX_LEN ?= 4096
 FUZZ_CLANG := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
             -fno-omit-frame-pointer
+# MPFR (with GMP) is the high-precision oracle of the numeric targets.
+FUZZ_LIBS := -lmpfr -lgmp
 # Library sources are other people's: warnings, but no -Werror under clang.
 FUZZ_CFLAGS_LIB := $(CSTD) $(filter-out -Werror,$(WARN)) -O1 -g $(FUZZ_SAN) \
                    -fsanitize=fuzzer-no-link -Isrc
 FUZZ_CFLAGS := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-               -DLLR_LIBFUZZER \
-               -Isrc
+               -DLLR_LIBFUZZER -Isrc -Ifuzz
 FUZZ_CLANG_LIB_OBJ := $(patsubst src/%.c,build/fuzz/clang/lib/%.o,$(LIB_SRC))
 
-.PHONY: fuzz-replay fuzz-smoke
+.PHONY: fuzz-replay fuzz-smoke fuzz fuzz-all fuzz-ci fuzz-build fuzz-oss
 .PRECIOUS: build/fuzz/gcc/%.o build/fuzz/clang/%.o build/fuzz/clang/lib/%.o
 
 # ---- regression replay: gcc, ASan + UBSan, no libFuzzer --------------
-build/fuzz/gcc/%.o: fuzz/%.c $(HDRS) | deps-check
+build/fuzz/gcc/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h | deps-check
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -Ifuzz -c $< -o $@
 
 $(FUZZ_TARGETS:%=build/fuzz/replay-%): build/fuzz/replay-%: \
-    build/fuzz/gcc/replay.o build/fuzz/gcc/%.o build/san/libllr.a
-	$(CC) $(SAN) -o $@ $^ $(PIN) $(LIBS)
+    build/fuzz/gcc/replay.o build/fuzz/gcc/fuzz_input.o build/fuzz/gcc/%.o \
+    build/san/libllr.a
+	$(CC) $(SAN) -o $@ $^ $(PIN) $(LIBS) $(FUZZ_LIBS)
 
 fuzz-replay: $(FUZZ_TARGETS:%=build/fuzz/replay-%) | deps-check
 	@echo "== fuzz corpus replay (gcc, ASan + UBSan)"
@@ -51,7 +58,7 @@ build/fuzz/clang/lib/%.o: src/%.c $(HDRS) | deps-fuzz
 	@mkdir -p $(@D)
 	$(FUZZ_CLANG) $(FUZZ_CFLAGS_LIB) -c $< -o $@
 
-build/fuzz/clang/%.o: fuzz/%.c $(HDRS) | deps-fuzz
+build/fuzz/clang/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h | deps-fuzz
 	@mkdir -p $(@D)
 	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
@@ -61,34 +68,47 @@ build/fuzz/clang/libllr.a: $(FUZZ_CLANG_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ_TARGETS:%=build/fuzz/%): build/fuzz/%: \
-    build/fuzz/clang/%.o build/fuzz/clang/libllr.a | deps-fuzz
-	$(FUZZ_CLANG) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(PIN) $(LIBS)
+$(FUZZ_TARGETS:%=build/fuzz/%): build/fuzz/%: build/fuzz/clang/%.o \
+    build/fuzz/clang/fuzz_input.o build/fuzz/clang/libllr.a | deps-fuzz
+	$(FUZZ_CLANG) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(PIN) $(LIBS) \
+	  $(FUZZ_LIBS)
 
-# Runs each target for FUZZ_TIME seconds on a fresh copy of its corpus
-# (new inputs go to build/fuzz/corpus/, never into fuzz/corpus/); a crash,
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
+
+# Campaigns (fuzz/run.sh): each target works on a fresh copy of its corpus
+# in build/fuzz/corpus/ (the committed corpus is never written to); a crash,
 # leak, timeout or oracle failure leaves its input in build/fuzz/artifacts/
-# and fails the target. Prints libFuzzer's final statistics.
-fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/%) | deps-fuzz
+# and fails the run. Prints libFuzzer's final statistics per target and a
+# table of all of them. FORK=n runs libFuzzer with -fork=n.
+fuzz: | deps-fuzz
+	@test -n "$(TARGET)" || { echo "usage: make fuzz TARGET=x [SECONDS=n]" \
+	  "(targets: $(FUZZ_TARGETS))" >&2; exit 2; }
+	@case " $(FUZZ_TARGETS) " in *" $(TARGET) "*) ;; *) \
+	  echo "make fuzz: unknown TARGET '$(TARGET)' (targets:" \
+	    "$(FUZZ_TARGETS))" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory build/fuzz/$(TARGET)
+	@FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FORK=$(FORK) fuzz/run.sh $(SECONDS) \
+	  $(TARGET)
+
+fuzz-all: fuzz-build | deps-fuzz
+	@FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FORK=$(FORK) fuzz/run.sh $(SECONDS) \
+	  $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build fuzz-oss | deps-fuzz
+	@FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) fuzz/run.sh $(FUZZ_CI_SECONDS) \
+	  $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-ci
+
+# fuzz/build.sh as OSS-Fuzz would call it (here with its local defaults),
+# then every binary it built runs once over its seed corpus from the zip.
+fuzz-oss: | deps-fuzz
+	@rm -rf build/fuzz/oss
+	fuzz/build.sh
 	@set -e; for t in $(FUZZ_TARGETS); do \
-	  echo "== fuzz smoke run: $$t, $(FUZZ_TIME) s"; \
-	  rm -rf build/fuzz/corpus/$$t; \
-	  mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts; \
-	  cp fuzz/corpus/$$t/* build/fuzz/corpus/$$t/; \
-	  dict=; [ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
-	  rc=0; \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  build/fuzz/$$t -max_total_time=$(FUZZ_TIME) -max_len=$(FUZZ_MAX_LEN) \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$dict \
-	    -artifact_prefix=build/fuzz/artifacts/$$t- \
-	    build/fuzz/corpus/$$t \
-	    > build/fuzz/$$t.log 2>&1 || rc=$$?; \
-	  if [ $$rc -ne 0 ]; then \
-	    tail -n 60 build/fuzz/$$t.log; \
-	    echo "fuzz-smoke: $$t FAILED (exit $$rc); log build/fuzz/$$t.log;" \
-	         "inputs in build/fuzz/artifacts/" >&2; \
-	    exit 1; \
-	  fi; \
-	  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|^Done ' \
-	    build/fuzz/$$t.log; \
+	  d=build/fuzz/oss/seeds/$$t; mkdir -p $$d; \
+	  (cd $$d && unzip -q -o ../../out/$${t}_seed_corpus.zip); \
+	  build/fuzz/oss/out/$$t -runs=0 $$d > build/fuzz/oss/$$t.log 2>&1 || \
+	    { tail -n 30 build/fuzz/oss/$$t.log; exit 1; }; \
+	  echo "fuzz-oss: $$t: $$(ls $$d | wc -l) seeds run"; \
 	done
