@@ -56,6 +56,7 @@ typedef struct ctx {
     long nvals;           /* per item: values compared */
     int ndiff;            /* per item: differences */
     double maxdiff;
+    char first[400];      /* per item: the first difference */
     llr_vectors_summary *sum;
     char **tmp;           /* files written into a temporary directory */
     size_t ntmp;
@@ -175,6 +176,12 @@ static void differ(ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void differ(ctx *c, const char *fmt, ...)
 {
+    if (c->ndiff == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->first, sizeof c->first, fmt, ap);
+        va_end(ap);
+    }
     if (c->ndiff < MAX_SHOWN) {
         va_list ap;
         fprintf(c->rep, "FAIL  %s: ", c->item);
@@ -369,6 +376,17 @@ static void item_done(ctx *c)
 {
     c->sum->items++;
     c->sum->values += c->nvals;
+    if (c->sum->results)
+        json_array_append_new(
+            c->sum->results,
+            json_pack("{s:s, s:b, s:I, s:i, s:f}", "name", c->item, "ok",
+                      !c->ndiff, "values", (json_int_t)c->nvals,
+                      "differences", c->ndiff, "max_diff", c->maxdiff));
+    if (c->sum->results && c->ndiff)
+        json_object_set_new(json_array_get(c->sum->results,
+                                           json_array_size(c->sum->results) -
+                                               1),
+                            "first_difference", json_string(c->first));
     if (c->ndiff) {
         c->sum->failed++;
         fprintf(c->rep, "FAIL  %s: %d of %ld values differ beyond the "
@@ -955,6 +973,9 @@ static json_t *builtin(void)
     add_gen(models, "parity",
             json_pack("{s:s, s:i, s:f, s:i}", "kind", "parity", "bits", 4,
                       "noise", 0.1, "seed", 3));
+    add_gen(models, "parity_w",
+            json_pack("{s:s, s:i, s:f, s:i, s:i}", "kind", "parity", "bits",
+                      6, "noise", 0.2, "seed", 5, "weight", 3));
     add_learn(models, "isan_gls",
               json_pack("{s:s, s:i, s:f, s:f, s:i}", "teacher", "isan",
                         "rank", 2, "eps", 0.1, "delta", 0.05, "seed", 1));
@@ -1162,11 +1183,17 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
 int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
                       llr_error *e)
 {
+    json_t *results = s->results;
     memset(s, 0, sizeof *s);
+    s->results = results;
     ctx c = {0};
     c.dir = dir;
     c.mpath = join(dir, MANIFEST);
-    c.rep = report;
+    c.rep = report ? report : fopen("/dev/null", "w");
+    if (!c.rep) {
+        free(c.mpath);
+        return llr_fail(e, "cannot open /dev/null");
+    }
     c.e = e;
     c.sum = s;
     snprintf(c.where, sizeof c.where, "top level");
@@ -1176,6 +1203,8 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         llr_fail(e, "%s: not a directory of vectors", dir);
         free(c.mpath);
+        if (!report)
+            fclose(c.rep);
         return -1;
     }
     json_error_t je;
@@ -1225,5 +1254,7 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     free(c.tmp);
     json_decref(man);
     free(c.mpath);
+    if (!report)
+        fclose(c.rep);
     return rc;
 }

@@ -14,6 +14,7 @@
 #ifndef LLR_VECTORS_H
 #define LLR_VECTORS_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -25,6 +26,10 @@ typedef struct llr_vectors_summary {
     int items;    /* items checked (models included) */
     int failed;   /* items with at least one difference beyond tolerance */
     long values;  /* values compared */
+    /* When not NULL (a JSON array, set by the caller): one object per item,
+     * {"name", "ok", "values", "differences", "max_diff"} and, when an
+     * item fails, "first_difference" (the text of its first report line). */
+    json_t *results;
 } llr_vectors_summary;
 
 /* Write the vectors into dir (created when missing); one line per item to
@@ -32,7 +37,8 @@ typedef struct llr_vectors_summary {
 int llr_vectors_make(const char *dir, FILE *log, llr_error *e);
 
 /* Check dir against its manifest: one line per item to report, and up to a
- * few lines per difference. Returns 0 when every item could be recomputed
+ * few lines per difference (report may be NULL). s->results is kept
+ * (appended to). Returns 0 when every item could be recomputed
  * (differences are counted in s->failed), -1 on a missing or malformed
  * manifest or file (message in e). */
 int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,

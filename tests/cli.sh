@@ -197,6 +197,8 @@ expect 0 "vectors: [0-9]+ items checked \([0-9]+ values\), [0-9]+ passed, 0 fail
 bump v2/logits_isan.safetensors logits 7 1e-9
 expect 1 "FAIL  logits/isan: tensor 'logits' \[2, 1\] = .* \(\|diff\| 1e-09 > atol 1e-12" "$LLR" vectors check v2
 check "the other items still pass" grep -q "1 failed" out.txt
+expect 1 '"first_difference": "tensor .logits. \[2, 1\]' "$LLR" vectors check v2 --json
+expect 1 "FAIL  logits/isan +40 prefixes" /usr/bin/python3 "$SRC/tests/second_impl.py" v2
 cp v1/logits_isan.safetensors v2/
 bump v2/logits_isan.safetensors logits 7 1e-13
 expect 0 " 0 failed" "$LLR" vectors check v2
