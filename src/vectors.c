@@ -37,6 +37,7 @@
 #define MAX_PREFIXES 100000
 #define MAX_SAMPLES 100000
 #define MAX_LEAVES 10000000ULL
+#define MAX_VALUES 10000000LL
 
 typedef struct tol {
     double atol, rtol;
@@ -457,6 +458,10 @@ static int gen_model(ctx *c, json_t *g, llr_model **m)
             get_int(c, g, "seed", 0, INT64_MAX, &seed) ||
             get_num(c, g, "scale", &scale))
             return -1;
+        if ((double)V * d * d * T > MAX_VALUES)
+            return bad(c, "V d^2 T = %.0f exceeds the %g values a vector "
+                          "model may have", (double)V * d * d * T,
+                       (double)MAX_VALUES);
         if (kind[0] == 'i')
             return llr_isan_generate((int)V, (int)d, (int)T, (uint64_t)seed,
                                      scale, m, c->e);
@@ -471,6 +476,12 @@ static int gen_model(ctx *c, json_t *g, llr_model **m)
             get_int(c, g, "seed", 0, INT64_MAX, &seed) ||
             get_num(c, g, "scale", &scale))
             return -1;
+        uint64_t rows;
+        if (llr_prefix_total((uint64_t)V, (uint64_t)T, MAX_VALUES, &rows) ||
+            (double)rows * V > MAX_VALUES)
+            return bad(c, "a table of V = %lld, T = %lld exceeds the %g "
+                          "values a vector model may have",
+                       V, T, (double)MAX_VALUES);
         return llr_table_generate((int)V, (int)T, (uint64_t)seed, scale, m,
                                   c->e);
     }
