@@ -212,6 +212,7 @@ expect 1 "v3/manifest.json: cannot open" "$LLR" vectors check v3
 printf '{"format": "llr-vectors", "version": 1, "models": [], "items": [{"name": "x", "type": "logits", "model": "m", "file": "x.st"}]}' >v3/manifest.json
 expect 1 "items\[0\] \('x'\): no model named 'm'" "$LLR" vectors check v3
 expect 2 "expected 'make DIR' or 'check DIR'" "$LLR" vectors check
+expect 0 "usage: llr vectors make DIR" "$LLR" vectors --help
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
