@@ -174,5 +174,45 @@ check "the exhaustive table of an ARPA model is within rounding of it" bash -c "
 printf '\\data\\\nngram 1=2\n\n\\1-grams:\n-1 a\n\\end\\\n' >bad.arpa
 expect 1 "bad.arpa:[0-9]+:" "$LLR" info bad.arpa --horizon 3
 
+# Golden vectors (docs/vectors.md): make twice gives identical files, equal
+# to the committed ones; check passes; one changed number is caught and
+# named, a change within the tolerance is not; a missing file is an error.
+# bump FILE TENSOR INDEX DELTA: add DELTA to one F64 element in place.
+bump() {
+    /usr/bin/python3 - "$@" <<'PY'
+import json, struct, sys
+path, name, index, delta = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+b = bytearray(open(path, "rb").read())
+n = struct.unpack("<Q", b[:8])[0]
+off = 8 + n + json.loads(b[8:8 + n])[name]["data_offsets"][0] + 8 * index
+b[off:off + 8] = struct.pack("<d", struct.unpack("<d", b[off:off + 8])[0] + delta)
+open(path, "wb").write(b)
+PY
+}
+expect 0 "wrote v1/manifest.json" "$LLR" vectors make v1
+expect 0 "made  tv/parity~parity_gls" "$LLR" vectors make v2
+check "vectors make twice: byte-identical files" diff -r v1 v2
+check "tests/vectors is what vectors make writes" diff -r v1 "$SRC/tests/vectors"
+expect 0 "vectors: [0-9]+ items checked \([0-9]+ values\), [0-9]+ passed, 0 failed" "$LLR" vectors check v1
+bump v2/logits_isan.safetensors logits 7 1e-9
+expect 1 "FAIL  logits/isan: tensor 'logits' \[2, 1\] = .* \(\|diff\| 1e-09 > atol 1e-12" "$LLR" vectors check v2
+check "the other items still pass" grep -q "1 failed" out.txt
+expect 1 '"first_difference": "tensor .logits. \[2, 1\]' "$LLR" vectors check v2 --json
+expect 1 "FAIL  logits/isan +40 prefixes" /usr/bin/python3 "$SRC/tests/second_impl.py" v2
+cp v1/logits_isan.safetensors v2/
+bump v2/logits_isan.safetensors logits 7 1e-13
+expect 0 " 0 failed" "$LLR" vectors check v2
+/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); [i.update(tv=i["tv"]*(1+1e-6)) for i in m["items"] if i["name"]=="tv/isan~approx"]; json.dump(m, open(sys.argv[1],"w"))' v2/manifest.json
+expect 1 "FAIL  tv/isan~approx: tv = " "$LLR" vectors check v2
+cp v1/manifest.json v2/
+rm v2/lp_isan_gls.safetensors
+expect 1 "items\[[0-9]+\] \('lp/isan_gls'\): .*v2/lp_isan_gls.safetensors: cannot open" "$LLR" vectors check v2
+mkdir v3
+expect 1 "v3/manifest.json: cannot open" "$LLR" vectors check v3
+printf '{"format": "llr-vectors", "version": 1, "models": [], "items": [{"name": "x", "type": "logits", "model": "m", "file": "x.st"}]}' >v3/manifest.json
+expect 1 "items\[0\] \('x'\): no model named 'm'" "$LLR" vectors check v3
+expect 2 "expected 'make DIR' or 'check DIR'" "$LLR" vectors check
+expect 0 "usage: llr vectors make DIR" "$LLR" vectors --help
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

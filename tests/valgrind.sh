@@ -5,6 +5,7 @@
 # Usage: tests/valgrind.sh path/to/llr
 set -u
 LLR=$(realpath "$1")
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-vg-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -31,6 +32,7 @@ run 0 learn m.st --rank 3 --eps 0.2 --seed 2 -o l.st
 run 0 learn m.st --rank 3 --method spectral -o sp.st
 run 0 export l.st -o ex.st
 run 0 tv m.st l.st --json
+run 0 vectors check "$SRC/tests/vectors"
 printf 'short' >bad.st
 run 1 info bad.st
 run 1 logits m.st 7

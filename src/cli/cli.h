@@ -58,5 +58,6 @@ int cmd_learn(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
 
 #endif

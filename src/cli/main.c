@@ -20,6 +20,7 @@ static const struct {
     {"export", cmd_export, "a learned model as an explicit ISAN, where exact"},
     {"demo", cmd_demo, "demo parity: query learner against sample learner"},
     {"serve", cmd_serve, "serve a model's logits over stdin/stdout"},
+    {"vectors", cmd_vectors, "golden vectors: make DIR, check DIR"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -1,0 +1,421 @@
+#!/usr/bin/python3
+"""A second implementation of llr's models, written from docs/ alone.
+
+It reads a golden-vectors directory (docs/vectors.md) with its own
+safetensors reader (docs/file-formats.md), implements SplitMix64, the
+sampling rule, the generators and the four model families isan, approx,
+table and parity from docs/models.md, and reproduces, within the tolerances
+the manifest states:
+  - the generated models (regenerated from their "gen" entries),
+  - the centred logits at the stored prefixes,
+  - the samples, bit for bit,
+  - exact TV, telescoping bound and KL by enumeration of Sigma^T.
+For learned models (kind gls) it does not run the learner or solve the
+reconstruction LP: it recomputes each stored LP solution's residual and
+prediction from its coefficients and the model file (docs/learner.md), and
+uses those predictions as the learned models' logits for the logits,
+samples and TV items. Learning itself (the learned files, the spanner
+choices) is skipped and counted as such.
+It never runs llr. Usage: tests/second_impl.py DIR
+"""
+import itertools
+import json
+import math
+import os
+import struct
+import sys
+
+import numpy as np
+
+M64 = (1 << 64) - 1
+passed = failed = skipped = 0
+
+
+def report(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok    " + what)
+    else:
+        failed += 1
+        print("FAIL  " + what)
+
+
+# ---- safetensors (docs/file-formats.md) ----
+
+DTYPES = {"F64": ("<f8", 8), "I64": ("<i8", 8), "U8": ("u1", 1)}
+
+
+def read_safetensors(path):
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise SystemExit("%s: cannot open: %s" % (path, e.strerror))
+    if len(raw) < 8:
+        raise SystemExit("%s: truncated file" % path)
+    (n,) = struct.unpack("<Q", raw[:8])
+    if 8 + n > len(raw):
+        raise SystemExit("%s: header length %d is beyond the end of the file" % (path, n))
+    header = json.loads(raw[8:8 + n].decode("utf-8"))
+    meta = header.pop("__metadata__", {})
+    data = raw[8 + n:]
+    tensors, spans = {}, []
+    for name, info in header.items():
+        dt, size = DTYPES[info["dtype"]]
+        b, e = info["data_offsets"]
+        count = int(np.prod(info["shape"], dtype=np.int64))
+        if not (0 <= b <= e <= len(data)) or e - b != count * size:
+            raise SystemExit("%s: tensor %r: bad data_offsets %r" % (path, name, [b, e]))
+        spans.append((b, e))
+        tensors[name] = np.frombuffer(data[b:e], dtype=dt).reshape(info["shape"])
+    # The tensors tile the data section exactly.
+    end = 0
+    for b, e in sorted(spans):
+        if b != end:
+            raise SystemExit("%s: the tensors do not tile the data section" % path)
+        end = e
+    if end != len(data):
+        raise SystemExit("%s: %d data bytes belong to no tensor" % (path, len(data) - end))
+    return tensors, meta
+
+
+# ---- SplitMix64 and the sampling rule (docs/models.md) ----
+
+def mix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+class SplitMix64:
+    def __init__(self, seed):
+        self.state = seed & M64
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & M64
+        return mix(self.state)
+
+    def uniform(self):
+        return (self.next() >> 11) * 2.0**-53
+
+    def below(self, n):
+        limit = (1 << 64) - ((1 << 64) % n)
+        while True:
+            r = self.next()
+            if r < limit:
+                return r % n
+
+    def normal(self):
+        u1 = 1.0 - self.uniform()
+        u2 = self.uniform()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def sample_token(logits, g):
+    m = max(logits)
+    cum, c = [], 0.0
+    for l in logits:  # summed left to right
+        c += math.exp(l - m)
+        cum.append(c)
+    u = g.uniform()
+    for z, cz in enumerate(cum):
+        if u * cum[-1] < cz:
+            return z
+    # Rounding left none: the last token with positive weight.
+    return max(z for z in range(len(cum)) if cum[z] > (cum[z - 1] if z else 0.0))
+
+
+# ---- the model families (docs/models.md, docs/file-formats.md) ----
+
+def centre(v):
+    return v - v.mean()
+
+
+class Isan:
+    def __init__(self, t, meta):
+        self.x0, self.B, self.A = t["x0"], t["B"], t["A"]
+        self.T, self.V, self.d = self.B.shape
+        self.eps = float(meta["llr.eps"]) if meta["llr.kind"] == "approx" else None
+        if self.eps is not None:
+            self.p = int(meta["llr.perturb_seed"])
+
+    def eta(self, prefix):
+        H = mix(self.p)
+        for z in prefix:
+            H = mix(H ^ (((z + 1) * 0x9E3779B97F4A7C15) & M64))
+        u = np.array([2.0 * ((mix((H + (z + 1) * 0xD1B54A32D192ED03) & M64) >> 11) * 2.0**-53) - 1.0
+                      for z in range(self.V)])
+        return (self.eps / 2) * centre(u)
+
+    def logits(self, prefix):
+        x = self.x0
+        for t, z in enumerate(prefix):
+            x = self.A[t, z] @ x
+        l = centre(self.B[len(prefix)] @ x)
+        return l + self.eta(prefix) if self.eps is not None else l
+
+
+class Table:
+    def __init__(self, t, meta):
+        self.L = t["logits"]
+        N, self.V = self.L.shape
+        self.T, n = 0, 0
+        while n < N:
+            n += self.V ** self.T
+            self.T += 1
+        if n != N:
+            raise SystemExit("table: %d rows is not 1 + V + ... + V^(T-1)" % N)
+
+    def logits(self, prefix):
+        t = len(prefix)
+        row = sum(self.V ** i for i in range(t)) + sum(h * self.V ** (t - 1 - i) for i, h in enumerate(prefix))
+        return centre(self.L[row])
+
+
+class Parity:
+    def __init__(self, t, meta):
+        self.s = t["secret"].astype(int)
+        self.nu = float(meta["llr.noise"])
+        self.V, self.T = 2, len(self.s) + 1
+
+    def logits(self, prefix):
+        if len(prefix) < self.T - 1:
+            return np.zeros(2)
+        label = int(np.dot(self.s, prefix)) % 2
+        b = 0.5 * math.log((1 - self.nu) / self.nu)
+        out = np.full(2, -b)
+        out[label] = b
+        return out
+
+
+class Learned:
+    """A learned model (kind gls, docs/learner.md): its tensors, and the
+    reconstruction LP's residual and prediction for given coefficients.
+    The LP itself is not solved here: the predictions at the prefixes of
+    the vectors' lp items, recomputed from their coefficients, serve as
+    the model's logits (self.table)."""
+
+    def __init__(self, t, meta):
+        self.box, self.tau = float(meta["llr.box"]), float(meta["llr.tau"])
+        self.T = sum(1 for k in t if k.endswith(".basis"))
+        self.k = [t["cut%d.basis" % s].shape[0] for s in range(self.T)]
+        self.rhat = [t["cut%d.rhat" % s] for s in range(self.T)]
+        self.rext = [t.get("cut%d.rext" % s) for s in range(self.T)]
+        self.V = self.rhat[0].shape[2]
+        self.table = {}
+
+    def lp(self, y, c):
+        """Residual and prediction at prefix y for coefficients c (c_0 .. c_t
+        concatenated)."""
+        t, levels, o = len(y), [], 0
+        for s in range(t + 1):
+            levels.append(c[o:o + self.k[s]])
+            o += self.k[s]
+        r = 0.0
+        for s in range(t):
+            e = np.tensordot(levels[s + 1], self.rhat[s + 1], 1) - np.tensordot(levels[s], self.rext[s][:, y[s]], 1)
+            r = max(r, float(np.abs(e).max()))
+        pred = np.tensordot(levels[t], self.rhat[t][:, 0, :], 1)
+        return r, pred, 1 + sum(self.k[1:t + 1])
+
+    def logits(self, prefix):
+        if tuple(prefix) not in self.table:
+            raise KeyError("no lp item gives the prefix %r of a learned model" % (prefix,))
+        return self.table[tuple(prefix)]
+
+
+FAMILIES = {"isan": Isan, "approx": Isan, "table": Table, "parity": Parity, "gls": Learned}
+
+
+# ---- the generators (docs/models.md) ----
+
+def gen_isan(V, d, T, seed, scale):
+    g = SplitMix64(seed)
+    x0 = np.array([g.normal() for _ in range(d)])
+    x0 = x0 / np.linalg.norm(x0)
+    B = np.empty((T, V, d))
+    for t in range(T):
+        b = np.array([g.normal() for _ in range(V * d)]).reshape(V, d)
+        B[t] = b * ((scale / 2) / np.linalg.norm(b, axis=1).max())
+    A = np.empty((T, V, d, d))
+    for t in range(T):
+        for z in range(V):
+            m = np.array([g.normal() for _ in range(d * d)]).reshape(d, d)
+            q, r = np.linalg.qr(m)
+            A[t, z] = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    return {"x0": x0, "B": B, "A": A}, {"llr.kind": "isan"}
+
+
+def generate(gen):
+    k = gen["kind"]
+    if k in ("isan", "approx"):
+        t, meta = gen_isan(gen["vocab"], gen["rank"], gen["horizon"], gen["seed"], gen["scale"])
+        if k == "approx":
+            meta = {"llr.kind": "approx", "llr.eps": gen["eps"], "llr.perturb_seed": mix(gen["seed"])}
+        return t, meta
+    if k == "table":
+        g, V, T = SplitMix64(gen["seed"]), gen["vocab"], gen["horizon"]
+        N = sum(V ** i for i in range(T))
+        L = np.array([gen["scale"] * (g.uniform() - 0.5) for _ in range(N * V)]).reshape(N, V)
+        return {"logits": L}, {"llr.kind": "table"}
+    if k == "parity":
+        g, n, k = SplitMix64(gen["seed"]), gen["bits"], gen.get("weight", 0)
+        if k == 0:
+            s = np.array([g.next() >> 63 for _ in range(n)])
+        else:  # partial Fisher-Yates
+            pos, s = list(range(n)), np.zeros(n, dtype=int)
+            for i in range(k):
+                j = i + g.below(n - i)
+                pos[i], pos[j] = pos[j], pos[i]
+                s[pos[i]] = 1
+        return {"secret": s}, {"llr.kind": "parity", "llr.noise": gen["noise"]}
+    return None, None
+
+
+# ---- comparison with the manifest's tolerances (docs/vectors.md) ----
+
+def tolerance(entry, q):
+    t = entry["tolerance"].get(q, entry["tolerance"].get("*"))
+    return (0.0, 0.0) if t == "exact" else (t["atol"], t["rtol"])
+
+
+def close(got, want, tol):
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    diff = np.abs(got - want)
+    ok = bool(np.all(diff <= tol[0] + tol[1] * np.abs(want)))
+    return ok, float(diff.max()) if diff.size else 0.0
+
+
+def unpad(row):
+    return [int(z) for z in row if z >= 0]
+
+
+def conditionals(model, prefix):
+    l = model.logits(prefix)
+    w = np.exp(l - l.max())
+    return w / w.sum()
+
+
+def exact_distances(a, b):
+    """TV, telescoping bound and KL by enumeration of the prefix tree."""
+    tv = tele = kl = 0.0
+    layer = [((), 1.0, 1.0)]
+    for t in range(a.T):
+        nxt = []
+        for h, pa, pb in layer:
+            ca, cb = conditionals(a, list(h)), conditionals(b, list(h))
+            tele += pa * 0.5 * float(np.abs(ca - cb).sum())
+            kl += pa * float(np.sum(ca * (np.log(ca) - np.log(cb))))
+            for z in range(a.V):
+                nxt.append((h + (z,), pa * ca[z], pb * cb[z]))
+        layer = nxt
+    tv = 0.5 * sum(abs(pa - pb) for _, pa, pb in layer)
+    return {"tv": tv, "telescoping": tele, "kl": kl, "leaves": len(layer)}
+
+
+def main():
+    global skipped
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: tests/second_impl.py DIR")
+    d = sys.argv[1]
+    try:
+        with open(os.path.join(d, "manifest.json")) as f:
+            man = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit("%s/manifest.json: %s" % (d, e))
+    if man.get("format") != "llr-vectors" or man.get("version") != 1:
+        raise SystemExit("%s: not an llr-vectors manifest of version 1" % d)
+    models = {}
+    for m in man["models"]:
+        t, meta = read_safetensors(os.path.join(d, m["file"]))
+        kind = meta["llr.kind"]
+        if kind not in FAMILIES:
+            models[m["name"]] = None
+            skipped += 1
+            print("skip  %s (kind %s: the learner is not reimplemented here)" % (m["name"], kind))
+            continue
+        models[m["name"]] = FAMILIES[kind](t, meta)
+        gt, gmeta = generate(m["gen"]) if "gen" in m else (None, None)
+        if gt is None:
+            skipped += 1
+            print("skip  %s (%s)" % (m["name"], "the learner is not reimplemented here" if "learn" in m
+                                     else "no generator here"))
+            continue
+        ok, worst = set(gt) == set(t), 0.0
+        for name, arr in gt.items():
+            if name not in t or t[name].shape != arr.shape:
+                ok = False
+                continue
+            c, w = close(arr, t[name], tolerance(m, name))
+            ok, worst = ok and c, max(worst, w)
+        for key, val in gmeta.items():
+            s = meta.get(key)
+            if isinstance(val, float):
+                ok = ok and s is not None and abs(float(s) - val) <= 1e-15 * abs(val)
+            else:
+                ok = ok and s == str(val)
+        report(ok, "%-24s regenerated from its gen entry, max |diff| %.3g" % (m["name"], worst))
+
+    # The LP solutions first: they give the learned models' logits.
+    for it in man["items"]:
+        if it["type"] != "lp":
+            continue
+        m = models[it["model"]]
+        t, _ = read_safetensors(os.path.join(d, it["file"]))
+        ok, worst_r, worst_l = True, 0.0, 0.0
+        for p, nc, c, res, feas, want in zip(t["prefixes"], t["ncoef"], t["coefficients"], t["residual"],
+                                             t["feasible"], t["logits"]):
+            y = unpad(p)
+            r, pred, n = m.lp(y, c)
+            ok = ok and nc == n and c[0] == 1 and not c[n:].any()
+            ok = ok and bool(np.all(np.abs(c) <= m.box + 1e-7 * (1 + m.box)))
+            ok = ok and bool(feas) == (r <= m.tau)
+            if not feas:
+                pred = np.zeros(m.V)
+            c1, w1 = close(r, res, tolerance(it, "residual"))
+            c2, w2 = close(pred, want, tolerance(it, "logits"))
+            ok, worst_r, worst_l = ok and c1 and c2, max(worst_r, w1), max(worst_l, w2)
+            m.table[tuple(y)] = pred
+        report(ok, "%-24s %d prefixes: residuals and predictions recomputed from the coefficients, max |diff| "
+               "%.3g and %.3g" % (it["name"], len(t["prefixes"]), worst_r, worst_l))
+
+    for it in man["items"]:
+        typ, name = it["type"], it["name"]
+        if typ == "lp":
+            continue
+        if typ not in ("logits", "samples", "tv"):
+            skipped += 1
+            print("skip  %s (the learner is not reimplemented here)" % name)
+            continue
+        if typ == "logits":
+            m = models[it["model"]]
+            t, _ = read_safetensors(os.path.join(d, it["file"]))
+            got = np.array([m.logits(unpad(p)) for p in t["prefixes"]])
+            ok, worst = close(got, t["logits"], tolerance(it, "logits"))
+            report(ok, "%-24s %d prefixes, max |diff| %.3g" % (name, len(got), worst))
+        elif typ == "samples":
+            m = models[it["model"]]
+            t, _ = read_safetensors(os.path.join(d, it["file"]))
+            g = SplitMix64(it["seed"])
+            got = []
+            for _ in range(it["count"]):
+                y = []
+                for _ in range(m.T):
+                    y.append(sample_token(m.logits(y), g))
+                got.append(y)
+            report(got == t["samples"].tolist(), "%-24s %d sequences, bit for bit" % (name, len(got)))
+        else:
+            r = exact_distances(models[it["a"]], models[it["b"]])
+            ok, msg = r["leaves"] == it["leaves"], []
+            for q in ("tv", "telescoping", "kl"):
+                c, w = close(r[q], it[q], tolerance(it, q))
+                ok = ok and c
+                msg.append("%s %.17g (|diff| %.3g)" % (q, r[q], w))
+            report(ok, "%-24s %s" % (name, ", ".join(msg)))
+    print("second_impl: %d passed, %d failed, %d skipped (the learner itself is not reimplemented)"
+          % (passed, failed, skipped))
+    sys.exit(1 if failed else 0)
+
+
+main()
