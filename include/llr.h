@@ -4,7 +4,8 @@
  *
  * Build against an installed copy with
  *     cc prog.c $(pkg-config --cflags --libs llr)
- * (static: pkg-config --static --libs llr, with -l:libllr.a for -lllr).
+ * or, statically, with pkg-config --static --libs llr and -l:libllr.a in
+ * place of -lllr. C++ programs include it too (C linkage).
  * This header includes the library's headers from <llr/...>; each of them
  * states, at every declaration, what the function computes, in the
  * notation of the paper (docs/ and the man page llr(1) say more).
@@ -72,6 +73,11 @@
 #ifndef LLR_H
 #define LLR_H
 
+/* C++: the library has C linkage. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #include <llr/version.h>
 
 #include <llr/error.h>
@@ -96,5 +102,9 @@
 #include <llr/spectral.h>
 #include <llr/exhaustive.h>
 #include <llr/empirical.h>
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

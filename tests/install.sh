@@ -3,7 +3,7 @@
 # DESTDIR staging), a program built with `pkg-config --cflags --libs llr`
 # against the installed shared library and, statically, against libllr.a;
 # both print the logits of a model made by llr gen, which must equal what
-# `llr logits` prints. Then the man page renders and `make uninstall`
+# `llr logits` prints; so does a C++ program. Then the man page renders and `make uninstall`
 # removes every file. Usage: tests/install.sh (from the source tree).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,6 +82,14 @@ if gcc $FLAGS $CFLAGS -o "$W/static" "$SRC/tests/install/logits.c" $STATIC \
     check "static: logits equal llr logits" cmp -s "$W/static.txt" "$W/expect17.txt"
 else
     cat "$W/cc.log"; bad "build against the static library"
+fi
+if g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror $CFLAGS -o "$W/cxx" \
+       "$SRC/tests/install/logits.cpp" $LIBS -Wl,-rpath,"$P/lib" 2>"$W/cc.log"; then
+    ok
+    "$W/cxx" "$W/m.st" 3 1 >"$W/cxx.txt" 2>&1
+    check "C++: logits equal llr logits" cmp -s "$W/cxx.txt" "$W/expect17.txt"
+else
+    cat "$W/cc.log"; bad "build a C++ program against the shared library"
 fi
 check "a bad model is an error, not a crash" \
     bash -c "'$W/shared' '$W/none.st' 2>&1 | grep -q 'none.st'"
