@@ -303,6 +303,15 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     int clean = 0;   /* the newest round was drawn after the last change */
     for (;;) {
         if (checked == valid.count) {
+            if (R.tr && round > 0) {
+                /* Every sample drawn so far passes. */
+                llr_trace_begin(R.tr, "round_end");
+                llr_trace_int(R.tr, "epoch", R.epoch);
+                llr_trace_int(R.tr, "round", round);
+                llr_trace_int(R.tr, "validated", valid.count);
+                llr_trace_bool(R.tr, "final", clean);
+                llr_trace_end(R.tr);
+            }
             if (clean)
                 break;
             if (R.tr) {

@@ -56,7 +56,7 @@ for i, r in enumerate(recs):
 types = {r["type"] for r in recs}
 need = {"learn_begin", "query", "sample", "epoch_begin", "spanner_initial",
         "basis", "round_begin", "validate", "lp", "failure", "witness",
-        "epoch_end", "cut", "learn_end"}
+        "epoch_end", "round_end", "cut", "learn_end"}
 assert need <= types, need - types
 assert types <= need | {"spanner_swap", "history"}, types - need
 assert sum(r["type"] == "query" for r in recs) == int(sys.argv[2])
