@@ -30,6 +30,8 @@ typedef struct walk {
     double tele, kl, mass_p, mass_q;
     uint64_t prefixes, leaves_done, leaves_total;
     const llr_progress *progress;
+    const llr_distance_hooks *hooks;
+    int *tok;              /* the current prefix */
     llr_error *e;
 } walk;
 
@@ -51,7 +53,14 @@ static double walk_node(walk *w, int t, double wp, double wq)
         p[z] = exp(w->lp[z]);
         q[z] = exp(w->lq[z]);
     }
-    w->tele += wp * llr_tv_prob(p, q, V);
+    double tv = llr_tv_prob(p, q, V);
+    w->tele += wp * tv;
+    if (w->hooks) {
+        if (w->hooks->step_tv)
+            w->hooks->step_tv[t] += wp * tv;
+        if (w->hooks->prefix)
+            w->hooks->prefix(w->hooks->ctx, w->tok, t, wp, tv);
+    }
     w->kl += wp * llr_kl_logprob(p, w->lp, w->lq, V);
     double sum = 0.0;
     if (t == w->T - 1) {
@@ -82,6 +91,7 @@ static double walk_node(walk *w, int t, double wp, double wq)
         if (w->P->ops->step(w->P, sp, t, z, np, w->e) ||
             w->Q->ops->step(w->Q, sq, t, z, nq, w->e))
             return -1;
+        w->tok[t] = z;
         double s = walk_node(w, t + 1, cp, cq);
         if (s < 0)
             return -1;
@@ -93,6 +103,16 @@ static double walk_node(walk *w, int t, double wp, double wq)
 int llr_distance_exact(const llr_model *P, const llr_model *Q,
                        uint64_t max_leaves, const llr_progress *progress,
                        llr_exact *out, llr_error *e)
+{
+    return llr_distance_exact_hooked(P, Q, max_leaves, progress, NULL, out,
+                                     e);
+}
+
+int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
+                              uint64_t max_leaves,
+                              const llr_progress *progress,
+                              const llr_distance_hooks *hooks, llr_exact *out,
+                              llr_error *e)
 {
     memset(out, 0, sizeof *out);
     if (llr_distance_compatible(P, Q, e))
@@ -115,9 +135,13 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
     w.lq = malloc((size_t)P->V * sizeof(double));
     w.leaves_total = leaves;
     w.progress = progress;
+    w.hooks = hooks;
+    w.tok = malloc((size_t)P->T * sizeof *w.tok);
     w.e = e;
     int rc = -1;
-    if (!w.sp || !w.sq || !w.p || !w.q || !w.lp || !w.lq) {
+    if (hooks && hooks->step_tv)
+        memset(hooks->step_tv, 0, (size_t)P->T * sizeof *hooks->step_tv);
+    if (!w.sp || !w.sq || !w.p || !w.q || !w.lp || !w.lq || !w.tok) {
         llr_fail(e, "out of memory");
         goto done;
     }
@@ -139,12 +163,23 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
     rc = 0;
 done:
     free(w.sp), free(w.sq), free(w.p), free(w.q), free(w.lp), free(w.lq);
+    free(w.tok);
     return rc;
 }
 
 int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
                     uint64_t seed, double delta, const llr_progress *progress,
                     llr_mc *out, llr_error *e)
+{
+    return llr_distance_mc_hooked(P, Q, n, seed, delta, progress, NULL, out,
+                                  e);
+}
+
+int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
+                           uint64_t n, uint64_t seed, double delta,
+                           const llr_progress *progress,
+                           const llr_distance_hooks *hooks, llr_mc *out,
+                           llr_error *e)
 {
     memset(out, 0, sizeof *out);
     if (llr_distance_compatible(P, Q, e))
@@ -157,8 +192,12 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
     int V = P->V, T = P->T;
     void *sp = llr_model_states(P, 2), *sq = llr_model_states(Q, 2);
     double *buf = malloc(6 * (size_t)V * sizeof *buf);
+    int *tok = malloc((size_t)T * sizeof *tok);
     int rc = -1;
-    if (!sp || !sq || !buf) {
+    double *step = hooks ? hooks->step_tv : NULL;
+    if (step)
+        memset(step, 0, (size_t)T * sizeof *step);
+    if (!sp || !sq || !buf || !tok) {
         llr_fail(e, "out of memory");
         goto done;
     }
@@ -185,7 +224,13 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
                 pp[k] = exp(lp[k]);
                 qq[k] = exp(lq[k]);
             }
-            tele += llr_tv_prob(pp, qq, V);
+            double tv = llr_tv_prob(pp, qq, V);
+            tele += tv;
+            if (step)
+                step[t] += tv;
+            if (hooks && hooks->prefix)
+                hooks->prefix(hooks->ctx, tok, t, exp(logp), tv);
+            tok[t] = z;
             logp += lp[z];
             logq += lq[z];
             if (t + 1 < T) {
@@ -217,8 +262,10 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
     out->kl = sum_kl / n;
     double var = n > 1 ? (sum_kl2 - n * out->kl * out->kl) / (n - 1) : 0;
     out->kl_stderr = sqrt(fmax(0, var) / n);
+    for (int t = 0; step && t < T; t++)
+        step[t] /= (double)n;
     rc = 0;
 done:
-    free(sp), free(sq), free(buf);
+    free(sp), free(sq), free(buf), free(tok);
     return rc;
 }

@@ -61,6 +61,36 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
                     uint64_t seed, double delta, const llr_progress *progress,
                     llr_mc *out, llr_error *e);
 
+/* What the walks can report beyond the totals (for llr check). */
+typedef struct llr_distance_hooks {
+    /* NULL, or T entries: step_tv[t] = E_{h~P_t} TV(P(.|h), Q(.|h)), the
+     * t-th term of the telescoping sum (exact: the sum over prefixes h of
+     * length t of P(h) TV; Monte Carlo: the mean over the samples' prefixes
+     * of length t). */
+    double *step_tv;
+    /* NULL, or called at every prefix evaluated, with its tokens h[0..t),
+     * P(h) (the product of P's conditionals along h) and the TV of the two
+     * next-token distributions after it. The exact walk visits every
+     * prefix once except subtrees where both path probabilities underflow
+     * to 0; Monte Carlo visits the prefixes of every sample, repeats
+     * included. */
+    void (*prefix)(void *ctx, const int *h, int t, double p_h, double tv);
+    void *ctx;
+} llr_distance_hooks;
+
+/* llr_distance_exact and llr_distance_mc with hooks (NULL: none); the
+ * results are the same. */
+int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
+                              uint64_t max_leaves,
+                              const llr_progress *progress,
+                              const llr_distance_hooks *hooks, llr_exact *out,
+                              llr_error *e);
+int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
+                           uint64_t n, uint64_t seed, double delta,
+                           const llr_progress *progress,
+                           const llr_distance_hooks *hooks, llr_mc *out,
+                           llr_error *e);
+
 /* Both models must have the same V and T. */
 int llr_distance_compatible(const llr_model *P, const llr_model *Q,
                             llr_error *e);

@@ -26,6 +26,8 @@ typedef struct run {
     llr_gls *g;
     llr_strings *pool;   /* per cut: candidate basis histories */
     llr_gls_stats *st;
+    llr_trace *tr;       /* the oracle's trace sink (NULL: none) */
+    int epoch;           /* the current epoch, for the trace */
     llr_error *e;
 } run;
 
@@ -95,8 +97,8 @@ static int build_cut(run *R, int s)
         idx[0] = 0;
     } else if (rc == 0) {
         double floor = 2 * (R->o->opts.xi + R->o->opts.quantum) * sqrt(m);
-        rc = llr_spanner(X, n, m, g->d, g->box, R->p->rank_tol, floor, 0,
-                         idx, &sr, R->e);
+        rc = llr_spanner_traced(X, n, m, g->d, g->box, R->p->rank_tol,
+                                floor, 0, idx, &sr, R->tr, R->e);
         if (rc == 0) {
             R->st->spanner_solves++;
             R->st->spanner_checked++;
@@ -124,8 +126,113 @@ static int build_cut(run *R, int s)
                        (size_t)V * nn * V * sizeof *x);
         }
     }
+    if (rc == 0 && R->tr) {
+        llr_trace_begin(R->tr, "basis");
+        llr_trace_int(R->tr, "epoch", R->epoch);
+        llr_trace_int(R->tr, "cut", s);
+        llr_trace_int(R->tr, "pool", n);
+        llr_trace_int(R->tr, "futures", nf);
+        llr_trace_int(R->tr, "columns", m);
+        llr_trace_int(R->tr, "k", sr.k);
+        llr_trace_ints(R->tr, "chosen", idx, (size_t)sr.k);
+        llr_trace_int_rows(R->tr, "histories", c->basis, (size_t)sr.k,
+                           (size_t)s);
+        llr_trace_int(R->tr, "swaps", sr.swaps);
+        llr_trace_real(R->tr, "max_coef", sr.max_coef);
+        llr_trace_real(R->tr, "max_resid", sr.max_resid);
+        llr_trace_end(R->tr);
+    }
     free(X), free(idx);
     return rc;
+}
+
+static void trace_sample(run *R, const char *stream, int index,
+                         const int *y)
+{
+    llr_trace_begin(R->tr, "sample");
+    llr_trace_str(R->tr, "stream", stream);
+    llr_trace_int(R->tr, "index", index);
+    llr_trace_ints(R->tr, "tokens", y, (size_t)R->g->T);
+    llr_trace_end(R->tr);
+}
+
+static void trace_epoch_begin(run *R)
+{
+    llr_trace_begin(R->tr, "epoch_begin");
+    llr_trace_int(R->tr, "epoch", R->epoch);
+    llr_trace_int(R->tr, "witnesses", R->st->witnesses);
+    llr_trace_int(R->tr, "basis_additions", R->st->basis_additions);
+    llr_trace_int(R->tr, "distinct", (long long)R->o->n.distinct);
+    llr_trace_end(R->tr);
+}
+
+static void trace_epoch_end(run *R, const char *outcome, int checked)
+{
+    llr_trace_begin(R->tr, "epoch_end");
+    llr_trace_int(R->tr, "epoch", R->epoch);
+    llr_trace_str(R->tr, "outcome", outcome);
+    llr_trace_int(R->tr, "validated", checked);
+    llr_trace_int(R->tr, "calls", (long long)R->o->n.calls);
+    llr_trace_int(R->tr, "distinct", (long long)R->o->n.distinct);
+    llr_trace_end(R->tr);
+}
+
+static void trace_begin(run *R)
+{
+    const llr_gls_params *p = R->p;
+    const llr_oracle_opts *oo = &R->o->opts;
+    llr_trace *tr = R->tr;
+    llr_trace_begin(tr, "learn_begin");
+    llr_trace_str(tr, "method", "gls");
+    llr_trace_int(tr, "V", R->g->V);
+    llr_trace_int(tr, "T", R->g->T);
+    llr_trace_int(tr, "rank", p->d);
+    llr_trace_real(tr, "eps", p->eps);
+    llr_trace_real(tr, "delta", p->delta);
+    llr_trace_real(tr, "box", p->box);
+    llr_trace_real(tr, "tau", p->tau);
+    llr_trace_real(tr, "gap", p->gap);
+    llr_trace_int(tr, "spanner_n", p->spanner_n);
+    llr_trace_int(tr, "valid_n", p->valid_n);
+    llr_trace_int(tr, "max_epochs", p->max_epochs);
+    llr_trace_real(tr, "rank_tol", p->rank_tol);
+    llr_trace_u64str(tr, "seed", p->seed);
+    llr_trace_real(tr, "xi", oo->xi);
+    llr_trace_u64str(tr, "noise_seed", oo->noise_seed);
+    llr_trace_real(tr, "quantum", oo->quantum);
+    llr_trace_u64str(tr, "budget", oo->budget);
+    llr_trace_end(tr);
+}
+
+static void trace_end(run *R)
+{
+    llr_trace *tr = R->tr;
+    const llr_gls *g = R->g;
+    const llr_gls_stats *st = R->st;
+    for (int s = 0; s < g->T; s++) {
+        const llr_gls_cut *c = &g->cut[s];
+        llr_trace_begin(tr, "cut");
+        llr_trace_int(tr, "cut", s);
+        llr_trace_int(tr, "k", c->k);
+        llr_trace_int_rows(tr, "histories", c->basis, (size_t)c->k,
+                           (size_t)s);
+        llr_trace_int(tr, "witnesses", c->witnesses);
+        llr_trace_bool(tr, "separated", g->separated ? g->separated[s] : 0);
+        llr_trace_strings(tr, "futures", &c->fhat);
+        llr_trace_end(tr);
+    }
+    llr_trace_begin(tr, "learn_end");
+    llr_trace_str(tr, "status", "ok");
+    llr_trace_int(tr, "epochs", st->epochs);
+    llr_trace_int(tr, "witnesses", st->witnesses);
+    llr_trace_int(tr, "basis_additions", st->basis_additions);
+    llr_trace_int(tr, "lp_solves", st->lp_solves);
+    llr_trace_int(tr, "spanner_solves", st->spanner_solves);
+    llr_trace_real(tr, "max_residual", st->max_residual);
+    llr_trace_int(tr, "calls", (long long)R->o->n.calls);
+    llr_trace_int(tr, "distinct", (long long)R->o->n.distinct);
+    llr_trace_int(tr, "tokens", (long long)R->o->n.tokens);
+    llr_trace_end(tr);
 }
 
 static int build_all(run *R)
@@ -163,7 +270,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     int *y = malloc((size_t)T * sizeof *y);
     double *pred = malloc(2 * (size_t)V * sizeof *pred);
     double *c = malloc((1 + (size_t)T * p->d) * sizeof *c);
-    run R = {o, p, &g, pool, st, e};
+    run R = {o, p, &g, pool, st, o->opts.trace, 1, e};
     int rc = -1;
     if (!g.cut || !pool || !y || !pred || !c) {
         llr_fail(e, "out of memory");
@@ -176,28 +283,65 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_prng gs, gv;
     llr_prng_seed(&gs, llr_mix64(p->seed ^ 0x5350414e4e4552ULL));
     llr_prng_seed(&gv, llr_mix64(p->seed ^ 0x56414c4944ULL));
-    for (int i = 0; i < p->spanner_n; i++)
-        if (llr_oracle_sample(o, &gs, y, e) || pool_sample(&R, y))
+    if (R.tr)
+        trace_begin(&R);
+    for (int i = 0; i < p->spanner_n; i++) {
+        if (llr_oracle_sample(o, &gs, y, e))
             goto done;
+        if (R.tr)
+            trace_sample(&R, "spanner", i, y);
+        if (pool_sample(&R, y))
+            goto done;
+    }
+    if (R.tr)
+        trace_epoch_begin(&R);
     if (build_all(&R))
         goto done;
     st->epochs = 1;
+    int round = 0;
     int checked = 0; /* samples validated under the current representation */
     int clean = 0;   /* the newest round was drawn after the last change */
     for (;;) {
         if (checked == valid.count) {
+            if (R.tr && round > 0) {
+                /* Every sample drawn so far passes. */
+                llr_trace_begin(R.tr, "round_end");
+                llr_trace_int(R.tr, "epoch", R.epoch);
+                llr_trace_int(R.tr, "round", round);
+                llr_trace_int(R.tr, "validated", valid.count);
+                llr_trace_bool(R.tr, "final", clean);
+                llr_trace_end(R.tr);
+            }
             if (clean)
                 break;
-            for (int i = 0; i < p->valid_n; i++)
-                if (llr_oracle_sample(o, &gv, y, e) ||
-                    llr_strings_push(&valid, y, T, e))
+            if (R.tr) {
+                llr_trace_begin(R.tr, "round_begin");
+                llr_trace_int(R.tr, "epoch", R.epoch);
+                llr_trace_int(R.tr, "round", ++round);
+                llr_trace_int(R.tr, "first", valid.count);
+                llr_trace_int(R.tr, "samples", p->valid_n);
+                llr_trace_end(R.tr);
+            }
+            for (int i = 0; i < p->valid_n; i++) {
+                if (llr_oracle_sample(o, &gv, y, e))
                     goto done;
+                if (R.tr)
+                    trace_sample(&R, "validation", valid.count, y);
+                if (llr_strings_push(&valid, y, T, e))
+                    goto done;
+            }
             clean = 1;
         }
         const int *ys = llr_strings_at(&valid, checked);
         llr_witness_fix fix;
         llr_lp_result lr = {0};
         lr.c = c;
+        if (R.tr) {
+            llr_trace_begin(R.tr, "validate");
+            llr_trace_int(R.tr, "epoch", R.epoch);
+            llr_trace_int(R.tr, "sample", checked);
+            llr_trace_end(R.tr);
+        }
         if (llr_validate(o, &g, pool, ys, p->gap, pred, &lr, &fix,
                          &st->max_residual, e))
             goto done;
@@ -214,6 +358,16 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                 goto done;
             g.cut[fix.cut].witnesses++;
             st->witnesses++;
+            if (R.tr) {
+                llr_trace_begin(R.tr, "witness");
+                llr_trace_int(R.tr, "epoch", R.epoch);
+                llr_trace_int(R.tr, "cut", fix.cut);
+                llr_trace_int(R.tr, "sample", checked);
+                llr_trace_ints(R.tr, "future", ys + fix.cut,
+                               (size_t)(fix.t - fix.cut));
+                llr_trace_int(R.tr, "futures", g.cut[fix.cut].fhat.count);
+                llr_trace_end(R.tr);
+            }
         } else {
             /* A history already in the pool was offered to the spanner
              * and still cannot be reproduced within the gap: no basis of
@@ -231,7 +385,20 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
             if (llr_strings_push(&pool[fix.cut], ys, fix.cut, e))
                 goto done;
             st->basis_additions++;
+            if (R.tr) {
+                llr_trace_begin(R.tr, "history");
+                llr_trace_int(R.tr, "epoch", R.epoch);
+                llr_trace_int(R.tr, "cut", fix.cut);
+                llr_trace_int(R.tr, "sample", checked);
+                llr_trace_ints(R.tr, "history", ys, (size_t)fix.cut);
+                llr_trace_int(R.tr, "pool", pool[fix.cut].count);
+                llr_trace_end(R.tr);
+            }
         }
+        if (R.tr)
+            trace_epoch_end(&R, fix.kind == LLR_FIX_WITNESS ? "witness"
+                                                            : "history",
+                            checked);
         if (++st->epochs > p->max_epochs) {
             llr_fail(e, "validation still fails after the epoch cap of %d "
                         "(%d witnesses, %d basis additions); the model may "
@@ -240,6 +407,9 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                      p->max_epochs, st->witnesses, st->basis_additions, p->d);
             goto done;
         }
+        R.epoch = st->epochs;
+        if (R.tr)
+            trace_epoch_begin(&R);
         if (build_all(&R))
             goto done;
         checked = 0;
@@ -250,6 +420,10 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                               "%llu distinct queries\n",
                     st->epochs, st->witnesses, st->basis_additions,
                     (unsigned long long)o->n.distinct);
+    }
+    if (R.tr) {
+        trace_epoch_end(&R, "passed", checked);
+        trace_end(&R);
     }
     rc = llr_gls_model(&g, out, e);
     g.cut = NULL; /* taken over (or freed) by llr_gls_model */

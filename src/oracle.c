@@ -151,6 +151,14 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
         return llr_fail(e, "query counters overflow");
     if (o->opts.transcript)
         write_transcript(o->opts.transcript, prefix, len, out, V);
+    if (o->opts.trace) {
+        llr_trace_begin(o->opts.trace, "query");
+        llr_trace_ints(o->opts.trace, "prefix", prefix, (size_t)len);
+        llr_trace_reals(o->opts.trace, "logits", out, (size_t)V);
+        llr_trace_int(o->opts.trace, "calls", (long long)o->n.calls);
+        llr_trace_int(o->opts.trace, "distinct", (long long)o->n.distinct);
+        llr_trace_end(o->opts.trace);
+    }
     return 0;
 }
 

@@ -19,6 +19,8 @@
  * baselines need every entry.
  * A transcript (optional) gets one JSON line per distinct query:
  *   {"prefix": [...], "logits": [...]} (17 significant digits).
+ * A trace (optional, trace.h) gets a line of type "query" per distinct
+ * query; the learner writes its own steps to the same sink.
  */
 #ifndef LLR_ORACLE_H
 #define LLR_ORACLE_H
@@ -27,6 +29,7 @@
 #include <stdio.h>
 
 #include "counts.h"
+#include "trace.h"
 #include "model.h"
 #include "trie.h"
 
@@ -37,6 +40,7 @@ typedef struct llr_oracle_opts {
     uint64_t budget;     /* max distinct prefixes, 0: none */
     FILE *transcript;    /* NULL: none */
     int topk;            /* answer only the k largest logits (0: all) */
+    llr_trace *trace;    /* NULL: none (docs/trace.md) */
 } llr_oracle_opts;
 
 typedef struct llr_oracle {

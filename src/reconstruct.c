@@ -188,6 +188,8 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->feasible = 1;
     res->c[0] = 1.0;
     res->nc = 1;
+    res->objective = 0;
+    res->tiebreak = 0;
     if (t == 0) {
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
         return 0;
@@ -204,6 +206,8 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     int rc = solve(&L, g->box, determined, x, &rclaim, &tb, e);
     n_solves++;
     n_tiebreaks += tb;
+    res->objective = rclaim;
+    res->tiebreak = tb;
     if (rc == 0 && (flags & LLR_LP_CORRUPT_FOR_TEST) && L.n > 0)
         x[L.n - 1] += 0.5 + g->box; /* out of the box */
     if (rc == 0) {

@@ -31,6 +31,8 @@ typedef struct llr_lp_result {
     int feasible;     /* residual <= tau */
     double *c;        /* coefficients, levels 0..t concatenated (caller's) */
     int nc;           /* entries of c in use */
+    double objective; /* the solver's claimed optimum r* (0 when t = 0) */
+    int tiebreak;     /* 1 when the tie-break LP ran */
 } llr_lp_result;
 
 /* Solve for prefix y[0..t-1] (0 <= t < T); logits (V) receive L^_t (zero

@@ -104,6 +104,14 @@ int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
                 llr_spanner_result *r, llr_error *e)
 {
+    return llr_spanner_traced(X, n, m, d, box, rank_tol, floor, flags, idx, r,
+                              NULL, e);
+}
+
+int llr_spanner_traced(const double *X, int n, int m, int d, double box,
+                       double rank_tol, double floor, int flags, int *idx,
+                       llr_spanner_result *r, llr_trace *tr, llr_error *e)
+{
     memset(r, 0, sizeof *r);
     if (n < 1 || m < 1 || d < 1)
         return llr_fail(e, "spanner of %d rows of length %d at rank %d", n, m,
@@ -115,6 +123,13 @@ int llr_spanner(const double *X, int n, int m, int d, double box,
     if (k < 0)
         return -1;
     r->k = k;
+    if (tr) {
+        llr_trace_begin(tr, "spanner_initial");
+        llr_trace_int(tr, "rows", n);
+        llr_trace_int(tr, "columns", m);
+        llr_trace_ints(tr, "basis", idx, (size_t)k);
+        llr_trace_end(tr);
+    }
     if (k == 0)
         return 0; /* every row is zero: the empty basis spans them */
     double *C = malloc((size_t)n * k * sizeof *C);
@@ -139,6 +154,15 @@ int llr_spanner(const double *X, int n, int m, int d, double box,
             free(C);
             return llr_fail(e, "spanner: basis exchange did not settle after "
                                "%d swaps", cap);
+        }
+        if (tr) {
+            llr_trace_begin(tr, "spanner_swap");
+            llr_trace_int(tr, "swap", r->swaps + 1);
+            llr_trace_int(tr, "row", (long long)(at / k));
+            llr_trace_int(tr, "position", (long long)(at % k));
+            llr_trace_int(tr, "replaced", idx[at % k]);
+            llr_trace_real(tr, "coef", C[at]);
+            llr_trace_end(tr);
         }
         idx[at % k] = (int)(at / k);
         r->swaps++;

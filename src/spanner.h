@@ -17,6 +17,7 @@
 #define LLR_SPANNER_H
 
 #include "error.h"
+#include "trace.h"
 
 #define LLR_SPANNER_TOL 1e-6
 
@@ -33,6 +34,11 @@ enum { LLR_SPANNER_CORRUPT_FOR_TEST = 1 };
 int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
                 llr_spanner_result *r, llr_error *e);
+/* The same, writing to trace (NULL: none) a line "spanner_initial" with the
+ * initial basis and a line "spanner_swap" per exchange (docs/trace.md). */
+int llr_spanner_traced(const double *X, int n, int m, int d, double box,
+                       double rank_tol, double floor, int flags, int *idx,
+                       llr_spanner_result *r, llr_trace *trace, llr_error *e);
 
 /* Counters: spanner results produced and results that passed the check. */
 void llr_spanner_counts(long *solves, long *checked);

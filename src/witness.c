@@ -15,7 +15,7 @@ static double max_gap(const double *a, const double *b, int V)
 /* The smallest failing cut for prefix y_{1:t} with LP coefficients c. */
 static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
                   const double *c, const double *truth, double gap,
-                  int *cut, llr_error *e)
+                  int *cut, double *errs, int *nerrs, llr_error *e)
 {
     int V = g->V;
     int *tok = malloc((size_t)g->T * sizeof *tok);
@@ -38,7 +38,8 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
         }
         if (rc)
             break;
-        if (max_gap(v, truth, V) > gap / 2) {
+        errs[(*nerrs)++] = max_gap(v, truth, V);
+        if (errs[*nerrs - 1] > gap / 2) {
             *cut = s;
             break;
         }
@@ -48,11 +49,43 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     return rc;
 }
 
+/* The trace's line for one LP solution (prefix y_{1:t}). */
+static void trace_lp(llr_trace *tr, const int *y, int t,
+                     const llr_lp_result *lr, double err)
+{
+    llr_trace_begin(tr, "lp");
+    llr_trace_int(tr, "t", t);
+    llr_trace_ints(tr, "prefix", y, (size_t)t);
+    llr_trace_reals(tr, "coefficients", lr->c, (size_t)lr->nc);
+    llr_trace_real(tr, "residual", lr->residual);
+    llr_trace_real(tr, "objective", lr->objective);
+    llr_trace_bool(tr, "feasible", lr->feasible);
+    llr_trace_bool(tr, "tiebreak", lr->tiebreak);
+    llr_trace_real(tr, "error", err);
+    llr_trace_end(tr);
+}
+
+/* The trace's line for a failure of validation. */
+static void trace_failure(llr_trace *tr, const llr_witness_fix *fix,
+                          int feasible, const double *errs, int nerrs)
+{
+    llr_trace_begin(tr, "failure");
+    llr_trace_int(tr, "t", fix->t);
+    llr_trace_real(tr, "error", fix->error);
+    llr_trace_bool(tr, "feasible", feasible);
+    llr_trace_reals(tr, "locate_errors", errs, (size_t)nerrs);
+    llr_trace_int(tr, "cut", fix->cut);
+    llr_trace_str(tr, "kind",
+                  fix->kind == LLR_FIX_WITNESS ? "witness" : "history");
+    llr_trace_end(tr);
+}
+
 int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
                  const int *y, double gap, double *pred, llr_lp_result *lr,
                  llr_witness_fix *fix, double *max_residual, llr_error *e)
 {
     int V = g->V;
+    llr_trace *tr = o->opts.trace;
     double *truth = pred + V;
     memset(fix, 0, sizeof *fix);
     for (int t = 1; t < g->T; t++) {
@@ -64,6 +97,8 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
         if (llr_oracle_query(o, y, t, truth, e))
             return -1;
         double err = max_gap(pred, truth, V);
+        if (tr)
+            trace_lp(tr, y, t, lr, err);
         if (err <= gap)
             continue;
         const llr_strings *pool_t = &pools[t];
@@ -78,15 +113,25 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
              * spread the residual over all levels and locate nothing.) */
             fix->cut = t;
             fix->kind = LLR_FIX_BASIS;
+            if (tr)
+                trace_failure(tr, fix, 0, NULL, 0);
             return 0;
         }
-        int s = t;
-        if (locate(o, g, y, t, lr->c, truth, gap, &s, e))
+        int s = t, nerrs = 0;
+        double *errs = malloc((size_t)t * sizeof *errs);
+        if (!errs)
+            return llr_fail(e, "out of memory");
+        if (locate(o, g, y, t, lr->c, truth, gap, &s, errs, &nerrs, e)) {
+            free(errs);
             return -1;
+        }
         fix->cut = s;
         fix->kind = llr_strings_find(&g->cut[s].fhat, y + s, t - s) < 0
                         ? LLR_FIX_WITNESS
                         : LLR_FIX_BASIS;
+        if (tr)
+            trace_failure(tr, fix, lr->feasible, errs, nerrs);
+        free(errs);
         return 0;
     }
     return 0;

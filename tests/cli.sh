@@ -107,7 +107,7 @@ check "no temporary files left" bash -c '! ls *.tmp.* 2>/dev/null | grep -q .'
 expect 2 "--rank is required" "$LLR" learn m.st --eps 0.1 -o l.st
 expect 2 "unknown --method 'magic'" "$LLR" learn m.st --rank 2 --eps 0.1 --method magic -o l.st
 expect 0 '"distinct_queries": [0-9]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 --trace tr.jsonl -o l.st --json
-check "the trace has one line per distinct query" bash -c "[ \"\$(wc -l <tr.jsonl)\" -eq \"\$(grep -o '\"distinct_queries\": [0-9]*' out.txt | grep -o '[0-9]*\$')\" ]"
+check "the trace has one query line per distinct query" bash -c "[ \"\$(grep -c '\"type\": \"query\"' tr.jsonl)\" -eq \"\$(grep -o '\"distinct_queries\": [0-9]*' out.txt | grep -o '[0-9]*\$')\" ]"
 expect 0 '"tv": [0-9.e-]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 -o l2.st --json
 check "same seed, identical learned files" cmp -s l.st l2.st
 expect 0 "kind: +gls" "$LLR" info l.st

@@ -169,6 +169,31 @@ with tempfile.TemporaryDirectory() as w:
         check(abs(got["kl"] - kl_np) <= 1e-12, "kl(%s, %s): llr %.17g numpy %.17g" % (a, b, got["kl"], kl_np))
         print("tv(%s, %s) = %.15f: |llr - numpy| = %.3g; kl differs by %.3g" % (a, b, tv_np, diff, abs(got["kl"] - kl_np)))
 
+    # llr check: the per-step telescoping terms and the top prefixes, from
+    # the conditionals of every prefix computed here.
+    def softmax(l):
+        e = np.exp(l - l.max())
+        return e / e.sum()
+    a, c = models["a"], models["c"]
+    steps, contrib = np.zeros(a.T), []
+    for t in range(a.T):
+        for h in itertools.product(range(a.V), repeat=t):
+            ph = 1.0
+            for s in range(t):
+                ph *= softmax(a.logits(list(h[:s])))[h[s]]
+            tv = 0.5 * np.abs(softmax(a.logits(list(h))) - softmax(c.logits(list(h)))).sum()
+            steps[t] += ph * tv
+            contrib.append((ph * tv, list(h), ph, tv))
+    contrib.sort(key=lambda x: -x[0])
+    got = json.loads(llr("check", files["a"], files["c"], "--top", "5", "--json"))
+    worst = float(np.abs(np.array(got["steps"]) - steps).max())
+    check(worst <= TOL, "check steps: max difference %.3g" % worst)
+    check([x["prefix"] for x in got["top"]] == [x[1] for x in contrib[:5]],
+          "check top prefixes: llr %s numpy %s" % ([x["prefix"] for x in got["top"]], [x[1] for x in contrib[:5]]))
+    wtop = max(max(abs(x["p"] - y[2]), abs(x["tv"] - y[3])) for x, y in zip(got["top"], contrib))
+    check(wtop <= TOL, "check top prefixes: P(h), TV differ by %.3g" % wtop)
+    print("check(a, c): per-step terms |llr - numpy| = %.3g; the same top 5 prefixes (P, TV within %.3g)" % (worst, wtop))
+
     # Samples, bit for bit.
     for k in ("a", "c"):
         got = [list(map(int, line.split())) for line in llr("sample", files[k], "-n", "25", "--seed", "12").splitlines()]

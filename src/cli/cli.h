@@ -9,8 +9,7 @@
 #include "distance.h"
 #include "error.h"
 #include "model.h"
-
-#define LLR_VERSION_STRING "0.1.0"
+#include "version.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -59,5 +58,7 @@ int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@
 #include "reconstruct.h"
 #include "spanner.h"
 #include "spectral.h"
+#include "trace.h"
 
 #define CMD "llr learn"
 /* The report's exact TV is computed when V^T is at most this. */
@@ -51,15 +52,18 @@ static void help(void)
         "--quantum Q rounds\n"
         "answers to multiples of Q; --budget N stops the run (writing "
         "nothing) rather\n"
-        "than exceed N distinct queries; --trace FILE writes one JSON line "
-        "per distinct\n"
-        "query. --top-k K: the oracle answers only the K largest logits "
-        "(API-shaped);\n"
-        "every learner here needs whole vectors and refuses it. --params "
-        "theory computes the theorem's settings and runs "
-        "only when they\n"
-        "are not astronomically large. Defaults: --delta 0.05, --seed 1, "
-        "practical.\n"
+        "than exceed N distinct queries; --trace FILE writes every step as "
+        "JSON lines\n"
+        "(docs/trace.md: queries, samples, bases, LP solutions, witnesses; "
+        "for the\n"
+        "baselines, the queries), only when the run succeeds. --top-k K: "
+        "the oracle\n"
+        "answers only the K largest logits (API-shaped); "
+        "every learner here needs\n"
+        "whole vectors and refuses it. --params theory computes the "
+        "theorem's settings\n"
+        "and runs only when they are not astronomically large.\n"
+        "Defaults: --delta 0.05, --seed 1, practical.\n"
         "The report has queries, distinct_queries, tokens, epochs, "
         "witnesses, seconds,\n"
         "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
@@ -206,6 +210,7 @@ int cmd_learn(int argc, char **argv)
     double theory_queries = 0;
     char *trace_tmp = NULL;
     FILE *tf = NULL;
+    llr_trace trs;
     llr_model *L = NULL;
     llr_oracle o;
     memset(&o, 0, sizeof o);
@@ -240,7 +245,7 @@ int cmd_learn(int argc, char **argv)
             p.tau = tau;
     }
     llr_oracle_opts oo = {xi, llr_mix64(seed ^ 0x4e4f495345ULL), quantum,
-                          (uint64_t)budget, NULL, (int)topk};
+                          (uint64_t)budget, NULL, (int)topk, NULL};
     if (trace) {
         size_t n = strlen(trace) + 16;
         trace_tmp = malloc(n);
@@ -251,7 +256,8 @@ int cmd_learn(int argc, char **argv)
             cli_fail(CMD, &e);
             goto done;
         }
-        oo.transcript = tf;
+        llr_trace_init(&trs, tf);
+        oo.trace = &trs;
     }
     if (llr_oracle_init(&o, M, &oo, &e)) {
         cli_fail(CMD, &e);

@@ -21,6 +21,8 @@ static const struct {
     {"demo", cmd_demo, "demo parity: query learner against sample learner"},
     {"serve", cmd_serve, "serve a model's logits over stdin/stdout"},
     {"vectors", cmd_vectors, "golden vectors: make DIR, check DIR"},
+    {"trace", cmd_trace, "trace diff: the first divergence of two traces"},
+    {"check", cmd_check, "where a candidate model differs from the truth"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -1,0 +1,6 @@
+#include "version.h"
+
+const char *llr_version(void)
+{
+    return LLR_VERSION_STRING;
+}
