@@ -524,8 +524,8 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         p.gap = gap;
     if (tau >= 0)
         p.tau = tau;
-    llr_oracle_opts oo = {0, llr_mix64((uint64_t)seed ^ 0x4e4f495345ULL), 0,
-                          0, NULL, 0};
+    llr_oracle_opts oo = {
+        .noise_seed = llr_mix64((uint64_t)seed ^ 0x4e4f495345ULL)};
     llr_oracle o;
     memset(&o, 0, sizeof o);
     llr_gls_stats st;
