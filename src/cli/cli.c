@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prefix.h"
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -123,4 +125,49 @@ void cli_progress_done(cli_progress *pr)
 {
     if (pr->shown)
         fprintf(stderr, "\r%*s\r", 40, "");
+}
+
+int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
+                     const llr_distance_hooks *hooks, cli_distance *d)
+{
+    llr_error e;
+    if (llr_distance_compatible(a, b, &e))
+        return cli_fail(cmd, &e);
+    uint64_t leaves;
+    if (!d->exact && !d->mc) {
+        if (llr_prefix_count((uint64_t)a->V, (uint64_t)a->T, CLI_AUTO_EXACT,
+                             &leaves) == 0)
+            d->exact = 1;
+        else
+            d->mc = CLI_AUTO_MC;
+    }
+    cli_progress pr;
+    cli_progress_init(&pr, d->exact ? "exact TV" : "Monte Carlo TV");
+    int fail = d->exact
+                   ? llr_distance_exact_hooked(a, b, CLI_MAX_EXACT, &pr.p,
+                                               hooks, &d->x, &e)
+                   : llr_distance_mc_hooked(a, b, (uint64_t)d->mc, d->seed,
+                                            d->delta, &pr.p, hooks, &d->m,
+                                            &e);
+    cli_progress_done(&pr);
+    return fail ? cli_fail(cmd, &e) : EXIT_OK;
+}
+
+json_t *cli_distance_json(const cli_distance *d)
+{
+    if (d->exact)
+        return json_pack("{s:o, s:s, s:o, s:o, s:o, s:I}", "tv",
+                         cli_real(d->x.tv), "method", "exact", "bound",
+                         cli_real(d->x.tv_err), "telescoping",
+                         cli_real(d->x.telescoping), "kl", cli_real(d->x.kl),
+                         "sequences", (json_int_t)d->x.leaves);
+    const llr_mc *r = &d->m;
+    return json_pack(
+        "{s:o, s:s, s:[o, o], s:o, s:I, s:I, s:o, s:[o, o], s:o, s:o}", "tv",
+        cli_real(r->tv), "method", "mc", "ci", cli_real(r->tv_lo),
+        cli_real(r->tv_hi), "confidence", cli_real(1 - d->delta), "samples",
+        (json_int_t)r->n, "seed", (json_int_t)d->seed, "telescoping",
+        cli_real(r->telescoping), "telescoping_ci", cli_real(r->tele_lo),
+        cli_real(r->tele_hi), "kl", cli_real(r->kl), "kl_stderr",
+        cli_real(r->kl_stderr));
 }

@@ -45,6 +45,31 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *pr, const char *what);
 void cli_progress_done(cli_progress *pr);
 
+/* The distance computation shared by llr tv and llr check. Without
+ * --exact (exact) or a sample count (mc), exact when V^T <= CLI_AUTO_EXACT,
+ * else Monte Carlo over CLI_AUTO_MC samples; --exact is refused above
+ * CLI_MAX_EXACT sequences. */
+#define CLI_AUTO_EXACT 10000000ULL
+#define CLI_MAX_EXACT 10000000000ULL
+#define CLI_AUTO_MC 100000
+typedef struct cli_distance {
+    int exact;      /* in: --exact; out: whether the exact walk ran */
+    long long mc;   /* in: samples asked (0: none); out: samples used */
+    uint64_t seed;  /* Monte Carlo seed */
+    double delta;   /* Monte Carlo: intervals at confidence 1 - delta */
+    llr_exact x;    /* the result when exact */
+    llr_mc m;       /* the result when Monte Carlo */
+} cli_distance;
+/* Checks that A and B are comparable, chooses the method as above and runs
+ * it (hooks may be NULL) with progress on stderr. Returns EXIT_OK, or
+ * prints the error and returns EXIT_FAIL. */
+int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
+                     const llr_distance_hooks *hooks, cli_distance *d);
+/* The result as a JSON object: tv, method, and bound, sequences,
+ * telescoping, kl (exact) or ci, confidence, samples, seed, telescoping,
+ * telescoping_ci, kl, kl_stderr (Monte Carlo). */
+json_t *cli_distance_json(const cli_distance *d);
+
 /* The subcommands. */
 int cmd_gen(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -11,10 +11,6 @@
 #include "prefix.h"
 
 #define CMD "llr check"
-/* As llr tv: exact up to this many sequences by default, else MC. */
-#define AUTO_EXACT 10000000ULL
-#define MAX_EXACT 10000000000ULL
-#define AUTO_MC 100000
 
 static void help(void)
 {
@@ -40,7 +36,7 @@ static void help(void)
         "      next-token TV (Monte Carlo: among the sampled prefixes).\n"
         "Exit status 1 when --max-tv X is given and TV > X (Monte Carlo: the "
         "estimate).\n",
-        AUTO_MC);
+        CLI_AUTO_MC);
 }
 
 typedef struct top_entry {
@@ -180,19 +176,6 @@ int cmd_check(int argc, char **argv)
     int rc = EXIT_FAIL, T = P->T;
     double *steps = NULL;
     topk K = {(int)ktop, 0, T, NULL};
-    if (llr_distance_compatible(P, Q, &e)) {
-        cli_fail(CMD, &e);
-        goto done;
-    }
-    uint64_t leaves;
-    int small = llr_prefix_count((uint64_t)P->V, (uint64_t)T, AUTO_EXACT,
-                                 &leaves) == 0;
-    if (!exact && !mc) {
-        if (small)
-            exact = 1;
-        else
-            mc = AUTO_MC;
-    }
     steps = calloc((size_t)T, sizeof *steps);
     K.e = calloc((size_t)(ktop ? ktop : 1), sizeof *K.e);
     for (int i = 0; K.e && i < ktop; i++)
@@ -204,42 +187,22 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     llr_distance_hooks hk = {steps, ktop ? top_visit : NULL, &K};
-    llr_exact x = {0};
-    llr_mc m = {0};
-    cli_progress pr;
-    cli_progress_init(&pr, exact ? "exact TV" : "Monte Carlo TV");
-    int fail = exact ? llr_distance_exact_hooked(P, Q, MAX_EXACT, &pr.p, &hk,
-                                                 &x, &e)
-                     : llr_distance_mc_hooked(P, Q, (uint64_t)mc, seed, delta,
-                                              &pr.p, &hk, &m, &e);
-    cli_progress_done(&pr);
-    if (fail) {
-        cli_fail(CMD, &e);
+    cli_distance d = {.exact = exact, .mc = mc, .seed = seed, .delta = delta};
+    if (cli_distance_run(CMD, P, Q, &hk, &d) != EXIT_OK)
         goto done;
-    }
+    exact = d.exact;
+    mc = d.mc;
+    const llr_exact x = d.x;
+    const llr_mc m = d.m;
     qsort(K.e, (size_t)K.n, sizeof *K.e, top_order);
     double tv = exact ? x.tv : m.tv;
     /* Hoeffding half-width of each Monte Carlo step term (values in
      * [0, 1]), at confidence 1 - delta each. */
     double hw = exact ? 0 : sqrt(log(2 / delta) / (2 * (double)mc));
     if (json) {
-        json_t *j = json_pack("{s:o, s:s}", "tv", cli_real(tv), "method",
-                              exact ? "exact" : "mc");
-        if (exact) {
-            json_object_set_new(j, "bound", cli_real(x.tv_err));
-            json_object_set_new(j, "sequences", json_integer((json_int_t)x.leaves));
-            json_object_set_new(j, "telescoping", cli_real(x.telescoping));
-            json_object_set_new(j, "kl", cli_real(x.kl));
-        } else {
-            json_object_set_new(j, "ci", json_pack("[o, o]", cli_real(m.tv_lo),
-                                                   cli_real(m.tv_hi)));
-            json_object_set_new(j, "confidence", cli_real(1 - delta));
-            json_object_set_new(j, "samples", json_integer((json_int_t)m.n));
-            json_object_set_new(j, "seed", json_integer((json_int_t)seed));
-            json_object_set_new(j, "telescoping", cli_real(m.telescoping));
-            json_object_set_new(j, "kl", cli_real(m.kl));
+        json_t *j = cli_distance_json(&d);
+        if (!exact)
             json_object_set_new(j, "step_halfwidth", cli_real(hw));
-        }
         json_t *st = json_array(), *tp = json_array();
         for (int t = 0; t < T; t++)
             json_array_append_new(st, cli_real(steps[t]));

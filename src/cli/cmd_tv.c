@@ -8,11 +8,6 @@
 #include "prefix.h"
 
 #define CMD "llr tv"
-/* Without --exact or --mc: exact up to this many sequences, else MC. */
-#define AUTO_EXACT 10000000ULL
-/* --exact refuses above this many sequences. */
-#define MAX_EXACT 10000000000ULL
-#define AUTO_MC 100000
 
 static void help(void)
 {
@@ -34,7 +29,7 @@ static void help(void)
         "B(.|h)) (>= TV)\n"
         "and KL(A || B). JSON keys: tv, method, bound (exact) or ci (mc), "
         "telescoping, kl.\n",
-        AUTO_MC);
+        CLI_AUTO_MC);
 }
 
 int cmd_tv(int argc, char **argv)
@@ -87,72 +82,26 @@ int cmd_tv(int argc, char **argv)
         llr_model_free(a);
         return EXIT_FAIL;
     }
-    llr_error e;
-    int rc = EXIT_OK;
-    if (llr_distance_compatible(a, b, &e)) {
-        rc = cli_fail(CMD, &e);
+    cli_distance d = {.exact = exact, .mc = mc, .seed = seed, .delta = delta};
+    int rc = cli_distance_run(CMD, a, b, NULL, &d);
+    if (rc != EXIT_OK)
         goto done;
-    }
-    uint64_t leaves;
-    int small = llr_prefix_count((uint64_t)a->V, (uint64_t)a->T, AUTO_EXACT,
-                                 &leaves) == 0;
-    if (!exact && !mc) {
-        if (small)
-            exact = 1;
-        else
-            mc = AUTO_MC;
-    }
-    cli_progress pr;
-    if (exact) {
-        llr_exact r;
-        cli_progress_init(&pr, "exact TV");
-        int fail = llr_distance_exact(a, b, MAX_EXACT, &pr.p, &r, &e);
-        cli_progress_done(&pr);
-        if (fail) {
-            rc = cli_fail(CMD, &e);
-            goto done;
-        }
-        if (json)
-            cli_json(json_pack("{s:o, s:s, s:o, s:o, s:o, s:I}", "tv",
-                               cli_real(r.tv), "method", "exact", "bound",
-                               cli_real(r.tv_err), "telescoping",
-                               cli_real(r.telescoping), "kl", cli_real(r.kl),
-                               "sequences", (json_int_t)r.leaves));
-        else
-            printf("TV = %.17g  (exact over %llu sequences; rounding error "
-                   "<= %.2g)\ntelescoping bound = %.17g  (sum_t E_h TV of "
-                   "next-token distributions)\nKL(A || B) = %.17g\n",
-                   r.tv, (unsigned long long)r.leaves, r.tv_err,
-                   r.telescoping, r.kl);
-    } else {
-        llr_mc r;
-        cli_progress_init(&pr, "Monte Carlo TV");
-        int fail = llr_distance_mc(a, b, (uint64_t)mc, seed, delta, &pr.p, &r,
-                                   &e);
-        cli_progress_done(&pr);
-        if (fail) {
-            rc = cli_fail(CMD, &e);
-            goto done;
-        }
-        if (json)
-            cli_json(json_pack(
-                "{s:o, s:s, s:[o, o], s:o, s:I, s:I, s:o, s:[o, o], s:o, "
-                "s:o}",
-                "tv", cli_real(r.tv), "method", "mc", "ci", cli_real(r.tv_lo),
-                cli_real(r.tv_hi), "confidence", cli_real(1 - delta),
-                "samples", (json_int_t)r.n, "seed", (json_int_t)seed,
-                "telescoping", cli_real(r.telescoping), "telescoping_ci",
-                cli_real(r.tele_lo), cli_real(r.tele_hi), "kl",
-                cli_real(r.kl), "kl_stderr", cli_real(r.kl_stderr)));
-        else
-            printf("TV = %.6g  (Monte Carlo: %llu samples from A, seed %llu; "
-                   "%g%% Hoeffding interval [%.6g, %.6g])\n"
-                   "telescoping bound = %.6g  (interval [%.6g, %.6g])\n"
-                   "KL(A || B) = %.6g  (standard error %.2g)\n",
-                   r.tv, (unsigned long long)r.n, (unsigned long long)seed,
-                   100 * (1 - delta), r.tv_lo, r.tv_hi, r.telescoping,
-                   r.tele_lo, r.tele_hi, r.kl, r.kl_stderr);
-    }
+    if (json)
+        cli_json(cli_distance_json(&d));
+    else if (d.exact)
+        printf("TV = %.17g  (exact over %llu sequences; rounding error "
+               "<= %.2g)\ntelescoping bound = %.17g  (sum_t E_h TV of "
+               "next-token distributions)\nKL(A || B) = %.17g\n",
+               d.x.tv, (unsigned long long)d.x.leaves, d.x.tv_err,
+               d.x.telescoping, d.x.kl);
+    else
+        printf("TV = %.6g  (Monte Carlo: %llu samples from A, seed %llu; "
+               "%g%% Hoeffding interval [%.6g, %.6g])\n"
+               "telescoping bound = %.6g  (interval [%.6g, %.6g])\n"
+               "KL(A || B) = %.6g  (standard error %.2g)\n",
+               d.m.tv, (unsigned long long)d.m.n, (unsigned long long)seed,
+               100 * (1 - delta), d.m.tv_lo, d.m.tv_hi, d.m.telescoping,
+               d.m.tele_lo, d.m.tele_hi, d.m.kl, d.m.kl_stderr);
 done:
     llr_model_free(a);
     llr_model_free(b);
