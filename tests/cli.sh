@@ -3,34 +3,12 @@
 # messages, determinism of files and samples, atomic output.
 # Usage: tests/cli.sh path/to/llr
 set -u
+. "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-cli-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-pass=0 fail=0
-
-# expect CODE PATTERN CMD...: run CMD, check its exit code and that stdout
-# or stderr matches the extended regex PATTERN (empty: no check).
-expect() {
-    local code=$1 pat=$2
-    shift 2
-    "$@" >out.txt 2>err.txt
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        echo "FAIL: '$*' exited $rc, expected $code"; cat err.txt
-        fail=$((fail + 1)); return
-    fi
-    if [ -n "$pat" ] && ! grep -Eq -- "$pat" out.txt err.txt; then
-        echo "FAIL: '$*': output does not match /$pat/"; cat out.txt err.txt
-        fail=$((fail + 1)); return
-    fi
-    pass=$((pass + 1))
-}
-check() { # check DESCRIPTION COMMAND...: a shell condition
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; fail=$((fail + 1)); fi
-}
 
 # Help and usage errors.
 expect 0 "commands:" "$LLR" --help
@@ -214,5 +192,4 @@ expect 1 "items\[0\] \('x'\): no model named 'm'" "$LLR" vectors check v3
 expect 2 "expected 'make DIR' or 'check DIR'" "$LLR" vectors check
 expect 0 "usage: llr vectors make DIR" "$LLR" vectors --help
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

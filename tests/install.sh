@@ -6,16 +6,10 @@
 # `llr logits` prints; so does a C++ program. Then the man page renders and `make uninstall`
 # removes every file. Usage: tests/install.sh (from the source tree).
 set -u
+. "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-install-XXXXXX)
 trap 'rm -rf "$W"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then ok; else bad "$what"; fi
-}
 
 P="$W/prefix"
 if ! make -s -C "$SRC" install PREFIX="$P" >"$W/install.log" 2>&1; then
@@ -114,5 +108,4 @@ check "llr.pc names PREFIX, not DESTDIR" \
 make -s -C "$SRC" uninstall DESTDIR="$D" PREFIX=/opt/llr >/dev/null 2>&1
 check "uninstall with DESTDIR" bash -c "[ -z \"\$(find '$D' -type f)\" ]"
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish install

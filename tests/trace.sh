@@ -4,33 +4,11 @@
 # malformed input, and llr check against llr tv.
 # Usage: tests/trace.sh path/to/llr
 set -u
+. "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
 W=$(mktemp -d /tmp/llr-trace-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-pass=0 fail=0
-
-# expect CODE PATTERN CMD...: exit code, and stdout or stderr matching the
-# extended regex PATTERN (empty: no check).
-expect() {
-    local code=$1 pat=$2
-    shift 2
-    "$@" >out.txt 2>err.txt
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        echo "FAIL: '$*' exited $rc, expected $code"; cat out.txt err.txt
-        fail=$((fail + 1)); return
-    fi
-    if [ -n "$pat" ] && ! grep -Eq -- "$pat" out.txt err.txt; then
-        echo "FAIL: '$*': output does not match /$pat/"; cat out.txt err.txt
-        fail=$((fail + 1)); return
-    fi
-    pass=$((pass + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; fail=$((fail + 1)); fi
-}
 
 # A model whose learning needs witnesses (7, in 8 epochs) and tie-breaks.
 expect 0 "" "$LLR" gen isan --vocab 2 --rank 3 --horizon 6 --seed 1 -o m.st
@@ -177,5 +155,4 @@ expect 2 "--exact and --samples exclude each other" "$LLR" check t.st q.st --exa
 expect 2 "--top '-1'" "$LLR" check t.st q.st --top -1
 expect 0 "usage: llr check" "$LLR" check --help
 
-echo "trace: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish trace
