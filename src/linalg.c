@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <lapacke.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,14 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
         return llr_fail(e, "matrix %d x %d is too large", m, n);
     int k = m < n ? m : n;
     size_t cnt = (size_t)m * n;
+    /* LAPACKE refuses NaNs, but an infinity goes through and comes back as
+     * NaN singular values with info 0. */
+    for (size_t i = 0; i < cnt; i++)
+        if (!isfinite(a[i]))
+            return llr_fail(e,
+                            "singular values of a %d x %d matrix with a "
+                            "non-finite entry %g at row %d, column %d",
+                            m, n, a[i], (int)(i / n), (int)(i % n));
     double *copy = malloc(cnt * sizeof *copy);
     double *u = vt ? malloc((size_t)m * k * sizeof *u) : NULL;
     if (!copy || (vt && !u)) {
@@ -57,6 +66,19 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
         }
     }
     free(copy), free(u);
+    /* Finite entries whose largest singular value exceeds DBL_MAX. */
+    for (int i = 0; i < k; i++)
+        if (!isfinite(s[i]))
+            return llr_fail(e,
+                            "the singular values of the %d x %d matrix "
+                            "overflow the double range",
+                            m, n);
+    for (size_t i = 0; vt && i < (size_t)k * n; i++)
+        if (!isfinite(vt[i]))
+            return llr_fail(e,
+                            "the singular vectors of the %d x %d matrix are "
+                            "not finite",
+                            m, n);
     return 0;
 }
 

@@ -14,7 +14,9 @@ enum { LLR_SVD_FORCE_GESVD = 1 };
  * vectors, as the rows of vt (min(m, n) x n, row-major). a is overwritten.
  * LAPACKE_dgesdd; when it fails to converge (info > 0), LAPACKE_dgesvd on a
  * fresh copy, and *fallback is set to 1 (else 0). flags may force the
- * fallback. */
+ * fallback. A matrix with a NaN or an infinity is an error, and so is a
+ * result that is not finite (singular values beyond DBL_MAX): the outputs
+ * are then unspecified. */
 int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
             int *fallback, llr_error *e);
 
