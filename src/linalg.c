@@ -88,6 +88,55 @@ int llr_singular_values(double *a, int m, int n, double *s, int flags,
     return llr_svd(a, m, n, s, NULL, flags, fallback, e);
 }
 
+int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
+              double rcond, double *x, int *rank, llr_error *e)
+{
+    if (m < 1 || n < 1 || nrhs < 1)
+        return llr_fail(e, "least squares with a %d x %d matrix and %d "
+                           "right-hand sides", m, n, nrhs);
+    int ld = m > n ? m : n, k = m < n ? m : n;
+    if ((double)ld * (n > nrhs ? n : nrhs) > (double)(1u << 30))
+        return llr_fail(e, "least squares of size %d x %d x %d is too large",
+                        m, n, nrhs);
+    for (size_t i = 0; i < (size_t)m * n; i++)
+        if (!isfinite(a[i]))
+            return llr_fail(e, "least squares with a non-finite matrix entry "
+                               "%g at row %d, column %d",
+                            a[i], (int)(i / n), (int)(i % n));
+    for (size_t i = 0; i < (size_t)m * nrhs; i++)
+        if (!isfinite(b[i]))
+            return llr_fail(e, "least squares with a non-finite right-hand "
+                               "side entry %g at row %d, column %d",
+                            b[i], (int)(i / nrhs), (int)(i % nrhs));
+    double *ac = malloc((size_t)m * n * sizeof *ac);
+    double *bc = calloc((size_t)ld * nrhs, sizeof *bc);
+    double *sv = malloc((size_t)k * sizeof *sv);
+    if (!ac || !bc || !sv) {
+        free(ac), free(bc), free(sv);
+        return llr_fail(e, "out of memory");
+    }
+    memcpy(ac, a, (size_t)m * n * sizeof *ac);
+    memcpy(bc, b, (size_t)m * nrhs * sizeof *bc);
+    lapack_int rk = 0;
+    lapack_int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, m, n, nrhs, ac, n, bc,
+                                     nrhs, sv, rcond, &rk);
+    int rc = 0;
+    if (info != 0)
+        rc = llr_fail(e, "LAPACKE_dgelsd failed (info %d)%s", (int)info,
+                      info > 0 ? ": its SVD did not converge" : "");
+    for (size_t i = 0; rc == 0 && i < (size_t)n * nrhs; i++)
+        if (!isfinite(bc[i]))
+            rc = llr_fail(e, "the least-squares solution overflows the "
+                             "double range");
+    if (rc == 0) {
+        memcpy(x, bc, (size_t)n * nrhs * sizeof *x);
+        if (rank)
+            *rank = (int)rk;
+    }
+    free(ac), free(bc), free(sv);
+    return rc;
+}
+
 void llr_blas_query(llr_blas_info *info)
 {
     memset(info, 0, sizeof *info);

@@ -56,3 +56,32 @@ Test(linalg, large_but_representable_is_fine)
     cr_assert(fabs(s[0] / (sqrt(6.0) / 4 * DBL_MAX) - 1) < 1e-14);
     cr_assert(s[1] <= 1e-14 * s[0]);
 }
+
+Test(linalg, lstsq_overdetermined_and_underdetermined)
+{
+    /* 3 x 2, consistent: x = (1, 2). */
+    double a[6] = {1, 0, 0, 1, 1, 1}, b[3] = {1, 2, 3}, x[2];
+    int rank = -1;
+    llr_error e;
+    cr_assert(llr_lstsq(a, 3, 2, b, 1, -1, x, &rank, &e) == 0, "%s", e.msg);
+    cr_assert(rank == 2 && fabs(x[0] - 1) < 1e-14 && fabs(x[1] - 2) < 1e-14);
+    /* 1 x 2 (b padded to 2 rows): minimum norm x = (1/2, 1/2). */
+    double a2[2] = {1, 1}, b2[1] = {1}, x2[2];
+    cr_assert(llr_lstsq(a2, 1, 2, b2, 1, -1, x2, &rank, &e) == 0, "%s", e.msg);
+    cr_assert(rank == 1 && fabs(x2[0] - 0.5) < 1e-15 &&
+              fabs(x2[1] - 0.5) < 1e-15);
+}
+
+Test(linalg, lstsq_refuses_non_finite_and_overflow)
+{
+    double a[2] = {1, INFINITY}, b[2] = {1, 1}, x[1];
+    llr_error e;
+    cr_assert(llr_lstsq(a, 2, 1, b, 1, -1, x, NULL, &e) == -1);
+    cr_assert(strstr(e.msg, "row 1, column 0"), "%s", e.msg);
+    double a2[1] = {1}, b2[1] = {NAN};
+    cr_assert(llr_lstsq(a2, 1, 1, b2, 1, -1, x, NULL, &e) == -1);
+    cr_assert(strstr(e.msg, "right-hand side"), "%s", e.msg);
+    double a3[1] = {1e-300}, b3[1] = {1e300};
+    cr_assert(llr_lstsq(a3, 1, 1, b3, 1, -1, x, NULL, &e) == -1);
+    cr_assert(strstr(e.msg, "overflows"), "%s", e.msg);
+}
