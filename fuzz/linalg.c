@@ -44,11 +44,13 @@
  * rcond one of -1, 1e-10, 0.5, 0: a NaN or an infinity in a or b is an
  * error with a message; otherwise the rank is in [0, k], x is finite and
  * each column satisfies the normal equations up to backward error and
- * truncation, ||A^T (b - A x)|| <= (rho + 3 delta') F (||b|| + F ||x||),
+ * truncation, ||A^T (b_j - A x_j)|| <= rho F ||b_j|| + 3 delta' F (||B||_F +
+ * F ||x_j||) (dgelsd's backward error is normwise in all of B, not per
+ * column: the fuzzer showed a tiny column beside O(1) ones solved to 0),
  * rho = rcond in (0, 1), else 2^-52 (dgelsd zeroes singular values
  * <= rho s_0, whose components of b make A^T r at most rho s_0 ||b||),
  * delta' = gamma_{4m(n+nrhs)}; an error only when the solution may overflow
- * (||b|| (1 + delta') / (rho s_0 - delta' F) >= DBL_MAX (1 - delta'), with
+ * (||B||_F (1 + delta') / (rho s_0 - delta' F) >= DBL_MAX (1 - delta'), with
  * s_0 >= F / sqrt(k) and rho at its smallest, 2^-53). Underflow: x is
  * taken to be exact only up to DBL_MIN per component (adding
  * F^2 sqrt(n) DBL_MIN to the bound): with entries near DBL_MAX the true
@@ -145,12 +147,17 @@ static void check_lstsq(const double *a, int m, int n, const double *b,
                 d += (long double)a[i * n + q] * res[i];
             ne += d * d;
         }
-        /* ||A^T r|| <= (rho + 3 delta) F (||b|| + F ||x||), plus the long
-         * double rounding of r and A^T r, plus underflow: x may be off by
-         * DBL_MIN per component (dgelsd's scalings flush subnormal
-         * solutions to 0; seed regression_lstsq_underflow). */
-        CHECK(sqrtl(ne) <= (rho + 3 * delta + 2 * (m + n) * LDU) * F *
-                                   (bn + F * xn) +
+        /* ||A^T r_j|| <= rho F ||b_j|| + 3 delta F (||B||_F + F ||x_j||):
+         * the truncation acts column by column, but dgelsd's backward error
+         * is normwise in the whole B (it scales B as one matrix: a column
+         * far smaller than the others is solved only to delta ||B||,
+         * seed regression_lstsq_small_column); plus the long double
+         * rounding of r and A^T r, plus underflow: x may be off by DBL_MIN
+         * per component (dgelsd's scalings flush subnormal solutions to 0,
+         * seed regression_lstsq_underflow). */
+        long double lr = 2 * (m + n) * LDU;
+        CHECK(sqrtl(ne) <= (rho + lr) * F * bn +
+                               (3 * delta + lr) * F * (Fb + F * xn) +
                                F * F * sqrtl(n) * DBL_MIN + ETA * F);
     }
 }
@@ -317,4 +324,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(sqrtl(res) <= 4 * delta * F + 4 * (m + n) * LDU * F);
     return 0;
 }
+
 
