@@ -157,9 +157,9 @@ static void check_centre(const double *x, int V, int finite)
         all_nonfinite &= !isfinite(out[z]);
     if (may_overflow && all_nonfinite)
         return;
+    mpfr_div_si(acc, acc, V, MPFR_RNDN); /* the exact mean */
     for (int z = 0; z < V; z++) {
-        mpfr_div_si(ex, acc, V, MPFR_RNDN);
-        mpfr_d_sub(ex, x[z], ex, MPFR_RNDN); /* c_z */
+        mpfr_d_sub(ex, x[z], acc, MPFR_RNDN); /* c_z */
         long double c = fabsl(mpfr_get_ld(ex, MPFR_RNDN));
         CHECK(near(out[z], ex, dmean + U * c));
     }
