@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How a non-finite entry is named in messages. */
+static const char *non_finite(double x)
+{
+    return x != x ? "a NaN" : x > 0 ? "+inf" : "-inf";
+}
+
 int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
             int *fallback, llr_error *e)
 {
@@ -21,9 +27,10 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
     for (size_t i = 0; i < cnt; i++)
         if (!isfinite(a[i]))
             return llr_fail(e,
-                            "singular values of a %d x %d matrix with a "
-                            "non-finite entry %g at row %d, column %d",
-                            m, n, a[i], (int)(i / n), (int)(i % n));
+                            "singular values of a %d x %d matrix with %s at "
+                            "row %d, column %d",
+                            m, n, non_finite(a[i]), (int)(i / n),
+                            (int)(i % n));
     double *copy = malloc(cnt * sizeof *copy);
     double *u = vt ? malloc((size_t)m * k * sizeof *u) : NULL;
     if (!copy || (vt && !u)) {
@@ -100,14 +107,15 @@ int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
                         m, n, nrhs);
     for (size_t i = 0; i < (size_t)m * n; i++)
         if (!isfinite(a[i]))
-            return llr_fail(e, "least squares with a non-finite matrix entry "
-                               "%g at row %d, column %d",
-                            a[i], (int)(i / n), (int)(i % n));
+            return llr_fail(e, "least squares with %s in the matrix at "
+                               "row %d, column %d",
+                            non_finite(a[i]), (int)(i / n), (int)(i % n));
     for (size_t i = 0; i < (size_t)m * nrhs; i++)
         if (!isfinite(b[i]))
-            return llr_fail(e, "least squares with a non-finite right-hand "
-                               "side entry %g at row %d, column %d",
-                            b[i], (int)(i / nrhs), (int)(i % nrhs));
+            return llr_fail(e, "least squares with %s in the right-hand "
+                               "side at row %d, column %d",
+                            non_finite(b[i]), (int)(i / nrhs),
+                            (int)(i % nrhs));
     double *ac = malloc((size_t)m * n * sizeof *ac);
     double *bc = calloc((size_t)ld * nrhs, sizeof *bc);
     double *sv = malloc((size_t)k * sizeof *sv);

@@ -17,7 +17,7 @@ Test(linalg, infinity_is_an_error_not_nan_values)
             e.msg[0] = 0;
             cr_assert(llr_svd(a, 2, 3, s, vec ? vt : NULL, flags, &fb, &e) ==
                       -1);
-            cr_assert(strstr(e.msg, "non-finite entry inf at row 0, column 1"),
+            cr_assert(strstr(e.msg, "with +inf at row 0, column 1"),
                       "%s", e.msg);
         }
 }
@@ -28,7 +28,7 @@ Test(linalg, nan_is_an_error)
     int fb;
     llr_error e;
     cr_assert(llr_singular_values(a, 2, 2, s, 0, &fb, &e) == -1);
-    cr_assert(strstr(e.msg, "row 1, column 0"), "%s", e.msg);
+    cr_assert(strstr(e.msg, "a NaN at row 1, column 0"), "%s", e.msg);
 }
 
 Test(linalg, overflowing_singular_value_is_an_error)
@@ -77,10 +77,10 @@ Test(linalg, lstsq_refuses_non_finite_and_overflow)
     double a[2] = {1, INFINITY}, b[2] = {1, 1}, x[1];
     llr_error e;
     cr_assert(llr_lstsq(a, 2, 1, b, 1, -1, x, NULL, &e) == -1);
-    cr_assert(strstr(e.msg, "row 1, column 0"), "%s", e.msg);
+    cr_assert(strstr(e.msg, "+inf in the matrix at row 1, column 0"), "%s", e.msg);
     double a2[1] = {1}, b2[1] = {NAN};
     cr_assert(llr_lstsq(a2, 1, 1, b2, 1, -1, x, NULL, &e) == -1);
-    cr_assert(strstr(e.msg, "right-hand side"), "%s", e.msg);
+    cr_assert(strstr(e.msg, "a NaN in the right-hand side"), "%s", e.msg);
     double a3[1] = {1e-300}, b3[1] = {1e300};
     cr_assert(llr_lstsq(a3, 1, 1, b3, 1, -1, x, NULL, &e) == -1);
     cr_assert(strstr(e.msg, "overflows"), "%s", e.msg);
