@@ -14,13 +14,26 @@ enum { LLR_SVD_FORCE_GESVD = 1 };
  * vectors, as the rows of vt (min(m, n) x n, row-major). a is overwritten.
  * LAPACKE_dgesdd; when it fails to converge (info > 0), LAPACKE_dgesvd on a
  * fresh copy, and *fallback is set to 1 (else 0). flags may force the
- * fallback. */
+ * fallback. A matrix with a NaN or an infinity is an error, and so is a
+ * result that is not finite (singular values beyond DBL_MAX): the outputs
+ * are then unspecified. */
 int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
             int *fallback, llr_error *e);
 
 /* llr_svd without the vectors. */
 int llr_singular_values(double *a, int m, int n, double *s, int flags,
                         int *fallback, llr_error *e);
+
+/* Least squares: x (n x nrhs, row-major) minimises ||a x - b||_F, with the
+ * minimum norm among minimisers, for the m x n row-major a and the
+ * m x nrhs row-major b; LAPACKE_dgelsd, singular values below rcond times
+ * the largest count as zero (rcond < 0: machine precision). *rank (when
+ * rank is not NULL) gets the effective rank. a and b are not modified; the
+ * right-hand side is padded to max(m, n) rows as dgelsd needs. A NaN or an
+ * infinity in a or b is an error, and so are a solution that overflows and
+ * dgelsd's info != 0 (> 0: its SVD did not converge). */
+int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
+              double rcond, double *x, int *rank, llr_error *e);
 
 /* Which BLAS and LAPACK are loaded: the file names of the shared objects
  * that provide dgemm_ and dgesdd_, and whether OpenBLAS is present
