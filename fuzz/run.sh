@@ -45,7 +45,8 @@ for t in "$@"; do
     "$bin" "$@" "build/fuzz/corpus/$t" >"build/fuzz/$t.log" 2>&1 || rc=$?
   # The last status line libFuzzer printed (DONE, or the last before a
   # crash): runs, cov, ft, corp, exec/s.
-  last=$(grep -E '^#[0-9]+' "build/fuzz/$t.log" | tail -n 1)
+  last=$(grep -aE '^#[0-9]+[[:space:]]+(INITED|NEW|REDUCE|pulse|RELOAD|DONE)[[:space:]]' \
+           "build/fuzz/$t.log" | tail -n 1)
   runs=$(echo "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')
   cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
   ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
