@@ -41,7 +41,8 @@ src/prefix.c|all||
 src/st_check.c|all||
 src/softmax.c|only:llr_choose_index||the other functions are floating-point code without contracts
 src/check.c|all||
-src/counts.c|all||'
+src/counts.c|all||
+src/arpa_check.c|all||'
 
 # Per-file options. The checkers in check.c exist to reject NaN and
 # infinite inputs, so -wp-rte must not turn every float operation into an
