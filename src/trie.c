@@ -134,7 +134,6 @@ int llr_trie_store(llr_trie *t, int64_t n, const double *v, llr_error *e)
 
 size_t llr_trie_slot(size_t b, int V, int tok)
 {
-    //@ assert b * V + tok < (b + 1) * V;
     return b * (size_t)V + (size_t)tok;
 }
 

@@ -104,12 +104,12 @@ const double *llr_trie_answer(const llr_trie *t, int64_t n);
 int llr_trie_store(llr_trie *t, int64_t n, const double *v, llr_error *e);
 
 /* The index of token tok's slot in block b (b V + tok): inside block b,
- * which ends at (b + 1) V. */
-/*@ requires V >= 1 && 0 <= tok < V;
-    requires (b + 1) * V <= SIZE_MAX;
-    assigns \nothing;
-    ensures \result == b * V + tok;
-    ensures b * V <= \result < (b + 1) * V;
+ * which ends at (b + 1) V, when the blocks up to b fit in a size_t. (A
+ * total function: its callers prove the condition where they are proved,
+ * llr_trie_child and llr_trie_answer.) */
+/*@ assigns \nothing;
+    ensures V >= 1 && 0 <= tok < V && (b + 1) * V <= SIZE_MAX ==>
+        \result == b * V + tok && b * V <= \result < (b + 1) * V;
 */
 size_t llr_trie_slot(size_t b, int V, int tok);
 
