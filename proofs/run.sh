@@ -41,7 +41,11 @@ src/prefix.c|all||
 src/st_check.c|all||
 src/softmax.c|only:llr_choose_index||the other functions are floating-point code without contracts
 src/check.c|all||
-src/counts.c|all||'
+src/counts.c|all||
+src/arpa_check.c|all||
+src/protocol_check.c|all||
+src/capacity.c|all||
+src/trie.c|only:llr_trie_child,llr_trie_answer,llr_trie_slot,llr_trie_need,llr_trie_mul_mono||llr_trie_init, llr_trie_free, llr_trie_node and llr_trie_store allocate with realloc (not followed by the typed memory model): contracts of requires and assigns only, not proved; their index arithmetic is in the proved llr_trie_slot and llr_trie_need'
 
 # Per-file options. The checkers in check.c exist to reject NaN and
 # infinite inputs, so -wp-rte must not turn every float operation into an

@@ -6,11 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arpa_check.h"
 #include "fileio.h"
 #include "prng.h"
 #include "softmax.h"
 
 #define LN10 2.302585092994045684017991454684364208
+
+_Static_assert(LLR_ARPA_MAX_VOCAB == LLR_MAX_VOCAB,
+               "arpa_check.h states the vocabulary limit of model.h");
 
 /* One order n >= 2: the n-grams in file order, and an open-addressing hash
  * table over their word-number sequences. A slot holds (tag << 32) |
@@ -86,7 +90,8 @@ static long find_ngram(const level *L, int n, const int32_t *ids, uint64_t h)
     if (!L->slot)
         return -1;
     uint64_t tag = h >> 32;
-    for (size_t i = (size_t)h & L->mask;; i = (i + 1) & L->mask) {
+    for (size_t i = llr_arpa_probe(h, L->mask);;
+         i = llr_arpa_probe_next(i, L->mask)) {
         uint64_t s = L->slot[i];
         if (!s)
             return -1;
@@ -105,7 +110,8 @@ static long find_ngram(const level *L, int n, const int32_t *ids, uint64_t h)
 static int find_word(const arpa *a, const char *w, size_t len, uint64_t h)
 {
     uint64_t tag = h >> 32;
-    for (size_t i = (size_t)h & a->wmask;; i = (i + 1) & a->wmask) {
+    for (size_t i = llr_arpa_probe(h, a->wmask);;
+         i = llr_arpa_probe_next(i, a->wmask)) {
         uint64_t s = a->wslot[i];
         if (!s)
             return -1;
@@ -116,15 +122,6 @@ static int find_word(const arpa *a, const char *w, size_t len, uint64_t h)
                 return id;
         }
     }
-}
-
-/* The smallest power of two >= 2 n, at least 16. */
-static size_t table_size(size_t n)
-{
-    size_t c = 16;
-    while (c < 2 * n)
-        c *= 2;
-    return c;
 }
 
 /* ---- the model's operations ---- */
@@ -147,13 +144,13 @@ static int arpa_step(const llr_model *m, const void *state, int t, int tok,
 {
     (void)t;
     const arpa *a = impl(m);
-    if (tok < 0 || tok >= m->V)
+    if (llr_arpa_check_token(tok, m->V))
         return llr_fail(e, "arpa: token %d is outside [0, %d]", tok,
                         m->V - 1);
     int32_t s[LLR_ARPA_MAX_ORDER];
     memcpy(s, state, m->state_bytes);
     int k = s[0];
-    if (k < 0 || k > a->N - 1)
+    if (llr_arpa_check_context(k, a->N))
         return llr_fail(e, "arpa: corrupt state (context length %d)", k);
     if (a->N > 1) {
         if (k < a->N - 1) {
@@ -175,7 +172,7 @@ static int arpa_logits(const llr_model *m, const void *state, int t,
     int32_t s[LLR_ARPA_MAX_ORDER];
     memcpy(s, state, m->state_bytes);
     int k = s[0];
-    if (k < 0 || k > a->N - 1)
+    if (llr_arpa_check_context(k, a->N))
         return llr_fail(e, "arpa: corrupt state (context length %d)", k);
     /* key = c_1..c_k z: the suffix starting at j is key + j. */
     int32_t key[LLR_ARPA_MAX_ORDER];
@@ -358,31 +355,27 @@ static int equals(const char *s, size_t len, const char *lit)
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
-/* Split a line into fields; at most `cap` are recorded, all are counted. */
+/* A line's fields (llr_arpa_split) with the line they are in. */
 typedef struct fields {
-    int n;
-    const char *at[LLR_ARPA_MAX_ORDER + 3];
-    size_t len[LLR_ARPA_MAX_ORDER + 3];
+    const char *s;
+    llr_arpa_fields f;
 } fields;
 
 static void split(const char *s, size_t len, fields *f)
 {
-    f->n = 0;
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && is_sep(s[i]))
-            i++;
-        if (i == len)
-            break;
-        size_t b = i;
-        while (i < len && !is_sep(s[i]))
-            i++;
-        if (f->n < LLR_ARPA_MAX_ORDER + 3) {
-            f->at[f->n] = s + b;
-            f->len[f->n] = i - b;
-        }
-        f->n++;
-    }
+    f->s = s;
+    llr_arpa_split(s, len, &f->f);
+}
+
+/* Field k (k < LLR_ARPA_MAX_FIELDS) and its length. */
+static const char *at(const fields *f, int k)
+{
+    return f->s + f->f.off[k];
+}
+
+static size_t flen(const fields *f, int k)
+{
+    return f->f.len[k];
 }
 
 /* Parse a field as a double: 0 on success, -1 when it is not a number. */
@@ -398,26 +391,12 @@ static int parse_double(const char *s, size_t len, double *out)
     return end == buf + len ? 0 : -1;
 }
 
-/* A decimal number of at most 15 digits at s[*i], advancing *i. */
-static int parse_count(const char *s, size_t len, size_t *i,
-                       unsigned long long *out)
-{
-    size_t b = *i;
-    unsigned long long v = 0;
-    while (*i < len && s[*i] >= '0' && s[*i] <= '9' && *i - b < 15)
-        v = 10 * v + (unsigned long long)(s[(*i)++] - '0');
-    if (*i == b || (*i < len && s[*i] >= '0' && s[*i] <= '9'))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* `\N-grams:` -> N (>= 1), else 0. */
 static unsigned long long section_order(const char *s, size_t len)
 {
     size_t i = 1;
     unsigned long long n;
-    if (len < 2 || s[0] != '\\' || parse_count(s, len, &i, &n) ||
+    if (len < 2 || s[0] != '\\' || llr_arpa_parse_count(s, len, &i, &n) ||
         !equals(s + i, len - i, "-grams:") || n == 0)
         return 0;
     return n;
@@ -430,36 +409,36 @@ static int is_special(const char *w, size_t len)
 }
 
 /* The log10 probability and back-off fields of an n-gram line f (words at
- * f->at[1..n]); fills prob and bo (0 when absent). */
+ * fields 1..n); fills prob and bo (0 when absent). */
 static int parse_numbers(parser *p, int n, const fields *f, double *prob,
                          double *bo)
 {
-    if (f->n < n + 1 || f->n > n + 2) {
-        int words = f->n - 1;
+    if (llr_arpa_check_fields(f->f.n, n)) {
+        int words = f->f.n - 1;
         double x;
-        if (f->n > n + 2 && f->n <= LLR_ARPA_MAX_ORDER + 3 &&
-            parse_double(f->at[f->n - 1], f->len[f->n - 1], &x) == 0)
+        if (f->f.n > n + 2 && f->f.n <= LLR_ARPA_MAX_FIELDS &&
+            parse_double(at(f, f->f.n - 1), flen(f, f->f.n - 1), &x) == 0)
             words--;
         return fail_at(p, p->line, "expected %d word%s in a %d-gram line, "
                                    "got %d", n, n == 1 ? "" : "s", n, words);
     }
-    int bad = parse_double(f->at[0], f->len[0], prob) ? 1
+    int bad = parse_double(at(f, 0), flen(f, 0), prob) ? 1
               : !isfinite(*prob)                        ? 2
               : *prob > 0                               ? 3
                                                         : 0;
     if (bad) {
         static const char *why[] = {"", "is not a number", "is not finite",
                                     "is positive (a probability above 1)"};
-        quoted q = quote(f->at[0], f->len[0]);
+        quoted q = quote(at(f, 0), flen(f, 0));
         return fail_at(p, p->line, "log10 probability '%s' %s", q.s,
                        why[bad]);
     }
     *bo = 0;
-    if (f->n == n + 2) {
-        bad = parse_double(f->at[n + 1], f->len[n + 1], bo) ? 1
+    if (f->f.n == n + 2) {
+        bad = parse_double(at(f, n + 1), flen(f, n + 1), bo) ? 1
               : !isfinite(*bo)                             ? 2
                                                            : 0;
-        quoted b = bad ? quote(f->at[n + 1], f->len[n + 1]) : (quoted){""};
+        quoted b = bad ? quote(at(f, n + 1), flen(f, n + 1)) : (quoted){""};
         if (bad == 1)
             return fail_at(p, p->line, "expected %d word%s in a %d-gram "
                                        "line, got %d ('%s' is not a "
@@ -478,8 +457,8 @@ static int add_unigram(parser *p, arpa *a, const fields *f, size_t *pool_cap,
     double prob, bo;
     if (parse_numbers(p, 1, f, &prob, &bo))
         return -1;
-    const char *w = f->at[1];
-    size_t len = f->len[1];
+    const char *w = at(f, 1);
+    size_t len = flen(f, 1);
     uint64_t h = hash_bytes(w, len);
     int old = find_word(a, w, len, h);
     if (old >= 0) {
@@ -487,8 +466,11 @@ static int add_unigram(parser *p, arpa *a, const fields *f, size_t *pool_cap,
         return fail_at(p, p->line, "duplicate 1-gram '%s' (first at line "
                                    "%zu)", q.s, a->uline[old]);
     }
-    if (*pool_len + len + 1 > *pool_cap) {
-        size_t cap = 2 * *pool_cap + len + 1;
+    size_t cap;
+    int grow = llr_arpa_pool_grow(*pool_len, *pool_cap, len, &cap);
+    if (grow < 0)
+        return fail_at(p, p->line, "out of memory");
+    if (grow) {
         char *np = realloc(a->pool, cap);
         if (!np)
             return fail_at(p, p->line, "out of memory");
@@ -504,9 +486,9 @@ static int add_unigram(parser *p, arpa *a, const fields *f, size_t *pool_cap,
     a->uprob[id] = prob;
     a->ubo[id] = bo;
     a->uline[id] = p->line;
-    size_t i = (size_t)h & a->wmask;
+    size_t i = llr_arpa_probe(h, a->wmask);
     while (a->wslot[i])
-        i = (i + 1) & a->wmask;
+        i = llr_arpa_probe_next(i, a->wmask);
     a->wslot[i] = (h >> 32 << 32) | (uint64_t)(id + 1);
     if (equals(w, len, "<s>"))
         a->bos = id;
@@ -516,8 +498,8 @@ static int add_unigram(parser *p, arpa *a, const fields *f, size_t *pool_cap,
 /* The n words of an n-gram line as text, for messages. */
 static quoted ngram_text(const fields *f, int n)
 {
-    const char *b = f->at[1];
-    const char *end = f->at[n] + f->len[n];
+    const char *b = at(f, 1);
+    const char *end = at(f, n) + flen(f, n);
     return quote(b, (size_t)(end - b));
 }
 
@@ -529,8 +511,8 @@ static int add_ngram(parser *p, arpa *a, int n, const fields *f)
     level *L = &a->lev[n];
     int32_t ids[LLR_ARPA_MAX_ORDER];
     for (int i = 0; i < n; i++) {
-        const char *w = f->at[1 + i];
-        size_t len = f->len[1 + i];
+        const char *w = at(f, 1 + i);
+        size_t len = flen(f, 1 + i);
         ids[i] = find_word(a, w, len, hash_bytes(w, len));
         if (ids[i] < 0) {
             quoted q = quote(w, len);
@@ -557,9 +539,9 @@ static int add_ngram(parser *p, arpa *a, int n, const fields *f)
     L->prob[idx] = prob;
     L->bo[idx] = bo;
     L->line[idx] = p->line;
-    size_t i = (size_t)h & L->mask;
+    size_t i = llr_arpa_probe(h, L->mask);
     while (L->slot[i])
-        i = (i + 1) & L->mask;
+        i = llr_arpa_probe_next(i, L->mask);
     L->slot[i] = (h >> 32 << 32) | (uint64_t)(idx + 1);
     return 0;
 }
@@ -569,12 +551,16 @@ static int add_ngram(parser *p, arpa *a, int n, const fields *f)
 static int allocate(parser *p, arpa *a)
 {
     size_t c1 = a->lev[1].declared;
-    size_t ws = table_size(c1);
-    a->woff = malloc((c1 ? c1 : 1) * sizeof *a->woff);
-    a->wlen = malloc((c1 ? c1 : 1) * sizeof *a->wlen);
-    a->uprob = malloc((c1 ? c1 : 1) * sizeof *a->uprob);
-    a->ubo = malloc((c1 ? c1 : 1) * sizeof *a->ubo);
-    a->uline = malloc((c1 ? c1 : 1) * sizeof *a->uline);
+    size_t ws = llr_arpa_table_size(c1);
+    size_t bz, bd;
+    if (llr_arpa_alloc_size(c1, 1, sizeof(size_t), &bz) ||
+        llr_arpa_alloc_size(c1, 1, sizeof(double), &bd))
+        return fail_at(p, p->line, "out of memory");
+    a->woff = malloc(bz);
+    a->wlen = malloc(bz);
+    a->uprob = malloc(bd);
+    a->ubo = malloc(bd);
+    a->uline = malloc(bz);
     a->wslot = calloc(ws, sizeof *a->wslot);
     a->wmask = ws - 1;
     if (!a->woff || !a->wlen || !a->uprob || !a->ubo || !a->uline ||
@@ -582,14 +568,20 @@ static int allocate(parser *p, arpa *a)
         return fail_at(p, p->line, "out of memory");
     for (int n = 2; n <= a->N; n++) {
         level *L = &a->lev[n];
-        size_t c = L->declared ? L->declared : 1, ts = table_size(L->declared);
-        L->ids = malloc(c * (size_t)n * sizeof *L->ids);
-        L->prob = malloc(c * sizeof *L->prob);
-        L->bo = malloc(c * sizeof *L->bo);
-        L->line = malloc(c * sizeof *L->line);
+        size_t ts = llr_arpa_table_size(L->declared), bi, bp;
+        if (llr_arpa_alloc_size(L->declared, (size_t)n, sizeof(int32_t),
+                                &bi) ||
+            llr_arpa_alloc_size(L->declared, 1, sizeof(double), &bd) ||
+            llr_arpa_alloc_size(L->declared, 1, sizeof(size_t), &bz) ||
+            llr_arpa_alloc_size(L->declared, 1, sizeof(int32_t), &bp))
+            return fail_at(p, p->line, "out of memory");
+        L->ids = malloc(bi);
+        L->prob = malloc(bd);
+        L->bo = malloc(bd);
+        L->line = malloc(bz);
         L->slot = calloc(ts, sizeof *L->slot);
         L->mask = ts - 1;
-        L->parent = malloc(c * sizeof *L->parent);
+        L->parent = malloc(bp);
         if (!L->ids || !L->prob || !L->bo || !L->line || !L->slot ||
             !L->parent)
             return fail_at(p, p->line, "out of memory");
@@ -606,7 +598,7 @@ static int parse_ngram_decl(const char *s, size_t len, unsigned long long *n,
     size_t i = 5;
     while (i < len && is_sep(s[i]))
         i++;
-    if (parse_count(s, len, &i, n))
+    if (llr_arpa_parse_count(s, len, &i, n))
         return -1;
     while (i < len && is_sep(s[i]))
         i++;
@@ -615,7 +607,7 @@ static int parse_ngram_decl(const char *s, size_t len, unsigned long long *n,
     i++;
     while (i < len && is_sep(s[i]))
         i++;
-    if (parse_count(s, len, &i, count) || i != len)
+    if (llr_arpa_parse_count(s, len, &i, count) || i != len)
         return -1;
     return 0;
 }
@@ -624,9 +616,11 @@ static int parse_ngram_decl(const char *s, size_t len, unsigned long long *n,
 static int make_sigma(parser *p, arpa *a, size_t line)
 {
     int V = 0;
-    size_t nw = (size_t)(a->nwords ? a->nwords : 1);
-    a->sigma = malloc(nw * sizeof *a->sigma);
-    a->tok = malloc(nw * sizeof *a->tok);
+    size_t bytes;
+    if (llr_arpa_alloc_size((size_t)a->nwords, 1, sizeof(int), &bytes))
+        return fail_at(p, line, "out of memory");
+    a->sigma = malloc(bytes);
+    a->tok = malloc(bytes);
     if (!a->sigma || !a->tok)
         return fail_at(p, line, "out of memory");
     for (int i = 0; i < a->nwords; i++) {
@@ -636,11 +630,12 @@ static int make_sigma(parser *p, arpa *a, size_t line)
             a->sigma[V++] = i;
         }
     }
-    if (V < 2)
+    int rc = llr_arpa_check_vocab(V);
+    if (rc == LLR_ARPA_FEW_WORDS)
         return fail_at(p, line, "the vocabulary has %d word%s besides <s>, "
                                 "</s> and <unk>; need at least 2",
                        V, V == 1 ? "" : "s");
-    if (V > LLR_MAX_VOCAB)
+    if (rc == LLR_ARPA_MANY_WORDS)
         return fail_at(p, line, "the vocabulary has %d words besides <s>, "
                                 "</s> and <unk>; at most %d are supported",
                        V, LLR_MAX_VOCAB);
@@ -680,12 +675,13 @@ static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
         if (st == DATA) {
             unsigned long long o, c;
             if (ts[0] == '\\') {
-                unsigned long long so = section_order(ts, tl);
-                if (a->N == 0)
+                int rc = llr_arpa_check_first_section(section_order(ts, tl),
+                                                      a->N);
+                if (rc == LLR_ARPA_NO_COUNTS)
                     return fail_at(p, p->line, "\\data\\ declares no n-gram "
                                                "counts (no 'ngram N=COUNT' "
                                                "lines)");
-                if (so != 1) {
+                if (rc) {
                     quoted q = quote(ts, tl);
                     return fail_at(p, p->line, "section '%s' out of order: "
                                                "expected \\1-grams: after "
@@ -703,25 +699,24 @@ static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
                 return fail_at(p, p->line, "expected 'ngram N=COUNT' in the "
                                            "\\data\\ header, got '%s'", q.s);
             }
-            if (o != (unsigned long long)a->N + 1)
+            int rc = llr_arpa_check_decl(o, c, a->N, len, need, &need);
+            if (rc == LLR_ARPA_ORDER_SEQ)
                 return fail_at(p, p->line, "expected 'ngram %d=COUNT', got "
                                            "order %llu (orders must be "
                                            "declared 1, 2, ... in turn)",
                                a->N + 1, o);
-            if (o > LLR_ARPA_MAX_ORDER)
+            if (rc == LLR_ARPA_ORDER_HUGE)
                 return fail_at(p, p->line, "order %llu is above the largest "
                                            "supported order %d", o,
                                LLR_ARPA_MAX_ORDER);
-            /* An n-gram line takes at least 2n + 1 bytes. */
-            if (c > len / (2 * o + 1) || need + c * (2 * o + 1) > len)
+            if (rc == LLR_ARPA_TOO_MANY)
                 return fail_at(p, p->line, "'ngram %llu=%llu' declares more "
                                            "n-grams than the file can hold",
                                o, c);
-            if (c >= (1ULL << 31))
+            if (rc == LLR_ARPA_COUNT_HUGE)
                 return fail_at(p, p->line, "'ngram %llu=%llu': at most 2^31 "
                                            "- 1 n-grams of one order are "
                                            "supported", o, c);
-            need += c * (2 * o + 1);
             a->N = (int)o;
             a->lev[o].declared = (size_t)c;
             decl_line[o] = p->line;
@@ -731,7 +726,7 @@ static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
         if (ts[0] == '\\') {
             level *L = &a->lev[n];
             size_t have = n == 1 ? (size_t)a->nwords : L->count;
-            if (have != L->declared)
+            if (llr_arpa_check_count(have, L->declared))
                 return fail_at(p, p->line, "the \\%d-grams: section (line "
                                            "%zu) has %zu %d-gram%s, but "
                                            "'ngram %d=%zu' (line %zu) "
@@ -749,19 +744,20 @@ static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
                 continue;
             }
             unsigned long long so = section_order(ts, tl);
-            if (so == 0) {
+            int rc = llr_arpa_check_section(so, n, a->N);
+            if (rc == LLR_ARPA_NOT_SECTION) {
                 quoted q = quote(ts, tl);
                 return fail_at(p, p->line, "unexpected line '%s' (expected "
                                            "a section header like "
                                            "\\%d-grams: or \\end\\)",
                                q.s, n + 1);
             }
-            if (so > (unsigned long long)a->N)
+            if (rc == LLR_ARPA_UNDECLARED)
                 return fail_at(p, p->line, "section \\%llu-grams: is not "
                                            "declared in \\data\\ (the "
                                            "highest order is %d)",
                                so, a->N);
-            if (so != (unsigned long long)n + 1)
+            if (rc == LLR_ARPA_OUT_OF_ORDER)
                 return fail_at(p, p->line, "section \\%llu-grams: out of "
                                            "order: expected \\%d-grams:",
                                so, n + 1);
@@ -771,7 +767,7 @@ static int parse(parser *p, const char *buf, size_t len, arpa *a, int *V)
         }
         level *L = &a->lev[n];
         size_t have = n == 1 ? (size_t)a->nwords : L->count;
-        if (have == L->declared)
+        if (llr_arpa_check_more(have, L->declared))
             return fail_at(p, p->line, "more %d-grams than the %zu declared "
                                        "by 'ngram %d=%zu' (line %zu)",
                            n, L->declared, n, L->declared, decl_line[n]);
@@ -801,8 +797,11 @@ static int build_children(arpa *a)
         if (L->orphans)
             continue;
         size_t np = n == 2 ? (size_t)a->nwords : a->lev[n - 1].count;
+        size_t bytes;
+        if (llr_arpa_alloc_size(L->count, 1, sizeof *L->kids, &bytes))
+            return -1;
         L->first = calloc(np + 1, sizeof *L->first);
-        L->kids = malloc((L->count ? L->count : 1) * sizeof *L->kids);
+        L->kids = malloc(bytes);
         if (!L->first || !L->kids)
             return -1;
         /* Counting sort, stable: first[p] counts, then ends, then starts. */

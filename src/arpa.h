@@ -32,10 +32,11 @@
 
 #include <stddef.h>
 
+#include "arpa_check.h"
 #include "model.h"
 
-/* The largest order accepted (the state holds N int32 values). */
-#define LLR_ARPA_MAX_ORDER 64
+/* LLR_ARPA_MAX_ORDER, the largest order accepted, and the other limits
+ * are in arpa_check.h. */
 
 /* Load the ARPA file at path as a model of horizon T. */
 int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "protocol.h"
+#include "protocol_check.h"
 
 typedef struct child {
     pid_t pid;
@@ -67,7 +68,7 @@ static int read_line(child *c, size_t *len, const char *what, llr_error *e)
             return 0;
         }
         scanned = c->len;
-        if (c->len >= LLR_PROTOCOL_MAX_LINE)
+        if (!llr_proto_line_ok(c->len))
             return llr_fail(e, "%s: %s is longer than %u bytes", c->cmd,
                             what, LLR_PROTOCOL_MAX_LINE);
         double left = deadline - now();

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capacity.h"
+#include "protocol_check.h"
 #include "softmax.h"
+
+_Static_assert(LLR_PROTO_MAX_LINE == LLR_PROTOCOL_MAX_LINE,
+               "protocol_check.h states the line limit of protocol.h");
 
 static json_t *load(const char *line, size_t len, const char *what,
                     llr_error *e)
@@ -31,8 +36,8 @@ static int get_int(json_t *o, const char *key, long long lo, long long hi,
                    long long *out, const char *what, llr_error *e)
 {
     json_t *v = json_object_get(o, key);
-    if (!json_is_integer(v) || json_integer_value(v) < lo ||
-        json_integer_value(v) > hi)
+    if (!json_is_integer(v) ||
+        !llr_proto_in_range(json_integer_value(v), lo, hi))
         return llr_fail(e, "%s: \"%s\" must be an integer in [%lld, %lld]",
                         what, key, lo, hi);
     *out = json_integer_value(v);
@@ -47,15 +52,17 @@ int llr_proto_greeting(const char *line, size_t len, llr_greeting *g,
         return -1;
     long long ver, V, T;
     int rc = -1;
-    if (get_int(j, "llr", 0, 1000000, &ver, "greeting", e))
+    if (get_int(j, "llr", 0, LLR_PROTO_MAX_VERSION, &ver, "greeting", e))
         goto done;
     if (ver != LLR_PROTOCOL_VERSION) {
         llr_fail(e, "the greeting speaks protocol version %lld; this client "
                     "speaks %d", ver, LLR_PROTOCOL_VERSION);
         goto done;
     }
-    if (get_int(j, "vocab", 2, 1 << 24, &V, "greeting", e) ||
-        get_int(j, "horizon", 1, 4096, &T, "greeting", e))
+    if (get_int(j, "vocab", LLR_PROTO_MIN_VOCAB, LLR_PROTO_MAX_VOCAB, &V,
+                "greeting", e) ||
+        get_int(j, "horizon", LLR_PROTO_MIN_HORIZON, LLR_PROTO_MAX_HORIZON,
+                &T, "greeting", e))
         goto done;
     json_t *lg = json_object_get(j, "logits");
     const char *kind = json_is_string(lg) ? json_string_value(lg) : NULL;
@@ -76,7 +83,7 @@ static int vector(json_t *a, int V, int raw, double *out, int which,
 {
     if (!json_is_array(a))
         return llr_fail(e, "reply: logits %d is not an array", which);
-    if (json_array_size(a) != (size_t)V)
+    if (!llr_proto_size_is(json_array_size(a), V))
         return llr_fail(e, "reply: logits %d has %zu entries; the vocabulary "
                            "has %d", which, json_array_size(a), V);
     for (int z = 0; z < V; z++) {
@@ -110,7 +117,7 @@ int llr_proto_reply(const char *line, size_t len, int V, int raw, int n,
         llr_fail(e, "reply: no \"logits\"");
     } else if (n == 0) {
         rc = vector(l, V, raw, out, 0, e);
-    } else if (!json_is_array(l) || json_array_size(l) != (size_t)n) {
+    } else if (!json_is_array(l) || !llr_proto_size_is(json_array_size(l), n)) {
         llr_fail(e, "reply: a batch of %d prefixes needs an array of %d "
                     "logit vectors", n, n);
     } else {
@@ -130,14 +137,17 @@ static int prefix(json_t *a, int V, int maxlen, int i, int *off, int **tok,
     if (!json_is_array(a))
         return llr_fail(e, "request: prefix %d is not an array", i);
     size_t k = json_array_size(a);
-    if (k > (size_t)maxlen)
+    int next;
+    int rc = llr_proto_check_prefix(off[i], k, maxlen, &next);
+    if (rc == LLR_PROTO_TOO_LONG)
         return llr_fail(e, "request: prefix %d has length %zu; the longest is "
                            "%d", i, k, maxlen);
-    size_t need = (size_t)off[i] + k + 1;
-    if (need > *cap) {
-        size_t c = *cap ? *cap : 64;
-        while (c < need)
-            c *= 2;
+    if (rc)
+        return llr_fail(e, "request: more than %d tokens in all", INT_MAX - 1);
+    size_t c, need = (size_t)next + 1;
+    if (llr_capacity(*cap, need, 64, sizeof **tok, &c))
+        return llr_fail(e, "out of memory");
+    if (c != *cap) {
         int *t = realloc(*tok, c * sizeof *t);
         if (!t)
             return llr_fail(e, "out of memory");
@@ -146,13 +156,12 @@ static int prefix(json_t *a, int V, int maxlen, int i, int *off, int **tok,
     }
     for (size_t q = 0; q < k; q++) {
         json_t *x = json_array_get(a, q);
-        if (!json_is_integer(x) || json_integer_value(x) < 0 ||
-            json_integer_value(x) >= V)
+        if (!json_is_integer(x) || !llr_proto_token_ok(json_integer_value(x), V))
             return llr_fail(e, "request: prefix %d token %zu is not a token "
                                "id in [0, %d]", i, q, V - 1);
         (*tok)[off[i] + (int)q] = (int)json_integer_value(x);
     }
-    off[i + 1] = off[i] + (int)k;
+    off[i + 1] = next;
     return 0;
 }
 
@@ -178,7 +187,7 @@ int llr_proto_request(const char *line, size_t len, int V, int maxlen,
         llr_fail(e, "request: \"prefixes\" is not an array");
         goto done;
     }
-    if (cnt > 1000000) {
+    if (!llr_proto_batch_ok(cnt)) {
         llr_fail(e, "request: a batch of %zu prefixes is too large", cnt);
         goto done;
     }
@@ -227,10 +236,11 @@ static void put(sbuf *b, const char *fmt, ...)
             b->n += (size_t)k;
             return;
         }
-        size_t c = b->cap ? 2 * b->cap : 256;
-        while (c < b->n + (size_t)k + 1)
-            c *= 2;
-        char *t = realloc(b->s, c);
+        /* b->n + k >= b->cap here, so the capacity at least doubles. */
+        size_t c;
+        char *t = NULL;
+        if (!llr_capacity(b->cap, b->n + (size_t)k + 1, 256, 1, &c))
+            t = realloc(b->s, c);
         if (!t) {
             free(b->s);
             b->s = NULL;
