@@ -117,6 +117,12 @@ expect 0 '"tv": 0.0,' "$LLR" tv m.st "exec:$LLR serve m.st" --json
 expect 0 '"tv": [0-9.e-]+' "$LLR" tv m.st "exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st" --exact --json
 check "the NumPy adapter agrees to 1e-12" bash -c "\"$LLR\" tv m.st \"exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st\" --json | /usr/bin/python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[\"tv\"] < 1e-12 else 1)'"
 expect 0 '"distinct_queries"' "$LLR" learn "exec:$LLR serve m.st" --rank 2 --eps 0.1 -o lx.st --json
+# llr serve answers a request line beyond the protocol's 64 MiB with an
+# error (without reading it into memory whole) and goes on serving.
+/usr/bin/python3 -c "import sys; sys.stdout.write('{\"prefix\": [' + '0,' * (33 << 20) + '0]}\n{\"prefix\": []}\n')" >long.txt
+expect 0 '' "$LLR" serve m.st <long.txt
+check "llr serve: a too long request line gets an error, the next an answer" bash -c "sed -n 2p out.txt | grep -q 'request line too long' && sed -n 3p out.txt | grep -q '\"logits\"'"
+rm -f long.txt
 BAD="/usr/bin/python3 $SRC/tests/bad_server.py"
 expect 1 "closed its output before the greeting \\(it exited with status 3" "$LLR" logits "exec:$BAD exit-now"
 expect 1 "exited with status 127" "$LLR" logits "exec:/no/such/program"

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "cli.h"
 #include "protocol.h"
+#include "protocol_check.h"
 
 #define CMD "llr serve"
 
@@ -18,6 +20,52 @@ static void help(void)
            "{\"error\": \"...\"} and the server goes on. It exits at the end "
            "of its input, so\n"
            "`llr tv M exec:'llr serve M'` is 0.\n");
+}
+
+/* One request line from stdin into *buf (NUL-terminated, without its
+ * newline), *len its length. Returns 1, 0 at the end of input, or -1 for a
+ * line longer than the protocol allows (LLR_PROTOCOL_MAX_LINE; the rest of
+ * it is read and dropped) or out of memory; *why says which. */
+static int read_request(char **buf, size_t *cap, size_t *len,
+                        const char **why)
+{
+    size_t n = 0;
+    int c, got = 0, over = 0, oom = 0;
+    while ((c = getchar_unlocked()) != EOF && c != '\n') {
+        got = 1;
+        if (over || oom)
+            continue;
+        if (!llr_proto_line_ok(n)) {
+            over = 1;
+            continue;
+        }
+        if (n + 2 > *cap) {
+            size_t nc;
+            char *t = NULL;
+            if (llr_capacity(*cap, n + 2, 4096, 1, &nc) == 0)
+                t = realloc(*buf, nc);
+            if (!t) {
+                oom = 1;
+                continue;
+            }
+            *buf = t;
+            *cap = nc;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && !got)
+        return 0;
+    if (over || oom) {
+        *why = over ? "request line too long" : "out of memory";
+        return -1;
+    }
+    if (!*buf && !(*buf = malloc(*cap = 1))) {
+        *why = "out of memory";
+        return -1;
+    }
+    (*buf)[n] = 0;
+    *len = n;
+    return 1;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -37,17 +85,20 @@ int cmd_serve(int argc, char **argv)
     free(g);
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    size_t n = 0;
     double *l = NULL;
     size_t lcap = 0;
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
-        if (n > 0 && line[n - 1] == '\n')
-            n--;
+    int got;
+    const char *why = NULL;
+    while ((got = read_request(&line, &cap, &n, &why)) != 0) {
         llr_error e;
         int k, batch, *off, *tok;
         char *reply = NULL;
-        if (llr_proto_request(line, (size_t)n, m->V, m->T - 1, &k, &off, &tok,
-                              &batch, &e) == 0) {
+        if (got < 0)
+            llr_fail(&e, "%s (at most %u bytes)", why,
+                     LLR_PROTOCOL_MAX_LINE);
+        else if (llr_proto_request(line, n, m->V, m->T - 1, &k, &off, &tok,
+                                   &batch, &e) == 0) {
             int rc = 0;
             if ((size_t)k * m->V > lcap) {
                 lcap = (size_t)k * m->V;
