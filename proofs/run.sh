@@ -1,6 +1,8 @@
 #!/bin/sh
 # proofs/run.sh - prove the ACSL contracts of the files listed below with
-# Frama-C/WP (typed memory model, IEEE floats: the defaults), then check the
+# Frama-C/WP (typed memory model, IEEE floats: the defaults), plus a second
+# run in the real model (-wp-model real, the exact-arithmetic idealisation)
+# of the LLR_EXACT clauses of the files in exact_plan, then check the
 # results against proofs/results/*.json and print a table of all functions.
 #
 #   proofs/run.sh            prove; fail on any unproved goal, and when the
