@@ -25,6 +25,8 @@ import re
 import sys
 
 MODEL = "typed+ieee"
+REAL_MODEL = "typed+real"
+IDEALISATION = "exact-arithmetic idealisation"
 
 CONTRACT_WORDS = {
     "requires", "assigns", "ensures", "behavior", "terminates", "decreases",
@@ -168,14 +170,28 @@ def wp_counts(path):
     return funcs, qed, provers
 
 
-def csv_problems(path, selected):
-    """Properties of selected functions (in src/) whose status is not Valid."""
+def csv_problems(path, selected, exact=False):
+    """Properties of selected functions (in src/) whose status is not Valid.
+
+    exact: the real-model run, which proves only the clauses named "exact"
+    (-wp-prop=exact); those must be proved, and may rest on the IEEE
+    clauses proved by the other run ("Partially proven": valid under
+    hypotheses not proved in this run). Other properties are not judged
+    there (the IEEE run does)."""
     bad = []
     with open(path, newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             if row["directory"] != "src":
                 continue
             if selected is not None and row["function"] not in selected:
+                continue
+            if exact:
+                if not re.match(r"\s*exact\s*:", row["property"]):
+                    continue
+                if row["status"] not in ("Valid", "Partially proven"):
+                    bad.append("%s:%s %s %s: %s" % (
+                        row["file"], row["line"], row["function"],
+                        row["property kind"], row["status"]))
                 continue
             if row["status"] != "Valid":
                 bad.append("%s:%s %s %s: %s" % (
@@ -188,6 +204,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=("check", "update"), required=True)
     ap.add_argument("--plan", required=True)
+    ap.add_argument("--exact-plan", required=True)
     ap.add_argument("--raw", required=True)
     ap.add_argument("--results", required=True)
     ap.add_argument("--timeout", type=int, required=True)
@@ -209,7 +226,10 @@ def main():
         elif sel.startswith("skip:"):
             selected = set(funcs) - set(sel[5:].split(","))
         else:
-            selected = None
+            # every function WP analysed here (those defined in the file,
+            # ghost lemma functions included); callees declared in other
+            # headers ("Considered valid" here) are proved in their own run
+            selected = set(funcs)
         for fct, (p, t) in sorted(funcs.items()):
             if p != t:
                 errors.append("%s: %s: %d of %d goals proved" % (file, fct, p, t))
@@ -250,17 +270,79 @@ def main():
             else:
                 status_of[(file, f)] = "not selected"
 
+    # The real-model runs (exact-arithmetic idealisation).
+    real_status = {}  # (file, function) -> "p/t"
+    real_files = {}
+    for entry in read_plan(args.exact_plan):
+        file = entry["file"]
+        name = os.path.basename(file)[:-2]
+        funcs, qed, provers = wp_counts(
+            os.path.join(args.raw, name + ".real.wp.json"))
+        sel = entry["selection"]
+        if sel.startswith("only:"):
+            selected = set(sel[5:].split(","))
+        elif sel.startswith("skip:"):
+            selected = set(funcs) - set(sel[5:].split(","))
+        else:
+            selected = set(funcs)
+        for fct, (p, t) in sorted(funcs.items()):
+            if p != t:
+                errors.append("%s (real model): %s: %d of %d goals proved" % (
+                    file, fct, p, t))
+        for problem in csv_problems(
+                os.path.join(args.raw, name + ".real.csv"), selected, True):
+            errors.append("%s (real model): property not proved: %s" % (
+                file, problem))
+        proved = sum(p for p, _ in funcs.values())
+        total = sum(t for _, t in funcs.values())
+        if total == 0:
+            errors.append("%s (real model): no goal (no LLR_EXACT clause?)" % file)
+        real = {
+            "model": REAL_MODEL,
+            "meaning": IDEALISATION + ": doubles read as real numbers "
+                       "(no rounding, overflow or NaN); only the clauses "
+                       "named exact (LLR_EXACT, spec/exact.acsl)",
+            "selection": sel,
+            "proved": proved,
+            "total": total,
+            "proved_by_qed": qed,
+            "proved_by_smt": proved - qed,
+            "functions": {f: {"proved": p, "total": t}
+                          for f, (p, t) in sorted(funcs.items())},
+        }
+        real_files[file] = {"proved": proved, "total": total}
+        if name in results:
+            results[name]["real_model"] = real
+        else:
+            results[name] = {"file": file, "model": MODEL, "proved": 0,
+                             "total": 0, "functions": {},
+                             "not_proved_left_out": [], "real_model": real}
+        split = ", ".join("%s %d" % (k, v) for k, v in sorted(provers.items()))
+        print("proofs: %-16s %d/%d goals in the real model, %s "
+              "(Qed %d; SMT %d: %s)" % (file, proved, total, IDEALISATION,
+                                        qed, proved - qed, split or "none"))
+        for f, (p, t) in funcs.items():
+            real_status[(file, f)] = (p, t)
+
     summary = {
         "model": MODEL,
         "provers": args.provers.split(","),
         "timeout_s": args.timeout,
         "proved": sum(r["proved"] for r in results.values()),
         "total": sum(r["total"] for r in results.values()),
-        "files": {r["file"]: {"proved": r["proved"], "total": r["total"]}
-                  for r in results.values()},
+        "files": {e["file"]: {"proved": results[os.path.basename(e["file"])[:-2]]["proved"],
+                              "total": results[os.path.basename(e["file"])[:-2]]["total"]}
+                  for e in plan},
         "not_proved_left_out": sorted(
             "%s:%s" % (r["file"], p) for r in results.values()
             for p in r["not_proved_left_out"]),
+        "real_model": {
+            "model": REAL_MODEL,
+            "meaning": IDEALISATION + ", counted apart from proved/total",
+            "proved": sum(v["proved"] for v in real_files.values()),
+            "total": sum(v["total"] for v in real_files.values()),
+            "files": real_files,
+        },
     }
 
     # Regression check against the committed results.
@@ -287,6 +369,13 @@ def main():
                 errors.append("%s: %d/%d goals proved, committed %s says %s/%s" % (
                     res["file"], res["proved"], res["total"], path,
                     old.get("proved"), old.get("total")))
+            ra, rb = old.get("real_model", {}), res.get("real_model", {})
+            if (ra.get("proved"), ra.get("total"), ra.get("functions")) != \
+                    (rb.get("proved"), rb.get("total"), rb.get("functions")):
+                errors.append("%s: real model %s/%s goals proved, committed "
+                              "%s says %s/%s" % (
+                                  res["file"], rb.get("proved"), rb.get("total"),
+                                  path, ra.get("proved"), ra.get("total")))
             oldf = old.get("functions", {})
             for f in sorted(set(oldf) | set(res["functions"])):
                 a = oldf.get(f, {})
@@ -298,50 +387,80 @@ def main():
         spath = os.path.join(args.results, "summary.json")
         if not os.path.exists(spath):
             errors.append("%s missing: run `make proofs-update`" % spath)
-        elif json.load(open(spath)).get("files") != summary["files"]:
+        elif (json.load(open(spath)).get("files"),
+              json.load(open(spath)).get("real_model", {}).get("files")) != \
+                (summary["files"], summary["real_model"]["files"]):
             errors.append("%s differs from this run: run `make proofs-update` "
                           "if the change is intended" % spath)
 
-    # The table of all functions in src/*.c.
+    # The table of all functions in src/*.c, with one status each:
+    #   proved (IEEE) p/t      every goal proved in the IEEE model, plus
+    #                          "+ real model p/t" when it also has clauses
+    #                          proved in the real model only
+    #   real model only p/t    goals only in the real-model run
+    #   partial / FAILED       some clause left out / a goal not proved
+    #   contract only          a contract that WP uses at the call sites but
+    #                          does not prove (assumed; outside the core)
+    #   no contract            outside the verified core
     sources = sorted(glob.glob("src/*.c"))
     contracted = contracted_functions(sorted(glob.glob("src/*.h")) + sources)
-    planned = {e["file"] for e in plan}
     rows = []
     for path in sources:
         for f in defined_functions(path):
             has = "yes" if f in contracted else "no"
-            if path in planned:
-                st = status_of.get((path, f), "not selected")
+            ieee = status_of.get((path, f))
+            real = real_status.get((path, f))
+            realtxt = ("real model %d/%d, %s" % (real[0], real[1], IDEALISATION)
+                       if real else "")
+            if ieee and ieee != "not selected":
+                st = ieee + " (IEEE)"
+                if st.startswith("proved") and ieee.endswith(" 0/0"):
+                    st = "proved (IEEE), no goal"
+                if realtxt:
+                    st += " + " + realtxt
+            elif real:
+                st = "real model only: " + realtxt
+            elif has == "yes":
+                st = "contract only (assumed, not proved)"
             else:
-                st = "-"
+                st = "no contract (outside the core)"
             rows.append((path, f, has, st))
         name = os.path.basename(path)[:-2]
         for f in results.get(name, {}).get("ghost_lemma_functions", []):
             p = results[name]["functions"][f]
-            rows.append((path, f, "ghost", "%s %d/%d" % (
+            rows.append((path, f, "ghost", "%s %d/%d (IEEE)" % (
                 "proved" if p["proved"] == p["total"] else "FAILED",
                 p["proved"], p["total"])))
     w1 = max([len(r[0]) for r in rows] + [4])
     w2 = max([len(r[1]) for r in rows] + [8])
     print()
-    print("%-*s  %-*s  %-8s  %s" % (w1, "file", w2, "function", "contract", "WP (goals proved/total)"))
-    print("%s  %s  %s  %s" % ("-" * w1, "-" * w2, "-" * 8, "-" * 24))
+    print("%-*s  %-*s  %-8s  %s" % (w1, "file", w2, "function", "contract",
+                                    "status (WP goals proved/total)"))
+    print("%s  %s  %s  %s" % ("-" * w1, "-" * w2, "-" * 8, "-" * 30))
     for r in rows:
         print("%-*s  %-*s  %-8s  %s" % (w1, r[0], w2, r[1], r[2], r[3]))
-    real = [r for r in rows if r[2] != "ghost"]
-    n_con = sum(1 for r in real if r[2] == "yes")
-    n_ok = sum(1 for r in real if r[3].startswith("proved"))
-    print("%d functions, %d with a contract, %d with all goals proved; "
-          "\"-\": file not in the proof plan; \"ghost\": ghost lemma "
-          "function (ACSL, not compiled)" % (len(real), n_con, n_ok))
+    fns = [r for r in rows if r[2] != "ghost"]
+    n_con = sum(1 for r in fns if r[2] == "yes")
+    n_ok = sum(1 for r in fns if r[3].startswith("proved"))
+    n_real = sum(1 for r in fns if "real model" in r[3])
+    n_only = sum(1 for r in fns if r[3].startswith("contract only"))
+    print("%d functions, %d with a contract, %d with all goals proved in the "
+          "IEEE model (%d of them also with real-model clauses), %d with a "
+          "contract assumed but not proved; \"ghost\": ghost lemma function "
+          "(ACSL, not compiled)" % (len(fns), n_con, n_ok, n_real, n_only))
     for r in results.values():
         for p in r["not_proved_left_out"]:
             print("NOT PROVED (left out of the run): %s: %s%s" % (
                 r["file"], p, " - " + r["note"] if r.get("note") else ""))
     print()
+    ieee_files = sum(1 for r in results.values() if r["total"])
     print("proofs: %d/%d goals proved in %d files (model %s, provers %s, "
-          "timeout %ds)" % (summary["proved"], summary["total"], len(results),
+          "timeout %ds)" % (summary["proved"], summary["total"], ieee_files,
                             MODEL, args.provers, args.timeout))
+    rm = summary["real_model"]
+    print("proofs: real model: %d/%d goals proved in %d files (model %s: "
+          "%s, counted apart)" % (rm["proved"], rm["total"], len(rm["files"]),
+                                  REAL_MODEL, IDEALISATION))
 
     if errors:
         for e in errors:

@@ -27,41 +27,10 @@
     0 <= a <= 2147483647 && 0 <= b <= 2147483647 ==>
     0 <= a * b <= 4611686014132420609;
 
-  // a and b are the same binary64 datum (all NaNs alike; +0 and -0 differ).
-  // WP reads == between doubles as equality of their real values, which says
-  // nothing about NaN or infinities; set membership compares the IEEE values
-  // themselves.
-  predicate llr_same(double a, double b) = a \in {b};
-
-  // x[0 .. n-1] all lie in [-lim, lim] by the C comparisons x <= lim and
-  // x >= -lim (so a NaN element, or a NaN lim, is never in the box).
-  predicate llr_in_box{L}(double *x, integer n, double lim) =
-    \forall integer k; 0 <= k < n ==>
-      \le_double(\at(x[k], L), lim) &&
-      \ge_double(\at(x[k], L), \neg_double(lim));
-
-  // The running sum of row i of the m x n row-major matrix A after j terms,
-  // in the C order and rounding: s = -b[i]; s = s + A[i*n+k] * x[k] for
-  // k = 0 .. j-1, each * and + rounded to nearest binary64.
-  logic double llr_row_sum{L}(double *A, double *x, double *b,
-                              integer n, integer i, integer j) =
-    j <= 0 ? \neg_double(\at(b[i], L))
-           : \add_double(llr_row_sum{L}(A, x, b, n, i, j - 1),
-                         \mul_double(\at(A[i * n + (j - 1)], L),
-                                     \at(x[j - 1], L)));
-
-  // |(A x - b)_i| <= r: the computed row sum s satisfies s <= r and -s <= r
-  // (false when s or r is NaN).
-  predicate llr_row_within{L}(double *A, double *x, double *b,
-                              integer n, integer i, double r) =
-    \let s = llr_row_sum{L}(A, x, b, n, i, n);
-    \le_double(s, r) && \le_double(\neg_double(s), r);
-
-  // r is |(A x - b)_i|, the computed row sum s or its negation -s.
-  predicate llr_row_is{L}(double *A, double *x, double *b,
-                          integer n, integer i, double r) =
-    \let s = llr_row_sum{L}(A, x, b, n, i, n);
-    llr_same(r, s) || llr_same(r, \neg_double(s));
+  // The checkers' logic (llr_same, llr_in_box, llr_row_sum,
+  // llr_row_within, llr_row_is, llr_lp_certificate) is in spec/lp.acsl;
+  // the 2-barycentric-spanner property (llr_spanner_box) in
+  // spec/spanner.acsl.
 */
 
 /* 1 when every |x[i]| <= bound + tol for i < n (NaN fails), else 0.
@@ -74,6 +43,10 @@
     assigns \nothing;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> llr_in_box(x, n, \add_double(bound, tol));
+    // With bound 2 (spanner.c, reconstruct.c), 1 is exactly the
+    // 2-barycentric-spanner box of spec/spanner.acsl.
+    ensures spanner: llr_same(bound, (double)2.0) ==>
+      (\result == 1 <==> llr_spanner_box(x, n, tol));
 */
 int llr_check_box(const double *x, int n, double bound, double tol);
 
@@ -98,6 +71,9 @@ int llr_check_box(const double *x, int n, double bound, double tol);
     ensures nonneg: !\is_NaN(\result) ==> \le_double((double)0.0, \result);
     ensures upper: !\is_NaN(\result) ==>
       \forall integer i; 0 <= i < m ==> llr_row_within(A, x, b, n, i, \result);
+    // The LP certificate of spec/lp.acsl holds at the returned bound.
+    ensures certificate: !\is_NaN(\result) ==>
+      llr_residuals_within(A, x, b, m, n, \result);
     ensures attained: !\is_NaN(\result) ==>
       \eq_double(\result, (double)0.0) ||
       (\exists integer i; 0 <= i < m && llr_row_is(A, x, b, n, i, \result));

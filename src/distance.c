@@ -35,6 +35,51 @@ typedef struct walk {
     llr_error *e;
 } walk;
 
+/* The leaves below a node of depth T-1 reached with path probabilities wp
+ * (under P) and wq (under Q), whose children have conditionals p and q:
+ * adds each leaf's probability to *mass_p and *mass_q and returns
+ * sum_z |wp p_z - wq q_z|, left to right.
+ * Proved (proofs/run.sh): memory safety, assigns and termination in the
+ * IEEE model; the LLR_EXACT clauses (spec/tv.acsl) in the real model. */
+/*@ requires V >= 0;
+    requires \valid_read(p + (0 .. V - 1));
+    requires \valid_read(q + (0 .. V - 1));
+    requires \valid(mass_p) && \valid(mass_q);
+    requires \separated(mass_p, mass_q);
+    requires \separated(mass_p, p + (0 .. V - 1), q + (0 .. V - 1));
+    requires \separated(mass_q, p + (0 .. V - 1), q + (0 .. V - 1));
+    assigns *mass_p, *mass_q;
+    LLR_EXACT(ensures exact: leaf_tv:
+        \result == llr_leaf_tv{Pre}(p, q, wp, wq, V);)
+    LLR_EXACT(ensures exact: mass:
+        *mass_p == \old(*mass_p) + llr_scaled_sum{Pre}(p, wp, V) &&
+        *mass_q == \old(*mass_q) + llr_scaled_sum{Pre}(q, wq, V);)
+*/
+static double leaf_sum(const double *p, const double *q, int V, double wp,
+                       double wq, double *mass_p, double *mass_q)
+{
+    double sum = 0.0, mp = *mass_p, mq = *mass_q;
+    /*@ loop invariant 0 <= z <= V;
+        LLR_EXACT(loop invariant exact:
+            sum == llr_leaf_tv(p, q, wp, wq, z);)
+        LLR_EXACT(loop invariant exact:
+            mp == \at(*mass_p, Pre) + llr_scaled_sum(p, wp, z);)
+        LLR_EXACT(loop invariant exact:
+            mq == \at(*mass_q, Pre) + llr_scaled_sum(q, wq, z);)
+        loop assigns z, sum, mp, mq;
+        loop variant V - z;
+    */
+    for (int z = 0; z < V; z++) {
+        double a = wp * p[z], b = wq * q[z];
+        mp += a;
+        mq += b;
+        sum += fabs(a - b);
+    }
+    *mass_p = mp;
+    *mass_q = mq;
+    return sum;
+}
+
 /* Sum over the leaves below prefix h (length t, path probabilities wp, wq)
  * of |P(y) - Q(y)|; -1 on error (reported in w->e). */
 static double walk_node(walk *w, int t, double wp, double wq)
@@ -64,12 +109,7 @@ static double walk_node(walk *w, int t, double wp, double wq)
     w->kl += wp * llr_kl_logprob(p, w->lp, w->lq, V);
     double sum = 0.0;
     if (t == w->T - 1) {
-        for (int z = 0; z < V; z++) {
-            double a = wp * p[z], b = wq * q[z];
-            w->mass_p += a;
-            w->mass_q += b;
-            sum += fabs(a - b);
-        }
+        sum = leaf_sum(p, q, V, wp, wq, &w->mass_p, &w->mass_q);
         w->leaves_done += (uint64_t)V;
         if (w->progress && w->progress->fn && (w->prefixes & 0xffff) == 0)
             w->progress->fn(w->progress->ctx,

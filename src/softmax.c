@@ -5,9 +5,23 @@
 void llr_centre(const double *raw, int V, double *out)
 {
     double s = 0.0;
+    /*@ loop invariant 0 <= z <= V;
+        LLR_EXACT(loop invariant exact: s == llr_sum(raw, z);)
+        loop assigns z, s;
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++)
         s += raw[z];
     double mean = s / V;
+    /*@ loop invariant 0 <= z <= V;
+        LLR_EXACT(loop invariant exact: \forall integer k; z <= k < V ==>
+                      raw[k] == \at(raw[k], Pre);)
+        LLR_EXACT(loop invariant exact: mean == llr_mean{Pre}(raw, V);)
+        LLR_EXACT(loop invariant exact: \forall integer k; 0 <= k < z ==>
+                      out[k] == \at(raw[k], Pre) - llr_mean{Pre}(raw, V);)
+        loop assigns z, out[0 .. V - 1];
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++)
         out[z] = raw[z] - mean;
 }
@@ -15,6 +29,12 @@ void llr_centre(const double *raw, int V, double *out)
 double llr_max(const double *x, int V)
 {
     double m = x[0];
+    /*@ loop invariant 1 <= z <= V;
+        loop invariant \is_finite(m);
+        loop invariant llr_is_max(x, z, m);
+        loop assigns z, m;
+        loop variant V - z;
+    */
     for (int z = 1; z < V; z++)
         if (x[z] > m)
             m = x[z];
@@ -25,6 +45,10 @@ double llr_logsumexp(const double *x, int V)
 {
     double m = llr_max(x, V);
     double s = 0.0;
+    /*@ loop invariant 0 <= z <= V;
+        loop assigns z, s, errno;
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++)
         s += exp(x[z] - m);
     return m + log(s);
@@ -34,10 +58,18 @@ void llr_softmax(const double *l, int V, double *p)
 {
     double m = llr_max(l, V);
     double s = 0.0;
+    /*@ loop invariant 0 <= z <= V;
+        loop assigns z, s, p[0 .. V - 1], errno;
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++) {
         p[z] = exp(l[z] - m);
         s += p[z];
     }
+    /*@ loop invariant 0 <= z <= V;
+        loop assigns z, p[0 .. V - 1];
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++)
         p[z] /= s;
 }
@@ -45,6 +77,14 @@ void llr_softmax(const double *l, int V, double *p)
 void llr_log_softmax(const double *l, int V, double *lp)
 {
     double lse = llr_logsumexp(l, V);
+    /*@ loop invariant 0 <= z <= V;
+        LLR_EXACT(loop invariant exact: \forall integer k; z <= k < V ==>
+                      l[k] == \at(l[k], Pre);)
+        LLR_EXACT(loop invariant exact: \forall integer k; 0 <= k < z ==>
+                      lp[k] == \at(l[k], Pre) - lse;)
+        loop assigns z, lp[0 .. V - 1];
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++)
         lp[z] = l[z] - lse;
 }
@@ -76,6 +116,10 @@ int llr_sample_token(const double *l, int V, llr_prng *g, double *work)
 {
     double m = llr_max(l, V);
     double c = 0.0;
+    /*@ loop invariant 0 <= z <= V;
+        loop assigns z, c, work[0 .. V - 1], errno;
+        loop variant V - z;
+    */
     for (int z = 0; z < V; z++) {
         c += exp(l[z] - m);
         work[z] = c;

@@ -8,21 +8,71 @@
 #ifndef LLR_SOFTMAX_H
 #define LLR_SOFTMAX_H
 
+#include <errno.h>
+
 #include "prng.h"
 
+/* Contracts (docs/verification.md). Proved in the IEEE model: memory
+ * safety (-wp-rte), what is assigned (errno too: exp and log may set it),
+ * termination, and the float-native facts stated with \le_double and
+ * \is_finite. WP runs this file with -warn-special-float none: finiteness
+ * of the intermediate sums is not proved (WP's provers fail on the
+ * int-to-double and real/float mixes it needs; toolchain.md), it is left to
+ * the tests. Clauses inside LLR_EXACT(...) hold in the real model only (the
+ * exact-arithmetic idealisation, spec/exact.acsl) and are proved in a
+ * separate run. */
+
 /* out = raw - mean(raw); out and raw may be the same array. */
+/*@ // llr_mean: spec/softmax.acsl
+    requires 1 <= V;
+    requires \valid_read(raw + (0 .. V - 1));
+    requires \valid(out + (0 .. V - 1));
+    requires out == raw || \separated(raw + (0 .. V - 1), out + (0 .. V - 1));
+    assigns out[0 .. V - 1];
+    LLR_EXACT(ensures exact: centred: \forall integer k; 0 <= k < V ==>
+        out[k] == \at(raw[k], Pre) - llr_mean{Pre}(raw, V);)
+*/
 void llr_centre(const double *raw, int V, double *out);
 
 /* max_z x_z. */
+/*@ // llr_is_max: spec/softmax.acsl
+    requires 1 <= V;
+    requires \valid_read(x + (0 .. V - 1));
+    requires \forall integer k; 0 <= k < V ==> \is_finite(x[k]);
+    assigns \nothing;
+    ensures \is_finite(\result);
+    ensures llr_is_max(x, V, \result);
+*/
 double llr_max(const double *x, int V);
 
 /* log sum_z exp(x_z), as m + log(sum exp(x_z - m)) with m = max x. */
+/*@ requires 1 <= V;
+    requires \valid_read(x + (0 .. V - 1));
+    requires \forall integer k; 0 <= k < V ==> \is_finite(x[k]);
+    assigns errno;
+*/
 double llr_logsumexp(const double *x, int V);
 
-/* p = softmax(l). */
+/* p = softmax(l); p and l may be the same array. */
+/*@ requires 1 <= V;
+    requires \valid_read(l + (0 .. V - 1));
+    requires \forall integer k; 0 <= k < V ==> \is_finite(l[k]);
+    requires \valid(p + (0 .. V - 1));
+    requires p == l || \separated(l + (0 .. V - 1), p + (0 .. V - 1));
+    assigns p[0 .. V - 1], errno;
+*/
 void llr_softmax(const double *l, int V, double *p);
 
-/* lp = l - logsumexp(l) (log-probabilities). */
+/* lp = l - logsumexp(l) (log-probabilities); lp and l may be the same. */
+/*@ requires 1 <= V;
+    requires \valid_read(l + (0 .. V - 1));
+    requires \forall integer k; 0 <= k < V ==> \is_finite(l[k]);
+    requires \valid(lp + (0 .. V - 1));
+    requires lp == l || \separated(l + (0 .. V - 1), lp + (0 .. V - 1));
+    assigns lp[0 .. V - 1], errno;
+    LLR_EXACT(ensures exact: shifted: \forall integer k; 0 <= k < V ==>
+        lp[k] - \at(l[k], Pre) == lp[0] - \at(l[0], Pre);)
+*/
 void llr_log_softmax(const double *l, int V, double *lp);
 
 /* The smallest i with target < cum[i], where cum is nondecreasing (the
@@ -52,6 +102,16 @@ int llr_choose_index(const double *cum, int n, double target);
  * reproduction: w_z = exp(l_z - max l); cum_z = w_0 + ... + w_z summed left
  * to right; u = llr_prng_uniform(g) (one draw); answer
  * llr_choose_index(cum, V, u * cum_{V-1}). work holds V doubles. */
+/*@ requires 1 <= V;
+    requires \valid_read(l + (0 .. V - 1));
+    requires \forall integer k; 0 <= k < V ==> \is_finite(l[k]);
+    requires \valid(g);
+    requires \valid(work + (0 .. V - 1));
+    requires \separated(g, work + (0 .. V - 1), l + (0 .. V - 1));
+    requires \separated(work + (0 .. V - 1), l + (0 .. V - 1));
+    assigns work[0 .. V - 1], g->state, errno;
+    ensures 0 <= \result < V;
+*/
 int llr_sample_token(const double *l, int V, llr_prng *g, double *work);
 
 #endif
