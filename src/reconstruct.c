@@ -205,7 +205,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     n_solves++;
     n_tiebreaks += tb;
     if (rc == 0 && (flags & LLR_LP_CORRUPT_FOR_TEST) && L.n > 0)
-        x[L.n - 1] += 0.5 + g->box; /* out of the box */
+        x[L.n - 1] = g->box + 0.5; /* out of the box, whatever it was */
     if (rc == 0) {
         /* Certify: the box, and the residuals recomputed from scratch. */
         double r = llr_check_residual(L.A, x, L.b, L.m, L.n);

@@ -391,6 +391,44 @@ Test(learner, corrupted_solver_answers_are_rejected)
     llr_model_free(M);
 }
 
+/* The corruption switch once added 2.5 to the last coefficient: from
+ * -11/6 that gives 2/3, inside the box, and here still optimal (the row
+ * 0 c - 16 alone sets r = 16), so the "corrupted" answer was rightly
+ * accepted and the switch tested nothing. Found by fuzz/lp.c (input
+ * fuzz/corpus/lp/regression_corrupt_inside_box). */
+Test(learner, lp_corruption_switch_always_leaves_the_box)
+{
+    llr_error err;
+    llr_gls g = {3, 2, 1, 2.0, 0.5, NULL, NULL};
+    g.cut = calloc(2, sizeof *g.cut);
+    cr_assert(g.cut != NULL);
+    for (int s = 0; s < 2; s++) {
+        g.cut[s].k = 1;
+        cr_assert(llr_strings_push(&g.cut[s].fhat, NULL, 0, &err) == 0);
+        g.cut[s].rhat = calloc(3, sizeof(double));
+        cr_assert(g.cut[s].rhat != NULL);
+    }
+    g.cut[1].rhat[2] = -6;
+    g.cut[0].rext = calloc(9, sizeof(double)); /* [1][V=3][1][3] */
+    cr_assert(g.cut[0].rext != NULL);
+    g.cut[0].rext[1] = 16; /* token 0, z = 1 */
+    g.cut[0].rext[2] = -5; /* token 0, z = 2 */
+    cr_assert(llr_gls_prepare(&g, &err) == 0);
+    double c[2], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[1] = {0};
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    cr_assert(fabs(lr.residual - 16) < 1e-9, "%g", lr.residual);
+    cr_assert(c[1] <= -0.5, "%g", c[1]); /* where += 2.5 stays in the box */
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, LLR_LP_CORRUPT_FOR_TEST,
+                              &err) != 0);
+    cr_assert(strstr(err.msg, "a coefficient lies outside the box") != NULL,
+              "%s", err.msg);
+    llr_gls_free(&g);
+}
+
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
 {
     /* Rows in R^2 where the largest-norm greedy start is not a spanner:
