@@ -23,7 +23,8 @@
  *     had a residual above theta, so by the bound for QR with pivoting
  *     (sigma_k >= r_kk sqrt(3) / sqrt(4^k + 6k - 1) >= r_kk / 2^k) sigma_k(X) >=
  *     theta / 2^k; both up to the rounding of the greedy in double,
- *     8 n m u (the largest row norm). So k lies between the numerical ranks
+ *     8 n m (u (the largest row norm) + 2^-1074) (the second term for
+ *     rows of subnormal entries, whose rounding is absolute). So k lies between the numerical ranks
  *     at thresholds sqrt(n) theta and theta / 2^k: where the singular
  *     values have a gap (exactly rank-deficient rows), k equals the
  *     numerical rank. When k = d the same lower bound holds;
@@ -335,7 +336,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         big = fmaxl(big, sqrtl(s));
     }
     ld theta = fmaxl((ld)rank_tol * big, floor);
-    ld round = 8.0L * n * m * U * big;
+    ld round = 8.0L * n * m * (U * big + 0x1p-1074L);
     ld sv[MMAX];
     jacobi_sv(X, n, m, sv);
     if (k < d)

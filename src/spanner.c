@@ -23,6 +23,24 @@ static double dot(const double *a, const double *b, int m)
     return s;
 }
 
+/* The 2-norm of a[0..m-1], scaled by the largest |a_i| so that rows of
+ * tiny (or huge) entries do not underflow (overflow) when squared: with
+ * sqrt(dot(a, a)) a row of entries 1e-170 had norm 0 and was taken for a
+ * zero row. */
+static double norm2(const double *a, int m)
+{
+    double big = 0, s = 0;
+    for (int i = 0; i < m; i++)
+        big = fmax(big, fabs(a[i]));
+    if (big == 0 || !isfinite(big))
+        return big;
+    for (int i = 0; i < m; i++) {
+        double v = a[i] / big;
+        s += v * v;
+    }
+    return big * sqrt(s);
+}
+
 /* Greedy pivoted Gram-Schmidt: the initial independent rows. */
 static int initial_basis(const double *X, int n, int m, int d,
                          double rank_tol, double floor, int *idx,
@@ -37,13 +55,13 @@ static int initial_basis(const double *X, int n, int m, int d,
     memcpy(R, X, (size_t)n * m * sizeof *R);
     double big = 0;
     for (int i = 0; i < n; i++)
-        big = fmax(big, sqrt(dot(X + (size_t)i * m, X + (size_t)i * m, m)));
+        big = fmax(big, norm2(X + (size_t)i * m, m));
     int k = 0;
     while (k < d) {
         int best = -1;
         double bn = 0;
         for (int i = 0; i < n; i++) {
-            double nr = sqrt(dot(R + (size_t)i * m, R + (size_t)i * m, m));
+            double nr = norm2(R + (size_t)i * m, m);
             if (nr > bn) {
                 bn = nr;
                 best = i;

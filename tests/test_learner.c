@@ -429,6 +429,27 @@ Test(learner, lp_corruption_switch_always_leaves_the_box)
     llr_gls_free(&g);
 }
 
+/* Row norms were sqrt(dot(x, x)), which underflows to 0 for rows of
+ * entries below about 1e-162: such rows were taken for zero rows and the
+ * empty basis returned. Found by the rank oracle of fuzz/spanner.c, on an
+ * input written to probe underflow (now
+ * fuzz/corpus/spanner/regression_tiny_rows). */
+Test(spanner, tiny_rows_are_not_zero_rows)
+{
+    llr_error err;
+    const double t = 1e-170;
+    double X[3 * 2] = {t, 0, 0, t, t, t};
+    int idx[2];
+    llr_spanner_result sr;
+    cr_assert(llr_spanner(X, 3, 2, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 2);
+    cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL && sr.max_coef > 0.5);
+    double Y[1] = {2.2250738585072014e-308}; /* DBL_MIN */
+    cr_assert(llr_spanner(Y, 1, 1, 1, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
+    cr_assert_eq(sr.k, 1);
+}
+
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
 {
     /* Rows in R^2 where the largest-norm greedy start is not a spanner:
