@@ -448,6 +448,20 @@ Test(spanner, tiny_rows_are_not_zero_rows)
     double Y[1] = {2.2250738585072014e-308}; /* DBL_MIN */
     cr_assert(llr_spanner(Y, 1, 1, 1, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
     cr_assert_eq(sr.k, 1);
+    /* With norms fixed, equal rows of subnormal entries then gave rounding
+     * noise for residuals, a second "independent" row and a failed dgels
+     * (fuzz/corpus/spanner/regression_subnormal_equal_rows): rows so
+     * small are now scaled by a power of 2 first. */
+    const double s = 0x1p-1074, pat[7] = {1, 1, -1, -1, 0, 3, 1};
+    double Z[9 * 7];
+    for (int i = 0; i < 9; i++)
+        for (int j = 0; j < 7; j++)
+            Z[7 * i + j] = pat[j] * s;
+    int id7[7];
+    cr_assert(llr_spanner(Z, 9, 7, 7, 2.0, 1e-12, 0, 0, id7, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 1);
+    cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
 }
 
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
