@@ -45,7 +45,8 @@
  *   - the residual checker, on the honest coefficients and on the basis
  *     with one row dropped (that row's own least-squares coefficients in
  *     the others), returns the largest |B^T a - x| within the rounding
- *     bound gamma_{k+1} (sum |B^T| |a| + |x|) of the long-double value;
+ *     bound gamma_{k+1} (sum |B^T| |a| + |x|) + (k + 1) 2^-1074 (the
+ *     last term for products that underflow) of the long-double value;
  *     the dropped row's residual is at least its distance to the other
  *     rows' span divided by sqrt(m) (that distance is >= sigma_k(B) > 0),
  *     so a dropped basis row is reported, never hidden; a NaN in a
@@ -211,7 +212,8 @@ static int box_contract(const double *x, int n, double bound, double tol)
 }
 
 /* llr_check_residual on (A = the basis rows transposed, a, x) against the
- * long-double value, within gamma_{k+1} (sum |A||a| + |x|) per row.
+ * long-double value, within gamma_{k+1} (sum |A||a| + |x|) + (k + 1)
+ * 2^-1074 per row.
  * Returns the checker's value. */
 static double residual_checked(const double *X, int m, const int *idx, int k,
                                const double *a, const double *x, ld *allow)
@@ -238,10 +240,14 @@ static double residual_checked(const double *X, int m, const int *idx, int k,
         CHECK(isnan(got));
         return got;
     }
+    /* Each product may also underflow, by up to 2^-1075 absolute (the
+     * standard model with gradual underflow; sums of subnormals are
+     * exact): (k + 1) 2^-1074 covers them. */
     ld gamma = (k + 1) * U / (1 - (k + 1) * U);
+    ld lim = gamma * slack + (k + 1) * 0x1p-1074L;
     if (allow)
-        *allow = gamma * slack + 0x1p-1074L;
-    CHECK(!isnan(got) && fabsl((ld)got - want) <= gamma * slack + 0x1p-1074L);
+        *allow = lim;
+    CHECK(!isnan(got) && fabsl((ld)got - want) <= lim);
     return got;
 }
 
