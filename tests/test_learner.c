@@ -464,6 +464,94 @@ Test(spanner, tiny_rows_are_not_zero_rows)
     cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
 }
 
+/* GLPK's primal simplex gave up on the tie-break LP of this prefix
+ * ("basis matrix is singular to working precision", code 5): its u
+ * columns have entries 1 beside coefficients near 2^20, unscaled. The
+ * solve is now retried on GLPK's scaled problem. Found by fuzz/lp.c
+ * (input fuzz/corpus/lp/regression_tiebreak_singular_basis). */
+Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
+{
+    static const double rhat0[] = {
+        856091, 649321, -612728};
+    static const double rext0[] = {
+        -1048576, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -983038,
+        -1048575, -1048320, -1048574, 0, -1041150, 0, 0, 0, 0, 0, 0,
+        -917248, 0, -1048576, 0, -917246, 0, 0, 0, -983038, -1048320,
+        -917246, -917248, -1048064, 0, 0, -1048575, 0, 0, 0, 0};
+    static const double rhat1[] = {
+        -746006, -735821, 452949, 475342, -444307, -42259, 991222,
+        -612817, 530779, -337117, -684280, 85255, 899175, -479003,
+        -337919, 941992, 19830, -552223, 998097, -242796, -542959, 0,
+        -1048320, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0};
+    static const double rext1[] = {
+        -983040, -1048063, -1048320, 0, 0, 0, -310531, 0, 313665,
+        494954, -292724, 114759, 500956, -431865, -431770, -979607,
+        -982124, -977427, -978585, -981365, 0, 0, 0, -956710, -236986,
+        813688, 919058, 822083, 313665, 494954, -292724, 114759,
+        500956, -431865, -431770, -431770, -431770, -431770, 268287,
+        0, 207132, -1048543, 0, 0, 0, 0, 0, 0, 0, 0, 0, -171780, 0, 0,
+        0, 0, 0, -600212, 372724, -690678, 922762, 373308, 848066,
+        -131289, 605729, -388481, 318977, -4047, 772964, 827414,
+        -1047551, -786175, -917242, -917247, -1048318, -917244,
+        -786174, -786172, 0, -983035, -982783, 0, 0, -720635, -982780,
+        -917243, -983039, 0, 0, -720638, 0, -394734, -274985, -560606,
+        118739, 0, 0, 0, 0, 0, 0, 0, -926725, 955646, 338176, 26625,
+        0, 156768, -105929, -799100, 1035204, 812295, 435340, 620864,
+        -108645, -518965, 519917, 179002, -378080, 142027, -754280,
+        454380, 647633, 648918, 322518, -956154, -52548, -282718,
+        906389, -845432, -738724, 612764, 612695, 245081, -300073};
+    static const double rhat2[] = {
+        0, -65284, -524029, -917223, -589570, 131338, 721169, 196867,
+        -458493, 459037, 983304, 262418, 0, 0, -652300, 0, 0, -865023,
+        -1047807, 0, 1048568, -1048576, -1048576, -917248, 0,
+        -1048320, -983040, -1048575, 0, 0, -917248, -917246, 0, 0,
+        -1048320, 0, -1048320, 0, -983040, -917248, 0, 0, 0, -983038,
+        0};
+    const double *rhat[3] = {rhat0, rhat1, rhat2}, *rext[2] = {rext0, rext1};
+    const int k[3] = {1, 3, 3}, nf[3] = {1, 5, 5}, V = 3;
+    size_t nrhat[3] = {sizeof rhat0, sizeof rhat1, sizeof rhat2};
+    size_t nrext[2] = {sizeof rext0, sizeof rext1};
+    llr_error err;
+    llr_gls g = {V, 3, 3, 2.0, 1.0, NULL, NULL};
+    g.cut = calloc(3, sizeof *g.cut);
+    cr_assert(g.cut != NULL);
+    for (int s = 0; s < 3; s++) {
+        g.cut[s].k = k[s];
+        for (int j = 0; j < nf[s]; j++)
+            cr_assert(llr_strings_push(&g.cut[s].fhat, &j, j ? 1 : 0, &err) ==
+                      0);
+        cr_assert_eq(nrhat[s], (size_t)k[s] * nf[s] * V * sizeof(double));
+        g.cut[s].rhat = malloc(nrhat[s]);
+        cr_assert(g.cut[s].rhat != NULL);
+        memcpy(g.cut[s].rhat, rhat[s], nrhat[s]);
+        if (s < 2) {
+            cr_assert_eq(nrext[s],
+                         (size_t)k[s] * V * nf[s + 1] * V * sizeof(double));
+            g.cut[s].rext = malloc(nrext[s]);
+            cr_assert(g.cut[s].rext != NULL);
+            memcpy(g.cut[s].rext, rext[s], nrext[s]);
+        }
+    }
+    cr_assert(llr_gls_prepare(&g, &err) == 0);
+    cr_assert(!g.separated[1]); /* the tie-break runs */
+    double c[7], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[2] = {0, 1};
+    long s0, c0, t0, s1, c1, t1;
+    llr_reconstruct_counts(&s0, &c0, &t0);
+    cr_assert(llr_reconstruct(&g, y, 2, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    llr_reconstruct_counts(&s1, &c1, &t1);
+    cr_assert(s1 - s0 == 1 && c1 - c0 == 1 && t1 - t0 == 1);
+    /* The exact optimum (glp_exact, fuzz/lp.c) is 781986.718226...; GLPK's
+     * tolerances allow about 1e-7 (4n + (2m + 1) W) of it. */
+    cr_assert(fabs(lr.residual - 781986.71822628297) < 1.0, "%.17g",
+              lr.residual);
+    llr_gls_free(&g);
+}
+
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
 {
     /* Rows in R^2 where the largest-norm greedy start is not a spanner:
