@@ -160,6 +160,7 @@ static double solve_exact(const lp *L, double *x)
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
+    parm.it_lim = 100000; /* a cycling exact simplex fails here, not hangs */
     CHECK(glp_exact(P, &parm) == 0);
     CHECK(glp_get_status(P) == GLP_OPT);
     /* The vertex of glp_exact's final basis, recomputed here in GMP

@@ -94,12 +94,19 @@ static int unique_optimum(glp_prob *lp)
     return 1;
 }
 
+/* Simplex iterations allowed per attempt. These LPs take tens; GLPK's
+ * primal simplex was seen to cycle forever on an unscaled tie-break LP
+ * (fuzz/corpus/lp/regression_tiebreak_cycles), so an attempt is cut off
+ * here (deterministically: a count, not a time). */
+#define LLR_LP_IT_LIM 20000
+
 /* glp_simplex, and when it fails (GLPK gives up on a basis it finds
- * singular to working precision: seen on the tie-break LP, whose u
- * columns have entries 1 beside coefficients of 1e6), once more on the
- * problem scaled by GLPK (glp_scale_prob) from the standard basis. The
- * retry only runs where the first attempt failed, so every LP GLPK solves
- * directly is solved as before. */
+ * singular to working precision, or cycles until the iteration limit:
+ * both seen on the tie-break LP, whose u columns have entries 1 beside
+ * coefficients of 1e6), once more on the problem scaled by GLPK
+ * (glp_scale_prob) from the standard basis. The retry only runs where the
+ * first attempt failed, so every LP GLPK solves directly is solved as
+ * before. */
 static int simplex(glp_prob *lp, const glp_smcp *parm)
 {
     int rc = glp_simplex(lp, parm);
@@ -158,6 +165,7 @@ static int solve(const lp_data *L, double box, int determined, double *x,
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.meth = GLP_DUALP;
+    parm.it_lim = LLR_LP_IT_LIM;
     int rc = simplex(lp, &parm);
     if (rc != 0) {
         int st = glp_get_status(lp);

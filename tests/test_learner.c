@@ -464,6 +464,51 @@ Test(spanner, tiny_rows_are_not_zero_rows)
     cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
 }
 
+/* Solve the reconstruction LP of prefix y = (0, 1) of a representation
+ * with V = 3, cuts of 1, 3, 3 basis rows and 1, 5, 5 futures (the
+ * fuzz/lp.c layout), and return its residual; the tie-break must run. */
+static double lp_3_cuts(const double *rhat0, const double *rext0,
+                        const double *rhat1, const double *rext1,
+                        const double *rhat2)
+{
+    const double *rhat[3] = {rhat0, rhat1, rhat2}, *rext[2] = {rext0, rext1};
+    const int k[3] = {1, 3, 3}, nf[3] = {1, 5, 5}, V = 3;
+    llr_error err;
+    llr_gls g = {V, 3, 3, 2.0, 1.0, NULL, NULL};
+    g.cut = calloc(3, sizeof *g.cut);
+    cr_assert(g.cut != NULL);
+    for (int s = 0; s < 3; s++) {
+        size_t nr = (size_t)k[s] * nf[s] * V * sizeof(double);
+        g.cut[s].k = k[s];
+        for (int j = 0; j < nf[s]; j++)
+            cr_assert(llr_strings_push(&g.cut[s].fhat, &j, j ? 1 : 0, &err) ==
+                      0);
+        g.cut[s].rhat = malloc(nr);
+        cr_assert(g.cut[s].rhat != NULL);
+        memcpy(g.cut[s].rhat, rhat[s], nr);
+        if (s < 2) {
+            size_t ne = (size_t)k[s] * V * nf[s + 1] * V * sizeof(double);
+            g.cut[s].rext = malloc(ne);
+            cr_assert(g.cut[s].rext != NULL);
+            memcpy(g.cut[s].rext, rext[s], ne);
+        }
+    }
+    cr_assert(llr_gls_prepare(&g, &err) == 0);
+    cr_assert(!g.separated[1]); /* the tie-break runs */
+    double c[7], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[2] = {0, 1};
+    long s0, c0, t0, s1, c1, t1;
+    llr_reconstruct_counts(&s0, &c0, &t0);
+    cr_assert(llr_reconstruct(&g, y, 2, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    llr_reconstruct_counts(&s1, &c1, &t1);
+    cr_assert(s1 - s0 == 1 && c1 - c0 == 1 && t1 - t0 == 1);
+    llr_gls_free(&g);
+    return lr.residual;
+}
+
 /* GLPK's primal simplex gave up on the tie-break LP of this prefix
  * ("basis matrix is singular to working precision", code 5): its u
  * columns have entries 1 beside coefficients near 2^20, unscaled. The
@@ -508,48 +553,50 @@ Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
         -1048320, -983040, -1048575, 0, 0, -917248, -917246, 0, 0,
         -1048320, 0, -1048320, 0, -983040, -917248, 0, 0, 0, -983038,
         0};
-    const double *rhat[3] = {rhat0, rhat1, rhat2}, *rext[2] = {rext0, rext1};
-    const int k[3] = {1, 3, 3}, nf[3] = {1, 5, 5}, V = 3;
-    size_t nrhat[3] = {sizeof rhat0, sizeof rhat1, sizeof rhat2};
-    size_t nrext[2] = {sizeof rext0, sizeof rext1};
-    llr_error err;
-    llr_gls g = {V, 3, 3, 2.0, 1.0, NULL, NULL};
-    g.cut = calloc(3, sizeof *g.cut);
-    cr_assert(g.cut != NULL);
-    for (int s = 0; s < 3; s++) {
-        g.cut[s].k = k[s];
-        for (int j = 0; j < nf[s]; j++)
-            cr_assert(llr_strings_push(&g.cut[s].fhat, &j, j ? 1 : 0, &err) ==
-                      0);
-        cr_assert_eq(nrhat[s], (size_t)k[s] * nf[s] * V * sizeof(double));
-        g.cut[s].rhat = malloc(nrhat[s]);
-        cr_assert(g.cut[s].rhat != NULL);
-        memcpy(g.cut[s].rhat, rhat[s], nrhat[s]);
-        if (s < 2) {
-            cr_assert_eq(nrext[s],
-                         (size_t)k[s] * V * nf[s + 1] * V * sizeof(double));
-            g.cut[s].rext = malloc(nrext[s]);
-            cr_assert(g.cut[s].rext != NULL);
-            memcpy(g.cut[s].rext, rext[s], nrext[s]);
-        }
-    }
-    cr_assert(llr_gls_prepare(&g, &err) == 0);
-    cr_assert(!g.separated[1]); /* the tie-break runs */
-    double c[7], logits[3];
-    llr_lp_result lr = {0};
-    lr.c = c;
-    int y[2] = {0, 1};
-    long s0, c0, t0, s1, c1, t1;
-    llr_reconstruct_counts(&s0, &c0, &t0);
-    cr_assert(llr_reconstruct(&g, y, 2, logits, &lr, 0, &err) == 0, "%s",
-              err.msg);
-    llr_reconstruct_counts(&s1, &c1, &t1);
-    cr_assert(s1 - s0 == 1 && c1 - c0 == 1 && t1 - t0 == 1);
-    /* The exact optimum (glp_exact, fuzz/lp.c) is 781986.718226...; GLPK's
-     * tolerances allow about 1e-7 (4n + (2m + 1) W) of it. */
-    cr_assert(fabs(lr.residual - 781986.71822628297) < 1.0, "%.17g",
-              lr.residual);
-    llr_gls_free(&g);
+    /* The exact optimum (glp_exact, fuzz/lp.c) is 781986.718226...;
+     * GLPK's tolerances allow about 1e-7 (4n + (2m + 1) W) of it. */
+    double r = lp_3_cuts(rhat0, rext0, rhat1, rext1, rhat2);
+    cr_assert(fabs(r - 781986.71822628297) < 1.0, "%.17g", r);
+}
+
+/* GLPK's primal simplex cycled forever on the tie-break LP of this
+ * prefix (libFuzzer's timeout): every attempt now stops after
+ * LLR_LP_IT_LIM iterations, and the scaled retry solves it. Found by
+ * fuzz/lp.c (input fuzz/corpus/lp/regression_tiebreak_cycles). */
+Test(learner, tiebreak_lp_does_not_cycle, .timeout = 60)
+{
+    static const double rhat0[] = {
+        856091, 649321, -612728};
+    static const double rext0[] = {
+        1048568, 1048568, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 786941, 917760, 612695, 612695, 459021, 65800,
+        -392941, 0, 790272, 0, 923748, -320727, -919390, 25325,
+        618024, 612695, 874836, -272642, 487674, -1021442, 790272, 0,
+        -851699, 852253, 786690, -589562, -1048554, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0};
+    static const double rhat1[] = {
+        -746006, -735821, 452949, 475342, -444307, -42259, 991222,
+        -612817, 530779, -337117, -684280, 85255, 899175, -1048576, 0,
+        0, 0, 0, -479003, -337919, 941992, 19830, -552223, 998097,
+        -242796, -542959, 0, -1048320, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0};
+    static const double rext1[] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const double rhat2[] = {
+        -274985, -560606, 118739, 0, 0, 0, 0, 0, 0, 0, -926725,
+        955646, -969467, 26625, 0, 156768, -105929, -799100, 1035204,
+        -688636, 0, 435340, 620864, 284571, -956154, -52548, -282718,
+        906389, -845432, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 1048568, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 1048568, 1048568, 1048568};
+    double r = lp_3_cuts(rhat0, rext0, rhat1, rext1, rhat2);
+    cr_assert(fabs(r - 1048568) < 1.0, "%.17g", r); /* glp_exact: 1048568 */
 }
 
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
