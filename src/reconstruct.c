@@ -94,6 +94,32 @@ static int unique_optimum(glp_prob *lp)
     return 1;
 }
 
+/* Simplex iterations allowed per attempt. These LPs take tens; GLPK's
+ * primal simplex was seen to cycle forever on an unscaled tie-break LP
+ * (fuzz/corpus/lp/regression_tiebreak_cycles), so an attempt is cut off
+ * here (deterministically: a count, not a time). */
+#define LLR_LP_IT_LIM 20000
+
+/* glp_simplex, and when it fails (GLPK gives up on a basis it finds
+ * singular to working precision, or cycles until the iteration limit:
+ * both seen on the tie-break LP, whose u columns have entries 1 beside
+ * coefficients of 1e6), once more on the problem scaled by GLPK
+ * (glp_scale_prob) from the standard basis. The retry only runs where the
+ * first attempt failed, so every LP GLPK solves directly is solved as
+ * before. */
+static int simplex(glp_prob *lp, const glp_smcp *parm)
+{
+    int rc = glp_simplex(lp, parm);
+    if (rc == 0 && glp_get_status(lp) == GLP_OPT)
+        return 0;
+    int out = glp_term_out(GLP_OFF); /* glp_scale_prob reports otherwise */
+    glp_scale_prob(lp, GLP_SF_AUTO);
+    glp_term_out(out);
+    glp_std_basis(lp);
+    rc = glp_simplex(lp, parm);
+    return rc ? rc : glp_get_status(lp) == GLP_OPT ? 0 : -1;
+}
+
 /* Solve min r s.t. |A x - b| <= r, |x| <= box by GLPK's dual simplex; when
  * the coefficients are not determined (some cut's F^_s does not separate its
  * basis) and the optimum is not provably unique, the l1 tie-break. x
@@ -139,8 +165,9 @@ static int solve(const lp_data *L, double box, int determined, double *x,
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.meth = GLP_DUALP;
-    int rc = glp_simplex(lp, &parm);
-    if (rc != 0 || glp_get_status(lp) != GLP_OPT) {
+    parm.it_lim = LLR_LP_IT_LIM;
+    int rc = simplex(lp, &parm);
+    if (rc != 0) {
         int st = glp_get_status(lp);
         glp_delete_prob(lp);
         return llr_fail(e, "GLPK simplex failed on the reconstruction LP "
@@ -166,8 +193,8 @@ static int solve(const lp_data *L, double box, int determined, double *x,
             glp_set_mat_row(lp, r0 + 2 * j + 1, 2, cols, v2);
         }
         parm.meth = GLP_PRIMAL;
-        rc = glp_simplex(lp, &parm);
-        if (rc != 0 || glp_get_status(lp) != GLP_OPT) {
+        rc = simplex(lp, &parm);
+        if (rc != 0) {
             glp_delete_prob(lp);
             return llr_fail(e, "GLPK simplex failed on the tie-break LP "
                                "(code %d)", rc);
@@ -209,7 +236,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->objective = rclaim;
     res->tiebreak = tb;
     if (rc == 0 && (flags & LLR_LP_CORRUPT_FOR_TEST) && L.n > 0)
-        x[L.n - 1] += 0.5 + g->box; /* out of the box */
+        x[L.n - 1] = g->box + 0.5; /* out of the box, whatever it was */
     if (rc == 0) {
         /* Certify: the box, and the residuals recomputed from scratch. */
         double r = llr_check_residual(L.A, x, L.b, L.m, L.n);

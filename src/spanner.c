@@ -23,6 +23,24 @@ static double dot(const double *a, const double *b, int m)
     return s;
 }
 
+/* The 2-norm of a[0..m-1], scaled by the largest |a_i| so that rows of
+ * tiny (or huge) entries do not underflow (overflow) when squared: with
+ * sqrt(dot(a, a)) a row of entries 1e-170 had norm 0 and was taken for a
+ * zero row. */
+static double norm2(const double *a, int m)
+{
+    double big = 0, s = 0;
+    for (int i = 0; i < m; i++)
+        big = fmax(big, fabs(a[i]));
+    if (big == 0 || !isfinite(big))
+        return big;
+    for (int i = 0; i < m; i++) {
+        double v = a[i] / big;
+        s += v * v;
+    }
+    return big * sqrt(s);
+}
+
 /* Greedy pivoted Gram-Schmidt: the initial independent rows. */
 static int initial_basis(const double *X, int n, int m, int d,
                          double rank_tol, double floor, int *idx,
@@ -37,13 +55,13 @@ static int initial_basis(const double *X, int n, int m, int d,
     memcpy(R, X, (size_t)n * m * sizeof *R);
     double big = 0;
     for (int i = 0; i < n; i++)
-        big = fmax(big, sqrt(dot(X + (size_t)i * m, X + (size_t)i * m, m)));
+        big = fmax(big, norm2(X + (size_t)i * m, m));
     int k = 0;
     while (k < d) {
         int best = -1;
         double bn = 0;
         for (int i = 0; i < n; i++) {
-            double nr = sqrt(dot(R + (size_t)i * m, R + (size_t)i * m, m));
+            double nr = norm2(R + (size_t)i * m, m);
             if (nr > bn) {
                 bn = nr;
                 best = i;
@@ -100,6 +118,10 @@ static int coefficients(const double *X, int n, int m, const int *idx, int k,
     return 0;
 }
 
+static int spanner_rows(const double *X, int n, int m, int d, double box,
+                        double rank_tol, double floor, int flags, int *idx,
+                        llr_spanner_result *r, llr_error *e);
+
 int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
                 llr_spanner_result *r, llr_error *e)
@@ -116,9 +138,38 @@ int llr_spanner_traced(const double *X, int n, int m, int d, double box,
     if (n < 1 || m < 1 || d < 1)
         return llr_fail(e, "spanner of %d rows of length %d at rank %d", n, m,
                         d);
-    for (size_t i = 0; i < (size_t)n * m; i++)
+    double big = 0;
+    for (size_t i = 0; i < (size_t)n * m; i++) {
         if (!isfinite(X[i]))
             return llr_fail(e, "spanner: a row entry is not finite");
+        big = fmax(big, fabs(X[i]));
+    }
+    /* Rows of tiny (or huge) entries are scaled by a power of 2, which
+     * changes no coefficient (and is exact but for entries below 2^-1022
+     * times the largest, far under any rank tolerance): in the subnormal
+     * range the
+     * Gram-Schmidt residuals are rounding noise (rows of entries 2^-1074,
+     * all equal, gave a second "independent" row and a singular basis for
+     * dgels). Ordinary rows are not touched. */
+    if (big > 0 && (big < 0x1p-500 || big > 0x1p500)) {
+        int ex = ilogb(big);
+        double *S = malloc((size_t)n * m * sizeof *S);
+        if (!S)
+            return llr_fail(e, "out of memory");
+        for (size_t i = 0; i < (size_t)n * m; i++)
+            S[i] = ldexp(X[i], -ex);
+        int rc = spanner_rows(S, n, m, d, box, rank_tol, ldexp(floor, -ex),
+                              flags, idx, r, e);
+        free(S);
+        return rc;
+    }
+    return spanner_rows(X, n, m, d, box, rank_tol, floor, flags, idx, r, e);
+}
+
+static int spanner_rows(const double *X, int n, int m, int d, double box,
+                        double rank_tol, double floor, int flags, int *idx,
+                        llr_spanner_result *r, llr_error *e)
+{
     int k = initial_basis(X, n, m, d, rank_tol, floor, idx, e);
     if (k < 0)
         return -1;

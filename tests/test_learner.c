@@ -391,6 +391,214 @@ Test(learner, corrupted_solver_answers_are_rejected)
     llr_model_free(M);
 }
 
+/* The corruption switch once added 2.5 to the last coefficient: from
+ * -11/6 that gives 2/3, inside the box, and here still optimal (the row
+ * 0 c - 16 alone sets r = 16), so the "corrupted" answer was rightly
+ * accepted and the switch tested nothing. Found by fuzz/lp.c (input
+ * fuzz/corpus/lp/regression_corrupt_inside_box). */
+Test(learner, lp_corruption_switch_always_leaves_the_box)
+{
+    llr_error err;
+    llr_gls g = {3, 2, 1, 2.0, 0.5, NULL, NULL};
+    g.cut = calloc(2, sizeof *g.cut);
+    cr_assert(g.cut != NULL);
+    for (int s = 0; s < 2; s++) {
+        g.cut[s].k = 1;
+        cr_assert(llr_strings_push(&g.cut[s].fhat, NULL, 0, &err) == 0);
+        g.cut[s].rhat = calloc(3, sizeof(double));
+        cr_assert(g.cut[s].rhat != NULL);
+    }
+    g.cut[1].rhat[2] = -6;
+    g.cut[0].rext = calloc(9, sizeof(double)); /* [1][V=3][1][3] */
+    cr_assert(g.cut[0].rext != NULL);
+    g.cut[0].rext[1] = 16; /* token 0, z = 1 */
+    g.cut[0].rext[2] = -5; /* token 0, z = 2 */
+    cr_assert(llr_gls_prepare(&g, &err) == 0);
+    double c[2], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[1] = {0};
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    cr_assert(fabs(lr.residual - 16) < 1e-9, "%g", lr.residual);
+    cr_assert(c[1] <= -0.5, "%g", c[1]); /* where += 2.5 stays in the box */
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, LLR_LP_CORRUPT_FOR_TEST,
+                              &err) != 0);
+    cr_assert(strstr(err.msg, "a coefficient lies outside the box") != NULL,
+              "%s", err.msg);
+    llr_gls_free(&g);
+}
+
+/* Row norms were sqrt(dot(x, x)), which underflows to 0 for rows of
+ * entries below about 1e-162: such rows were taken for zero rows and the
+ * empty basis returned. Found by the rank oracle of fuzz/spanner.c, on an
+ * input written to probe underflow (now
+ * fuzz/corpus/spanner/regression_tiny_rows). */
+Test(spanner, tiny_rows_are_not_zero_rows)
+{
+    llr_error err;
+    const double t = 1e-170;
+    double X[3 * 2] = {t, 0, 0, t, t, t};
+    int idx[2];
+    llr_spanner_result sr;
+    cr_assert(llr_spanner(X, 3, 2, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 2);
+    cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL && sr.max_coef > 0.5);
+    double Y[1] = {2.2250738585072014e-308}; /* DBL_MIN */
+    cr_assert(llr_spanner(Y, 1, 1, 1, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
+    cr_assert_eq(sr.k, 1);
+    /* With norms fixed, equal rows of subnormal entries then gave rounding
+     * noise for residuals, a second "independent" row and a failed dgels
+     * (fuzz/corpus/spanner/regression_subnormal_equal_rows): rows so
+     * small are now scaled by a power of 2 first. */
+    const double s = 0x1p-1074, pat[7] = {1, 1, -1, -1, 0, 3, 1};
+    double Z[9 * 7];
+    for (int i = 0; i < 9; i++)
+        for (int j = 0; j < 7; j++)
+            Z[7 * i + j] = pat[j] * s;
+    int id7[7];
+    cr_assert(llr_spanner(Z, 9, 7, 7, 2.0, 1e-12, 0, 0, id7, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 1);
+    cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
+}
+
+/* Solve the reconstruction LP of prefix y = (0, 1) of a representation
+ * with V = 3, cuts of 1, 3, 3 basis rows and 1, 5, 5 futures (the
+ * fuzz/lp.c layout), and return its residual; the tie-break must run. */
+static double lp_3_cuts(const double *rhat0, const double *rext0,
+                        const double *rhat1, const double *rext1,
+                        const double *rhat2)
+{
+    const double *rhat[3] = {rhat0, rhat1, rhat2}, *rext[2] = {rext0, rext1};
+    const int k[3] = {1, 3, 3}, nf[3] = {1, 5, 5}, V = 3;
+    llr_error err;
+    llr_gls g = {V, 3, 3, 2.0, 1.0, NULL, NULL};
+    g.cut = calloc(3, sizeof *g.cut);
+    cr_assert(g.cut != NULL);
+    for (int s = 0; s < 3; s++) {
+        size_t nr = (size_t)k[s] * nf[s] * V * sizeof(double);
+        g.cut[s].k = k[s];
+        for (int j = 0; j < nf[s]; j++)
+            cr_assert(llr_strings_push(&g.cut[s].fhat, &j, j ? 1 : 0, &err) ==
+                      0);
+        g.cut[s].rhat = malloc(nr);
+        cr_assert(g.cut[s].rhat != NULL);
+        memcpy(g.cut[s].rhat, rhat[s], nr);
+        if (s < 2) {
+            size_t ne = (size_t)k[s] * V * nf[s + 1] * V * sizeof(double);
+            g.cut[s].rext = malloc(ne);
+            cr_assert(g.cut[s].rext != NULL);
+            memcpy(g.cut[s].rext, rext[s], ne);
+        }
+    }
+    cr_assert(llr_gls_prepare(&g, &err) == 0);
+    cr_assert(!g.separated[1]); /* the tie-break runs */
+    double c[7], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[2] = {0, 1};
+    long s0, c0, t0, s1, c1, t1;
+    llr_reconstruct_counts(&s0, &c0, &t0);
+    cr_assert(llr_reconstruct(&g, y, 2, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    llr_reconstruct_counts(&s1, &c1, &t1);
+    cr_assert(s1 - s0 == 1 && c1 - c0 == 1 && t1 - t0 == 1);
+    llr_gls_free(&g);
+    return lr.residual;
+}
+
+/* GLPK's primal simplex gave up on the tie-break LP of this prefix
+ * ("basis matrix is singular to working precision", code 5): its u
+ * columns have entries 1 beside coefficients near 2^20, unscaled. The
+ * solve is now retried on GLPK's scaled problem. Found by fuzz/lp.c
+ * (input fuzz/corpus/lp/regression_tiebreak_singular_basis). */
+Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
+{
+    static const double rhat0[] = {
+        856091, 649321, -612728};
+    static const double rext0[] = {
+        -1048576, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -983038,
+        -1048575, -1048320, -1048574, 0, -1041150, 0, 0, 0, 0, 0, 0,
+        -917248, 0, -1048576, 0, -917246, 0, 0, 0, -983038, -1048320,
+        -917246, -917248, -1048064, 0, 0, -1048575, 0, 0, 0, 0};
+    static const double rhat1[] = {
+        -746006, -735821, 452949, 475342, -444307, -42259, 991222,
+        -612817, 530779, -337117, -684280, 85255, 899175, -479003,
+        -337919, 941992, 19830, -552223, 998097, -242796, -542959, 0,
+        -1048320, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0};
+    static const double rext1[] = {
+        -983040, -1048063, -1048320, 0, 0, 0, -310531, 0, 313665,
+        494954, -292724, 114759, 500956, -431865, -431770, -979607,
+        -982124, -977427, -978585, -981365, 0, 0, 0, -956710, -236986,
+        813688, 919058, 822083, 313665, 494954, -292724, 114759,
+        500956, -431865, -431770, -431770, -431770, -431770, 268287,
+        0, 207132, -1048543, 0, 0, 0, 0, 0, 0, 0, 0, 0, -171780, 0, 0,
+        0, 0, 0, -600212, 372724, -690678, 922762, 373308, 848066,
+        -131289, 605729, -388481, 318977, -4047, 772964, 827414,
+        -1047551, -786175, -917242, -917247, -1048318, -917244,
+        -786174, -786172, 0, -983035, -982783, 0, 0, -720635, -982780,
+        -917243, -983039, 0, 0, -720638, 0, -394734, -274985, -560606,
+        118739, 0, 0, 0, 0, 0, 0, 0, -926725, 955646, 338176, 26625,
+        0, 156768, -105929, -799100, 1035204, 812295, 435340, 620864,
+        -108645, -518965, 519917, 179002, -378080, 142027, -754280,
+        454380, 647633, 648918, 322518, -956154, -52548, -282718,
+        906389, -845432, -738724, 612764, 612695, 245081, -300073};
+    static const double rhat2[] = {
+        0, -65284, -524029, -917223, -589570, 131338, 721169, 196867,
+        -458493, 459037, 983304, 262418, 0, 0, -652300, 0, 0, -865023,
+        -1047807, 0, 1048568, -1048576, -1048576, -917248, 0,
+        -1048320, -983040, -1048575, 0, 0, -917248, -917246, 0, 0,
+        -1048320, 0, -1048320, 0, -983040, -917248, 0, 0, 0, -983038,
+        0};
+    /* The exact optimum (glp_exact, fuzz/lp.c) is 781986.718226...;
+     * GLPK's tolerances allow about 1e-7 (4n + (2m + 1) W) of it. */
+    double r = lp_3_cuts(rhat0, rext0, rhat1, rext1, rhat2);
+    cr_assert(fabs(r - 781986.71822628297) < 1.0, "%.17g", r);
+}
+
+/* GLPK's primal simplex cycled forever on the tie-break LP of this
+ * prefix (libFuzzer's timeout): every attempt now stops after
+ * LLR_LP_IT_LIM iterations, and the scaled retry solves it. Found by
+ * fuzz/lp.c (input fuzz/corpus/lp/regression_tiebreak_cycles). */
+Test(learner, tiebreak_lp_does_not_cycle, .timeout = 60)
+{
+    static const double rhat0[] = {
+        856091, 649321, -612728};
+    static const double rext0[] = {
+        1048568, 1048568, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 786941, 917760, 612695, 612695, 459021, 65800,
+        -392941, 0, 790272, 0, 923748, -320727, -919390, 25325,
+        618024, 612695, 874836, -272642, 487674, -1021442, 790272, 0,
+        -851699, 852253, 786690, -589562, -1048554, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0};
+    static const double rhat1[] = {
+        -746006, -735821, 452949, 475342, -444307, -42259, 991222,
+        -612817, 530779, -337117, -684280, 85255, 899175, -1048576, 0,
+        0, 0, 0, -479003, -337919, 941992, 19830, -552223, 998097,
+        -242796, -542959, 0, -1048320, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0};
+    static const double rext1[] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const double rhat2[] = {
+        -274985, -560606, 118739, 0, 0, 0, 0, 0, 0, 0, -926725,
+        955646, -969467, 26625, 0, 156768, -105929, -799100, 1035204,
+        -688636, 0, 435340, 620864, 284571, -956154, -52548, -282718,
+        906389, -845432, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 1048568, 1048568, 1048568, 1048568, 1048568, 1048568,
+        1048568, 1048568, 1048568, 1048568};
+    double r = lp_3_cuts(rhat0, rext0, rhat1, rext1, rhat2);
+    cr_assert(fabs(r - 1048568) < 1.0, "%.17g", r); /* glp_exact: 1048568 */
+}
+
 Test(spanner, exchange_reaches_a_2_barycentric_spanner)
 {
     /* Rows in R^2 where the largest-norm greedy start is not a spanner:
