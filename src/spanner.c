@@ -120,7 +120,7 @@ static int coefficients(const double *X, int n, int m, const int *idx, int k,
 
 static int spanner_rows(const double *X, int n, int m, int d, double box,
                         double rank_tol, double floor, int flags, int *idx,
-                        llr_spanner_result *r, llr_error *e);
+                        llr_spanner_result *r, llr_trace *tr, llr_error *e);
 
 int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
@@ -159,16 +159,17 @@ int llr_spanner_traced(const double *X, int n, int m, int d, double box,
         for (size_t i = 0; i < (size_t)n * m; i++)
             S[i] = ldexp(X[i], -ex);
         int rc = spanner_rows(S, n, m, d, box, rank_tol, ldexp(floor, -ex),
-                              flags, idx, r, e);
+                              flags, idx, r, tr, e);
         free(S);
         return rc;
     }
-    return spanner_rows(X, n, m, d, box, rank_tol, floor, flags, idx, r, e);
+    return spanner_rows(X, n, m, d, box, rank_tol, floor, flags, idx, r, tr,
+                        e);
 }
 
 static int spanner_rows(const double *X, int n, int m, int d, double box,
                         double rank_tol, double floor, int flags, int *idx,
-                        llr_spanner_result *r, llr_error *e)
+                        llr_spanner_result *r, llr_trace *tr, llr_error *e)
 {
     int k = initial_basis(X, n, m, d, rank_tol, floor, idx, e);
     if (k < 0)
