@@ -181,7 +181,7 @@ static int verbose = -1;
 static void run_once(llr_model *M, const llr_gls_params *p, uint64_t budget,
                      llr_model **L, llr_oracle *o, int *rc, llr_error *e)
 {
-    llr_oracle_opts oo = {0, 0, 0, budget, NULL, 0};
+    llr_oracle_opts oo = {.budget = budget};
     CHECK(llr_oracle_init(o, M, &oo, e) == 0);
     llr_gls_stats st;
     e->msg[0] = 0;
@@ -279,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Rule 7: the first round of validation samples, drawn again. */
     llr_oracle o2;
-    llr_oracle_opts oo = {0, 0, 0, 0, NULL, 0};
+    llr_oracle_opts oo = {0};
     CHECK(llr_oracle_init(&o2, M, &oo, &e) == 0);
     llr_prng gv;
     llr_prng_seed(&gv, llr_mix64(p.seed ^ 0x56414c4944ULL));
