@@ -17,10 +17,27 @@ enum { LLR_SVD_FORCE_GESVD = 1 };
  * fallback. A matrix with a NaN or an infinity is an error, and so is a
  * result that is not finite (singular values beyond DBL_MAX): the outputs
  * are then unspecified. */
+/*@ requires m >= 1 && n >= 1 ==> \valid(a + (0 .. m * n - 1));
+    requires m >= 1 && n >= 1 ==> \valid(s + (0 .. \min(m, n) - 1));
+    requires vt == \null || m < 1 || n < 1 ||
+             \valid(vt + (0 .. \min(m, n) * n - 1));
+    requires \valid(fallback);
+    requires e == \null || \valid(e);
+    assigns a[0 .. m * n - 1], s[0 .. \min(m, n) - 1],
+            vt[0 .. \min(m, n) * n - 1], *fallback, *e;
+    ensures \result == 0 || \result == -1;
+*/
 int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
             int *fallback, llr_error *e);
 
 /* llr_svd without the vectors. */
+/*@ requires m >= 1 && n >= 1 ==> \valid(a + (0 .. m * n - 1));
+    requires m >= 1 && n >= 1 ==> \valid(s + (0 .. \min(m, n) - 1));
+    requires \valid(fallback);
+    requires e == \null || \valid(e);
+    assigns a[0 .. m * n - 1], s[0 .. \min(m, n) - 1], *fallback, *e;
+    ensures \result == 0 || \result == -1;
+*/
 int llr_singular_values(double *a, int m, int n, double *s, int flags,
                         int *fallback, llr_error *e);
 
@@ -32,6 +49,15 @@ int llr_singular_values(double *a, int m, int n, double *s, int flags,
  * right-hand side is padded to max(m, n) rows as dgelsd needs. A NaN or an
  * infinity in a or b is an error, and so are a solution that overflows and
  * dgelsd's info != 0 (> 0: its SVD did not converge). */
+/*@ requires m >= 1 && n >= 1 && nrhs >= 1 ==>
+             \valid_read(a + (0 .. m * n - 1)) &&
+             \valid_read(b + (0 .. m * nrhs - 1)) &&
+             \valid(x + (0 .. n * nrhs - 1));
+    requires rank == \null || \valid(rank);
+    requires e == \null || \valid(e);
+    assigns x[0 .. n * nrhs - 1], *rank, *e;
+    ensures \result == 0 || \result == -1;
+*/
 int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
               double rcond, double *x, int *rank, llr_error *e);
 

@@ -39,6 +39,14 @@ typedef struct llr_lp_result {
  * when infeasible); res->c must hold 1 + t * d doubles. flags: corrupt the
  * solver's answer before the check (tests only). */
 enum { LLR_LP_CORRUPT_FOR_TEST = 1 };
+/*@ requires \valid_read(g);
+    requires t >= 0 ==> \valid_read(y + (0 .. t - 1));
+    requires \valid(logits + (0 .. g->V - 1));
+    requires \valid(res);
+    requires e == \null || \valid(e);
+    assigns logits[0 .. g->V - 1], *res, res->c[0 .. t * g->d], *e;
+    ensures \result == 0 || \result == -1;
+*/
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e);
 

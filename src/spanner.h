@@ -31,11 +31,28 @@ typedef struct llr_spanner_result {
 /* idx receives the k chosen row numbers (room for d). flags: corrupt the
  * coefficients before the check (tests only). */
 enum { LLR_SPANNER_CORRUPT_FOR_TEST = 1 };
+/*@ requires n >= 1 && m >= 1 && d >= 1 ==>
+             \valid_read(X + (0 .. n * m - 1)) && \valid(idx + (0 .. d - 1));
+    requires \valid(r);
+    requires e == \null || \valid(e);
+    assigns idx[0 .. d - 1], *r, *e;
+    ensures \result == 0 || \result == -1;
+    ensures \result == 0 ==> 0 <= r->k <= d;
+*/
 int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
                 llr_spanner_result *r, llr_error *e);
 /* The same, writing to trace (NULL: none) a line "spanner_initial" with the
  * initial basis and a line "spanner_swap" per exchange (docs/trace.md). */
+/*@ requires n >= 1 && m >= 1 && d >= 1 ==>
+             \valid_read(X + (0 .. n * m - 1)) && \valid(idx + (0 .. d - 1));
+    requires \valid(r);
+    requires trace == \null || \valid(trace);
+    requires e == \null || \valid(e);
+    assigns idx[0 .. d - 1], *r, *e;
+    ensures \result == 0 || \result == -1;
+    ensures \result == 0 ==> 0 <= r->k <= d;
+*/
 int llr_spanner_traced(const double *X, int n, int m, int d, double box,
                        double rank_tol, double floor, int flags, int *idx,
                        llr_spanner_result *r, llr_trace *trace, llr_error *e);
