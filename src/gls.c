@@ -369,17 +369,19 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                 llr_trace_end(R.tr);
             }
         } else {
-            /* A history already in the pool was offered to the spanner
-             * and still cannot be reproduced within the gap: no basis of
-             * d rows of this cut does better, so the run cannot succeed. */
+            /* llr_validate blames a pooled history only when every prefix
+             * y_{1:u}, u <= t, is pooled: each was offered to the spanner
+             * of its cut, whose certified basis spans it in the box, and
+             * the prediction still misses by more than the gap, so no
+             * bases of d rows do better: the run cannot succeed. */
             if (llr_strings_find(&pool[fix.cut], ys, fix.cut) >= 0) {
-                llr_fail(e, "the prefix of length %d of a teacher sample is "
-                            "not reproduced within the gap %.3g (error "
-                            "%.3g at length %d) although it was offered to "
-                            "the spanner of its cut: the teacher is not "
-                            "within the gap of logit rank %d there; raise "
+                llr_fail(e, "a teacher sample is not reproduced within the "
+                            "gap %.3g at length %d (error %.3g) although "
+                            "each of its prefixes up to that length was "
+                            "offered to the spanner of its cut: the teacher "
+                            "is not within the gap of logit rank %d; raise "
                             "--eps or --rank",
-                         fix.cut, p->gap, fix.error, fix.t, p->d);
+                         p->gap, fix.t, fix.error, p->d);
                 goto done;
             }
             if (llr_strings_push(&pool[fix.cut], ys, fix.cut, e))

@@ -129,6 +129,22 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
         fix->kind = llr_strings_find(&g->cut[s].fhat, y + s, t - s) < 0
                         ? LLR_FIX_WITNESS
                         : LLR_FIX_BASIS;
+        if (fix->kind == LLR_FIX_BASIS &&
+            llr_strings_find(&pools[s], y, s) >= 0) {
+            /* y_{1:s} was offered to cut s's spanner, so the certified basis
+             * spans it with coefficients in the box: the LP did not put its
+             * residual at level s for want of a basis row there but because
+             * another level's constraints could not be met in the box (a
+             * longer prefix whose coefficients leave the box, the LP trading
+             * its residual across levels up to tau). The shortest prefix of
+             * y_{1:t} not yet pooled joins its cut's pool; only when every
+             * one is pooled does the run stop (gls.c). */
+            for (int u = 1; u <= t; u++)
+                if (llr_strings_find(&pools[u], y, u) < 0) {
+                    fix->cut = u;
+                    break;
+                }
+        }
         if (tr)
             trace_failure(tr, fix, lr->feasible, errs, nerrs);
         free(errs);

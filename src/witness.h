@@ -8,7 +8,11 @@
  * (queries l(h_{s,i} f)). If f is not yet in F^_s it is a witness future
  * to add to F^_s; if it already is, the basis at cut s does not span y_{1:s}
  * and that history joins cut s's spanner pool. (At s = t, f is empty and
- * is always in F^_t, so a failure is always attributed.)
+ * is always in F^_t, so a failure is always attributed.) When y_{1:s} is
+ * already pooled (its certified basis spans it in the box, and the LP only
+ * moved residual there), the blame passes to the shortest prefix y_{1:u},
+ * u <= t, not yet in cut u's pool; a pooled history is blamed only when
+ * every prefix up to t is pooled (spec/learner.md rule 6).
  */
 #ifndef LLR_WITNESS_H
 #define LLR_WITNESS_H

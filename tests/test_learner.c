@@ -668,3 +668,59 @@ Test(export, exact_representations_export_to_an_equivalent_isan,
     llr_model_free(L);
     llr_model_free(M);
 }
+
+/* An exact rank-2 ISAN (V = 3, T = 3) on which the run stopped with "not
+ * within the gap of logit rank 2" (fuzz/learner.c, input
+ * fuzz/corpus/learner/finding_exact_rank2_stops_not_within_gap). Cut 2's
+ * pool of spanner histories does not contain (0, 0), whose logits need the
+ * coefficients (-2.397, 2.135) in the basis (2, 0), (2, 2): outside the box.
+ * The LP of the prefix (0, 0) kept c_2 at the box and moved its residual,
+ * 0.057 <= tau = 0.066, to level 1; locate blamed cut 1 (0.057 > g/2) with
+ * the future (0) already selected and the history (0) already pooled (it
+ * is cut 1's basis row). Rule 6 now passes the blame to the shortest prefix
+ * of the sample not yet pooled, (0, 0), and the run learns the teacher. */
+Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
+{
+    static const double x0[] = {0, -0.70712203688619701};
+    static const double B[] = {
+        0.65432437850495884, 0, 0.036323283341788581, -1.9367714933903821,
+        0, -1.872452792681859, -0.82582291188319745, 0, -1.798257692670044,
+        -0.98313108249174697, 0, 1.9135088017008988, -1.0572461250837069,
+        0, 1.9801098927809182, 1.7881848597405909, 0, -0.061779640163709404};
+    static const double A[] = {
+        0.84764712370178819, 0, 1.4178405710071886, 1.1771519964507671, 0,
+        0.60311193452289125, 0.083797079996158708, 0, 1.2692629376587603,
+        -1.7641489095436755, 0, 0.05305012363313022, -1.7833192487674112,
+        -1.3602280615270668, -0.61685109106284819, -1.9999997625127435, -2,
+        -2, -2, -2, -1.5312499998908606, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0,
+        -2, -1.9991784887386437, -0x1p-1074, 0.6719205069057459,
+        -1.9991693226618621, -1.9982413696121055, -1.7909213825573496,
+        -1.9857381600853377, -0.42909545787356218};
+    llr_error err;
+    double *x = malloc(sizeof x0), *b = malloc(sizeof B),
+           *a = malloc(sizeof A);
+    cr_assert(x && b && a);
+    memcpy(x, x0, sizeof x0), memcpy(b, B, sizeof B), memcpy(a, A, sizeof A);
+    llr_model *M = NULL;
+    cr_assert(llr_isan_wrap(3, 2, 3, x, b, a, &M, &err) == 0, "%s", err.msg);
+    llr_gls_params p;
+    llr_params_practical(3, 2, 0.39582291250019863, 0.321118184323683, 0, 0,
+                         44518, &p);
+    llr_oracle o;
+    llr_oracle_opts oo = {0};
+    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0, "%s", err.msg);
+    llr_model *L = NULL;
+    llr_gls_stats st;
+    int rc = llr_gls_learn(&o, &p, NULL, &L, &st, &err);
+    cr_assert(rc == 0, "%s", err.msg);
+    /* The history (0) at cut 1 from an infeasible LP, then (0, 0) at
+     * cut 2 in place of the stop. */
+    cr_assert_eq(st.basis_additions, 2);
+    llr_exact ex;
+    cr_assert(llr_distance_exact(M, L, 1 << 22, NULL, &ex, &err) == 0, "%s",
+              err.msg);
+    cr_assert(ex.tv < 1e-12, "TV %g", ex.tv);
+    llr_model_free(L);
+    llr_oracle_free(&o);
+    llr_model_free(M);
+}
