@@ -20,17 +20,11 @@
 #include <string.h>
 
 #include "arpa.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz/arpa.c:%d: oracle failed: %s\n", __LINE__, \
-                    #cond);                                                  \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
+#define CHECK FZ_CHECK
 
 #define NAME "fuzz.arpa"
 

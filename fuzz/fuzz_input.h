@@ -6,13 +6,27 @@
  * zero), so every input, however short, describes one well-formed case and
  * libFuzzer's mutations of a byte change one field of it. Shared by all the
  * numeric targets (fuzz/softmax.c, fuzz/distance.c, ...); the text-format
- * targets read their bytes as text and need none of it.
+ * targets read their bytes as text and use only FZ_CHECK.
  */
 #ifndef LLR_FUZZ_INPUT_H
 #define LLR_FUZZ_INPUT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* An oracle of a fuzz target: when cond is false, print the target's file,
+ * the line and the condition, then abort() (which libFuzzer and the replay
+ * driver report as a crash, with the input). Every target uses it. */
+#define FZ_CHECK(cond)                                                       \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            fprintf(stderr, "%s:%d: oracle failed: %s\n", __FILE__,          \
+                    __LINE__, #cond);                                        \
+            abort();                                                         \
+        }                                                                    \
+    } while (0)
 
 typedef struct {
     const uint8_t *p; /* next unread byte */

@@ -70,14 +70,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz/learner.c:%d: oracle failed: %s\n",        \
-                    __LINE__, #cond);                                        \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
+#define CHECK FZ_CHECK
 
 typedef long double ld;
 #define VMAX 4

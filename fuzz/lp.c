@@ -73,14 +73,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz/lp.c:%d: oracle failed: %s\n", __LINE__,   \
-                    #cond);                                                  \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
+#define CHECK FZ_CHECK
 
 #define U 0x1p-53
 #define BOX 2.0

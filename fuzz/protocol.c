@@ -24,17 +24,11 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz/protocol.c:%d: oracle failed: %s\n",       \
-                    __LINE__, #cond);                                        \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
+#define CHECK FZ_CHECK
 
 static void greeting(const char *line, size_t len)
 {

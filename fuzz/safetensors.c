@@ -31,21 +31,11 @@
 #include <string.h>
 
 #include "safetensors.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            check_failed(__LINE__, #cond);                                   \
-    } while (0)
-
-static void check_failed(int line, const char *what)
-{
-    fprintf(stderr, "fuzz/safetensors.c:%d: oracle failed: %s\n", line,
-            what);
-    abort();
-}
+#define CHECK FZ_CHECK
 
 /* The dtypes of the safetensors specification with their element sizes,
  * keyed by the codes of safetensors.h (deliberately not llr_st_dtype_size
