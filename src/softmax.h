@@ -22,7 +22,9 @@
  * exact-arithmetic idealisation, spec/exact.acsl) and are proved in a
  * separate run. */
 
-/* out = raw - mean(raw); out and raw may be the same array. */
+/* out = raw - mean(raw); out and raw may be the same array. No scaling:
+ * when the running sum of raw passes DBL_MAX, every output is non-finite
+ * (callers reject non-finite logits). */
 /*@ // llr_mean: spec/softmax.acsl
     requires 1 <= V;
     requires \valid_read(raw + (0 .. V - 1));
@@ -34,7 +36,8 @@
 */
 void llr_centre(const double *raw, int V, double *out);
 
-/* max_z x_z. */
+/* max_z x_z, by the C comparison x_z > m from m = x_0: a NaN is returned
+ * only when x_0 is NaN (a NaN elsewhere is skipped). */
 /*@ // llr_is_max: spec/softmax.acsl
     requires 1 <= V;
     requires \valid_read(x + (0 .. V - 1));
@@ -45,7 +48,9 @@ void llr_centre(const double *raw, int V, double *out);
 */
 double llr_max(const double *x, int V);
 
-/* log sum_z exp(x_z), as m + log(sum exp(x_z - m)) with m = max x. */
+/* log sum_z exp(x_z), as m + log(sum exp(x_z - m)) with m = max x. With
+ * an entry +inf the result is NaN (inf - inf), not +inf; with every entry
+ * -inf it is NaN, not -inf: callers pass finite logits. */
 /*@ requires 1 <= V;
     requires \valid_read(x + (0 .. V - 1));
     requires \forall integer k; 0 <= k < V ==> \is_finite(x[k]);
