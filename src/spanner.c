@@ -57,7 +57,9 @@ static int initial_basis(const double *X, int n, int m, int d,
     for (int i = 0; i < n; i++)
         big = fmax(big, norm2(X + (size_t)i * m, m));
     int k = 0;
-    while (k < d) {
+    /* At most m rows of length m are independent; beyond that the
+     * residuals are rounding noise (and coefficients() needs k <= m). */
+    while (k < d && k < m) {
         int best = -1;
         double bn = 0;
         for (int i = 0; i < n; i++) {

@@ -464,6 +464,22 @@ Test(spanner, tiny_rows_are_not_zero_rows)
     cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
 }
 
+/* At most m rows of length m are independent: with rank_tol and floor 0
+ * the residuals after m steps are rounding noise, and a basis of more than
+ * m rows made dgels write past its m-row right-hand side (row-major
+ * LAPACKE needs max(m, k) rows). Rank 4 is asked of rows of length 2. */
+Test(spanner, no_more_basis_rows_than_columns)
+{
+    llr_error err;
+    double X[5 * 2] = {1, 0.3, -0.7, 2, 0.1, 0.9, 3, -1, 0.5, 0.25};
+    int idx[4];
+    llr_spanner_result sr;
+    cr_assert(llr_spanner(X, 5, 2, 4, 2.0, 0, 0, 0, idx, &sr, &err) == 0,
+              "%s", err.msg);
+    cr_assert_eq(sr.k, 2);
+    cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL);
+}
+
 /* Solve the reconstruction LP of prefix y = (0, 1) of a representation
  * with V = 3, cuts of 1, 3, 3 basis rows and 1, 5, 5 futures (the
  * fuzz/lp.c layout), and return its residual; the tie-break must run. */
