@@ -1,6 +1,5 @@
 #include "spectral.h"
 
-#include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,30 +36,6 @@ static int rows(llr_oracle *o, int t, const llr_strings *H,
         }
     free(tok);
     return rc;
-}
-
-/* Least squares: X (n x k) W = Y (n x c), W (k x c) into out. */
-static int lstsq(const double *X, const double *Y, int n, int k, int c,
-                 double *out, llr_error *e)
-{
-    int ld = n > k ? n : k;
-    double *a = malloc((size_t)n * k * sizeof *a);
-    double *b = calloc((size_t)ld * c, sizeof *b);
-    double *sv = malloc((size_t)(n < k ? n : k) * sizeof *sv + 8);
-    if (!a || !b || !sv) {
-        free(a), free(b), free(sv);
-        return llr_fail(e, "out of memory");
-    }
-    memcpy(a, X, (size_t)n * k * sizeof *a);
-    memcpy(b, Y, (size_t)n * c * sizeof *b);
-    lapack_int rank;
-    lapack_int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, n, k, c, a, k, b, c,
-                                     sv, -1.0, &rank);
-    if (info == 0)
-        memcpy(out, b, (size_t)k * c * sizeof *out);
-    free(a), free(b), free(sv);
-    return info ? llr_fail(e, "LAPACKE_dgelsd failed (info %d)", (int)info)
-                : 0;
 }
 
 typedef struct cutdata {
@@ -177,7 +152,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
             memcpy(x0, Xt, (size_t)d * sizeof *x0);
         for (int i = 0; i < m; i++)
             memcpy(Y + (size_t)i * V, Lt + (size_t)i * n, (size_t)V * sizeof *Y);
-        if (lstsq(Xt, Y, m, d, V, Wt, e))
+        if (llr_lstsq(Xt, m, d, Y, V, -1.0, Wt, NULL, e))
             goto done;
         for (int z = 0; z < V; z++)
             for (int j = 0; j < d; j++)
@@ -220,7 +195,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
                 goto done;
             project(Ln, m, n1, cd[t + 1].W, d, Xn);
             /* Xt A^T = Xn. */
-            if (lstsq(Xt, Xn, m, d, d, Wt, e))
+            if (llr_lstsq(Xt, m, d, Xn, d, -1.0, Wt, NULL, e))
                 goto done;
             double *Az = A + ((size_t)t * V + z) * d * d;
             for (int i = 0; i < d; i++)
