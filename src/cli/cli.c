@@ -127,6 +127,44 @@ void cli_progress_done(cli_progress *pr)
         fprintf(stderr, "\r%*s\r", 40, "");
 }
 
+void cli_distance_defaults(cli_distance *d)
+{
+    *d = (cli_distance){.seed = 1, .delta = 0.05};
+}
+
+int cli_distance_option(const char *cmd, const char *countopt, int c,
+                        const char *arg, cli_distance *d)
+{
+    switch (c) {
+    case 'x':
+        d->exact = 1;
+        return 1;
+    case 'n':
+        return cli_int(cmd, countopt, arg, 1, 1000000000000LL, &d->mc) ? -1
+                                                                        : 1;
+    case 's':
+        d->have_seed = 1;
+        return cli_u64(cmd, "--seed", arg, &d->seed) ? -1 : 1;
+    case 'D':
+        return cli_double(cmd, "--delta", arg, 1e-300, 0.999999, &d->delta)
+                   ? -1
+                   : 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_distance_options_done(const char *cmd, const char *countopt,
+                              const cli_distance *d)
+{
+    if (d->exact && d->mc)
+        return cli_usage(cmd, "--exact and %s exclude each other", countopt);
+    if (d->exact && d->have_seed)
+        return cli_usage(cmd, "--seed applies to Monte Carlo (%s) only",
+                         countopt);
+    return EXIT_OK;
+}
+
 int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
                      const llr_distance_hooks *hooks, cli_distance *d)
 {

@@ -57,9 +57,22 @@ typedef struct cli_distance {
     long long mc;   /* in: samples asked (0: none); out: samples used */
     uint64_t seed;  /* Monte Carlo seed */
     double delta;   /* Monte Carlo: intervals at confidence 1 - delta */
+    int have_seed;  /* --seed was given */
     llr_exact x;    /* the result when exact */
     llr_mc m;       /* the result when Monte Carlo */
 } cli_distance;
+/* The options of the computation shared by llr tv and llr check, as getopt
+ * codes: 'x' --exact, 'n' COUNT N (countopt: "--mc" or "--samples"),
+ * 's' --seed S, 'D' --delta D. cli_distance_defaults sets seed 1, delta
+ * 0.05 and nothing asked. cli_distance_option handles code c with its
+ * argument: 1 when handled, 0 when c is none of them, -1 after printing a
+ * usage error. cli_distance_options_done checks the combination once the
+ * options are read: EXIT_OK or (message printed) EXIT_USAGE. */
+void cli_distance_defaults(cli_distance *d);
+int cli_distance_option(const char *cmd, const char *countopt, int c,
+                        const char *arg, cli_distance *d);
+int cli_distance_options_done(const char *cmd, const char *countopt,
+                              const cli_distance *d);
 /* Checks that A and B are comparable, chooses the method as above and runs
  * it (hooks may be NULL) with progress on stderr. Returns EXIT_OK, or
  * prints the error and returns EXIT_FAIL. */

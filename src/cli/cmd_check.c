@@ -124,27 +124,19 @@ int cmd_check(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    int exact = 0, json = 0, c, have_seed = 0;
-    long long mc = 0, ktop = 10;
-    uint64_t seed = 1;
-    double delta = 0.05, max_tv = -1;
+    int json = 0, c, r;
+    long long ktop = 10;
+    double max_tv = -1;
+    cli_distance d;
+    cli_distance_defaults(&d);
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if ((r = cli_distance_option(CMD, "--samples", c, optarg, &d)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
-        case 'x': exact = 1; break;
-        case 'n':
-            if (cli_int(CMD, "--samples", optarg, 1, 1000000000000LL, &mc))
-                return EXIT_USAGE;
-            break;
-        case 's':
-            if (cli_u64(CMD, "--seed", optarg, &seed))
-                return EXIT_USAGE;
-            have_seed = 1;
-            break;
-        case 'D':
-            if (cli_double(CMD, "--delta", optarg, 1e-300, 0.999999, &delta))
-                return EXIT_USAGE;
-            break;
         case 'k':
             if (cli_int(CMD, "--top", optarg, 0, 100000, &ktop))
                 return EXIT_USAGE;
@@ -160,11 +152,8 @@ int cmd_check(int argc, char **argv)
     }
     if (optind + 2 != argc)
         return cli_usage(CMD, "expected TRUTH and CANDIDATE");
-    if (exact && mc)
-        return cli_usage(CMD, "--exact and --samples exclude each other");
-    if (exact && have_seed)
-        return cli_usage(CMD, "--seed applies to Monte Carlo (--samples) "
-                              "only");
+    if (cli_distance_options_done(CMD, "--samples", &d) != EXIT_OK)
+        return EXIT_USAGE;
     llr_model *P, *Q = NULL;
     if (cli_load(CMD, argv[optind], &P))
         return EXIT_FAIL;
@@ -187,18 +176,17 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     llr_distance_hooks hk = {steps, ktop ? top_visit : NULL, &K};
-    cli_distance d = {.exact = exact, .mc = mc, .seed = seed, .delta = delta};
     if (cli_distance_run(CMD, P, Q, &hk, &d) != EXIT_OK)
         goto done;
-    exact = d.exact;
-    mc = d.mc;
+    const int exact = d.exact;
+    const double delta = d.delta;
     const llr_exact x = d.x;
     const llr_mc m = d.m;
     qsort(K.e, (size_t)K.n, sizeof *K.e, top_order);
     double tv = exact ? x.tv : m.tv;
     /* Hoeffding half-width of each Monte Carlo step term (values in
      * [0, 1]), at confidence 1 - delta each. */
-    double hw = exact ? 0 : sqrt(log(2 / delta) / (2 * (double)mc));
+    double hw = exact ? 0 : sqrt(log(2 / delta) / (2 * (double)d.mc));
     if (json) {
         json_t *j = cli_distance_json(&d);
         if (!exact)
@@ -235,7 +223,7 @@ int cmd_check(int argc, char **argv)
                    "%.6g])\ntelescoping bound = %.6g  (interval [%.6g, "
                    "%.6g])\nKL(TRUTH || CANDIDATE) = %.6g  (standard error "
                    "%.2g)\n",
-                   m.tv, (unsigned long long)m.n, (unsigned long long)seed,
+                   m.tv, (unsigned long long)m.n, (unsigned long long)d.seed,
                    100 * (1 - delta), m.tv_lo, m.tv_hi, m.telescoping,
                    m.tele_lo, m.tele_hi, m.kl, m.kl_stderr);
         printf("per-step terms E_{h~TRUTH} TV(TRUTH(.|h), CANDIDATE(.|h)), "

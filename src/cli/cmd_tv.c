@@ -36,34 +36,24 @@ int cmd_tv(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"exact", no_argument, 0, 'x'},
-        {"mc", required_argument, 0, 'm'},
+        {"mc", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'},
         {"delta", required_argument, 0, 'D'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    int exact = 0, json = 0, c, have_seed = 0;
-    long long mc = 0;
-    uint64_t seed = 1;
-    double delta = 0.05;
+    int json = 0, c, r;
+    cli_distance d;
+    cli_distance_defaults(&d);
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if ((r = cli_distance_option(CMD, "--mc", c, optarg, &d)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
-        case 'x': exact = 1; break;
-        case 'm':
-            if (cli_int(CMD, "--mc", optarg, 1, 1000000000000LL, &mc))
-                return EXIT_USAGE;
-            break;
-        case 's':
-            if (cli_u64(CMD, "--seed", optarg, &seed))
-                return EXIT_USAGE;
-            have_seed = 1;
-            break;
-        case 'D':
-            if (cli_double(CMD, "--delta", optarg, 1e-300, 0.999999, &delta))
-                return EXIT_USAGE;
-            break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -71,10 +61,8 @@ int cmd_tv(int argc, char **argv)
     }
     if (optind + 2 != argc)
         return cli_usage(CMD, "expected two MODEL files");
-    if (exact && mc)
-        return cli_usage(CMD, "--exact and --mc exclude each other");
-    if (exact && have_seed)
-        return cli_usage(CMD, "--seed applies to --mc only");
+    if (cli_distance_options_done(CMD, "--mc", &d) != EXIT_OK)
+        return EXIT_USAGE;
     llr_model *a, *b;
     if (cli_load(CMD, argv[optind], &a))
         return EXIT_FAIL;
@@ -82,7 +70,6 @@ int cmd_tv(int argc, char **argv)
         llr_model_free(a);
         return EXIT_FAIL;
     }
-    cli_distance d = {.exact = exact, .mc = mc, .seed = seed, .delta = delta};
     int rc = cli_distance_run(CMD, a, b, NULL, &d);
     if (rc != EXIT_OK)
         goto done;
@@ -99,8 +86,8 @@ int cmd_tv(int argc, char **argv)
                "%g%% Hoeffding interval [%.6g, %.6g])\n"
                "telescoping bound = %.6g  (interval [%.6g, %.6g])\n"
                "KL(A || B) = %.6g  (standard error %.2g)\n",
-               d.m.tv, (unsigned long long)d.m.n, (unsigned long long)seed,
-               100 * (1 - delta), d.m.tv_lo, d.m.tv_hi, d.m.telescoping,
+               d.m.tv, (unsigned long long)d.m.n, (unsigned long long)d.seed,
+               100 * (1 - d.delta), d.m.tv_lo, d.m.tv_hi, d.m.telescoping,
                d.m.tele_lo, d.m.tele_hi, d.m.kl, d.m.kl_stderr);
 done:
     llr_model_free(a);
