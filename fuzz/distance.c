@@ -61,6 +61,7 @@
 
 #include "distance.h"
 #include "divergence.h"
+#include "fuzz_bounds.h"
 #include "fuzz_input.h"
 #include "softmax.h"
 #include "table.h"
@@ -71,14 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define VMAX 64
 #define PREC 160
-#define U 0x1p-53L
-#define ETA 0x1p-1074L
-#define SLACK (1 + 0x1p-60L)
-
-static long double gam(long double n)
-{
-    return n * U / (1 - n * U);
-}
 
 #define WMAX 64  /* leaves of the walk */
 #define CMAX 128 /* entries of a table: N V <= 126 when V^T <= 64 */
@@ -303,9 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in;
     fz_init(&in, data, size);
     int V = (int)fz_int(&in, 1, VMAX);
-    int sel = (int)fz_int(&in, 0, 255);
-    int scale = sel < 192 ? sel % 12 - 2 : (int)fz_int(&in, -1074, 1000);
-    double bound = ldexp(1.0, scale);
+    double bound = fz_pow2_bound(&in);
     double l[3][VMAX], lg[3][VMAX], pr[3][VMAX];
     for (int k = 0; k < 3; k++) {
         for (int z = 0; z < V; z++)

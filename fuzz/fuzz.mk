@@ -36,7 +36,7 @@ FUZZ_CLANG_LIB_OBJ := $(patsubst src/%.c,build/fuzz/clang/lib/%.o,$(LIB_SRC))
 .PRECIOUS: build/fuzz/gcc/%.o build/fuzz/clang/%.o build/fuzz/clang/lib/%.o
 
 # ---- regression replay: gcc, ASan + UBSan, no libFuzzer --------------
-build/fuzz/gcc/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h | deps-check
+build/fuzz/gcc/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h fuzz/fuzz_bounds.h | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -Ifuzz -c $< -o $@
 
@@ -58,7 +58,7 @@ build/fuzz/clang/lib/%.o: src/%.c $(HDRS) | deps-fuzz
 	@mkdir -p $(@D)
 	$(FUZZ_CLANG) $(FUZZ_CFLAGS_LIB) -c $< -o $@
 
-build/fuzz/clang/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h | deps-fuzz
+build/fuzz/clang/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h fuzz/fuzz_bounds.h | deps-fuzz
 	@mkdir -p $(@D)
 	$(FUZZ_CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 

@@ -101,6 +101,13 @@ double fz_double_in(fz_input *in, double bound, int allow_special)
     }
 }
 
+double fz_pow2_bound(fz_input *in)
+{
+    int sel = (int)fz_int(in, 0, 255);
+    int k = sel < 192 ? sel % 12 - 2 : (int)fz_int(in, -1074, 1000);
+    return ldexp(1.0, k);
+}
+
 size_t fz_string(fz_input *in, char *buf, size_t maxlen, const char *alphabet)
 {
     size_t len = (size_t)fz_int(in, 0, (long long)maxlen);

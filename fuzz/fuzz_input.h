@@ -63,6 +63,11 @@ double fz_double(fz_input *in);
  * non-finite value or one outside [-bound, bound]. */
 double fz_double_in(fz_input *in, double bound, int allow_special);
 
+/* A power of two 2^k to bound the entries of a vector: from a selector
+ * byte, k in [-2, 9] three times in four, else k in [-1074, 1000] (read
+ * from further bytes), so tiny and huge scales come up too. */
+double fz_pow2_bound(fz_input *in);
+
 /* A NUL-terminated string of 0..maxlen bytes (buf holds maxlen + 1), each
  * byte taken from alphabet (a NUL-terminated, non-empty set), or any byte
  * but NUL when alphabet is NULL. Returns the length. */

@@ -68,6 +68,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_bounds.h"
 #include "fuzz_input.h"
 #include "linalg.h"
 
@@ -76,14 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK FZ_CHECK
 
 #define NMAX 12
-#define U 0x1p-53L
-#define ETA 0x1p-1074L
 #define LDU 0x1p-63L /* long double's unit roundoff */
-
-static long double gam(long double n)
-{
-    return n * U / (1 - n * U);
-}
 
 /* llr_lstsq on (a, b): the oracles of the header. */
 static void check_lstsq(const double *a, int m, int n, const double *b,
