@@ -947,24 +947,27 @@ static json_t *tol_obj(double atol, double rtol)
     return json_pack("{s:f, s:f}", "atol", atol, "rtol", rtol);
 }
 
-static void add_gen(json_t *models, const char *name, json_t *gen)
+/* A model entry: made by `how` ("gen" or "learn") from the description d,
+ * its values compared within atol (and rtol 1e-12). */
+static void add_model(json_t *models, const char *name, const char *how,
+                      json_t *d, double atol)
 {
     char file[64];
     snprintf(file, sizeof file, "%s.safetensors", name);
     json_array_append_new(
         models, json_pack("{s:s, s:s, s:s, s:o, s:{s:o}}", "name", name,
-                          "type", "model", "file", file, "gen", gen,
-                          "tolerance", "*", tol_obj(1e-13, 1e-12)));
+                          "type", "model", "file", file, how, d, "tolerance",
+                          "*", tol_obj(atol, 1e-12)));
+}
+
+static void add_gen(json_t *models, const char *name, json_t *gen)
+{
+    add_model(models, name, "gen", gen, 1e-13);
 }
 
 static void add_learn(json_t *models, const char *name, json_t *learn)
 {
-    char file[64];
-    snprintf(file, sizeof file, "%s.safetensors", name);
-    json_array_append_new(
-        models, json_pack("{s:s, s:s, s:s, s:o, s:{s:o}}", "name", name,
-                          "type", "model", "file", file, "learn", learn,
-                          "tolerance", "*", tol_obj(1e-12, 1e-12)));
+    add_model(models, name, "learn", learn, 1e-12);
 }
 
 static json_t *builtin(void)
