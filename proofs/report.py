@@ -200,6 +200,32 @@ def csv_problems(path, selected, exact=False):
     return bad
 
 
+
+def selected_functions(sel, funcs):
+    """The functions a plan line selects: "only:f,g", "skip:f,g", or every
+    function WP analysed in the run (those defined in the file, ghost lemma
+    functions included); callees declared in other headers ("Considered
+    valid" there) are proved in their own run."""
+    if sel.startswith("only:"):
+        return set(sel[5:].split(","))
+    if sel.startswith("skip:"):
+        return set(funcs) - set(sel[5:].split(","))
+    return set(funcs)
+
+
+def run_counts(sel, funcs, qed):
+    """The goal counts of one run, as the results JSON records them."""
+    proved = sum(p for p, _ in funcs.values())
+    return {
+        "selection": sel,
+        "proved": proved,
+        "total": sum(t for _, t in funcs.values()),
+        "proved_by_qed": qed,
+        "proved_by_smt": proved - qed,
+        "functions": {f: {"proved": p, "total": t}
+                      for f, (p, t) in sorted(funcs.items())},
+    }
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=("check", "update"), required=True)
@@ -221,15 +247,7 @@ def main():
         funcs, qed, provers = wp_counts(os.path.join(args.raw, name + ".wp.json"))
         sel = entry["selection"]
         source_fns = defined_functions(file)
-        if sel.startswith("only:"):
-            selected = set(sel[5:].split(","))
-        elif sel.startswith("skip:"):
-            selected = set(funcs) - set(sel[5:].split(","))
-        else:
-            # every function WP analysed here (those defined in the file,
-            # ghost lemma functions included); callees declared in other
-            # headers ("Considered valid" here) are proved in their own run
-            selected = set(funcs)
+        selected = selected_functions(sel, funcs)
         for fct, (p, t) in sorted(funcs.items()):
             if p != t:
                 errors.append("%s: %s: %d of %d goals proved" % (file, fct, p, t))
@@ -243,13 +261,7 @@ def main():
             "model": MODEL,
             "provers": args.provers.split(","),
             "timeout_s": args.timeout,
-            "selection": sel,
-            "proved": proved,
-            "total": total,
-            "proved_by_qed": qed,
-            "proved_by_smt": proved - qed,
-            "functions": {f: {"proved": p, "total": t}
-                          for f, (p, t) in sorted(funcs.items())},
+            **run_counts(sel, funcs, qed),
             "ghost_lemma_functions": ghost,
             "not_proved_left_out": entry["left_out"],
         }
@@ -279,12 +291,7 @@ def main():
         funcs, qed, provers = wp_counts(
             os.path.join(args.raw, name + ".real.wp.json"))
         sel = entry["selection"]
-        if sel.startswith("only:"):
-            selected = set(sel[5:].split(","))
-        elif sel.startswith("skip:"):
-            selected = set(funcs) - set(sel[5:].split(","))
-        else:
-            selected = set(funcs)
+        selected = selected_functions(sel, funcs)
         for fct, (p, t) in sorted(funcs.items()):
             if p != t:
                 errors.append("%s (real model): %s: %d of %d goals proved" % (
@@ -302,13 +309,7 @@ def main():
             "meaning": IDEALISATION + ": doubles read as real numbers "
                        "(no rounding, overflow or NaN); only the clauses "
                        "named exact (LLR_EXACT, spec/exact.acsl)",
-            "selection": sel,
-            "proved": proved,
-            "total": total,
-            "proved_by_qed": qed,
-            "proved_by_smt": proved - qed,
-            "functions": {f: {"proved": p, "total": t}
-                          for f, (p, t) in sorted(funcs.items())},
+            **run_counts(sel, funcs, qed),
         }
         real_files[file] = {"proved": proved, "total": total}
         if name in results:
