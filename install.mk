@@ -4,7 +4,9 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 # installs under $(DESTDIR)$(PREFIX):
 #   bin/llr                         the command
-#   include/llr.h, include/llr/*.h  the public header and the headers it includes
+#   include/llr.h, include/llr/*/*.h the public header and the headers it
+#                                   includes (PUB_HDRS; internal ones are
+#                                   not installed)
 #   lib/libllr.a                    the static library
 #   lib/libllr.so.X.Y.Z             the shared library, soname libllr.so.X,
 #   lib/libllr.so.X, lib/libllr.so  with its two symbolic links
@@ -21,12 +23,24 @@ INSTALL_LIBDIR = $(PREFIX)/lib
 PKGCONFIGDIR = $(INSTALL_LIBDIR)/pkgconfig
 MANDIR = $(PREFIX)/share/man
 
-LLR_VERSION := $(shell sed -n 's/^\#define LLR_VERSION_STRING "\(.*\)"/\1/p' src/version.h)
+LLR_VERSION := $(shell sed -n 's/^\#define LLR_VERSION_STRING "\(.*\)"/\1/p' src/base/version.h)
 LLR_SOVERSION := $(firstword $(subst ., ,$(LLR_VERSION)))
 LLR_SONAME := libllr.so.$(LLR_SOVERSION)
-# The public headers: llr.h and every library header (they include each
-# other by plain name, so they sit together in include/llr/).
-PUB_HDRS := $(sort $(wildcard src/*.h))
+# The public headers: what include/llr.h includes, and what they include
+# (tests/install.sh compiles llr.h from an installed copy, so a missing one
+# fails make check). They keep their layer folder under include/llr/, and
+# their includes of each other become <llr/LAYER/NAME.h>. Every other
+# header of src/ is internal and is not installed.
+PUB_HDRS := base/error.h base/prng.h base/strlist.h base/version.h \
+    kernels/divergence.h kernels/softmax.h \
+    io/safetensors.h io/safetensors_bounds.h io/trace.h \
+    models/model.h models/isan.h models/approx.h models/table.h \
+    models/parity.h models/arpa.h models/process.h \
+    oracle/counts.h oracle/oracle.h \
+    learn/gls.h learn/params.h learn/export.h learn/spectral.h \
+    learn/exhaustive.h learn/empirical.h \
+    measure/distance.h measure/spectrum.h \
+    catalog/catalog.h conformance/tracediff.h
 
 .PHONY: install uninstall install-test trace-tests
 
@@ -40,7 +54,12 @@ install: build/libllr.a build/libllr.so build/llr
 	    $(DESTDIR)$(MANDIR)/man1
 	install -m 755 build/llr $(DESTDIR)$(BINDIR)/llr
 	install -m 644 include/llr.h $(DESTDIR)$(INCLUDEDIR)/llr.h
-	install -m 644 $(PUB_HDRS) $(DESTDIR)$(INCLUDEDIR)/llr/
+	@set -e; for h in $(PUB_HDRS); do \
+	  install -d $(DESTDIR)$(INCLUDEDIR)/llr/$$(dirname $$h); \
+	  sed 's|^\(#include \)"\([a-z]*/[a-z_]*\.h\)"|\1<llr/\2>|' src/$$h \
+	    > $(DESTDIR)$(INCLUDEDIR)/llr/$$h; \
+	  chmod 644 $(DESTDIR)$(INCLUDEDIR)/llr/$$h; \
+	done
 	install -m 644 build/libllr.a $(DESTDIR)$(INSTALL_LIBDIR)/libllr.a
 	install -m 755 build/libllr.so \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.so.$(LLR_VERSION)
@@ -51,13 +70,14 @@ install: build/libllr.a build/libllr.so build/llr
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/llr $(DESTDIR)$(INCLUDEDIR)/llr.h \
-	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(notdir $(PUB_HDRS))) \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(PUB_HDRS)) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.a \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.so.$(LLR_VERSION) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/$(LLR_SONAME) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.so \
 	    $(DESTDIR)$(PKGCONFIGDIR)/llr.pc $(DESTDIR)$(MANDIR)/man1/llr.1
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/llr 2>/dev/null
+	-rmdir $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(sort $(dir $(PUB_HDRS)))) \
+	    $(DESTDIR)$(INCLUDEDIR)/llr 2>/dev/null
 
 # An install into a temporary prefix, a program built through pkg-config
 # against it (shared and static), the man page rendered, uninstall.

@@ -1,4 +1,4 @@
-/* arpa.c - libFuzzer target for the ARPA n-gram reader (src/arpa.c).
+/* arpa_fuzzer.c - libFuzzer target for the ARPA n-gram reader (src/io/arpa_file.c).
  *
  * The bytes are an ARPA file (horizon 3). Oracles, independent of the
  * reader's internals:
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arpa.h"
+#include "models/arpa.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -30,8 +30,9 @@ STD="-std=c11 -D_GNU_SOURCE"
 
 mkdir -p "$WORK/lib" "$WORK/obj" "$OUT"
 objs=()
-for f in src/*.c; do
-  o=$WORK/lib/$(basename "${f%.c}").o
+for f in src/*/*.c; do
+  case "$f" in src/cli/*) continue ;; esac
+  o=$WORK/lib/$(echo "${f#src/}" | tr / _ | sed 's/\.c$//').o
   # shellcheck disable=SC2086
   $CC $CFLAGS $STD -Isrc -c "$f" -o "$o"
   objs+=("$o")
@@ -41,9 +42,8 @@ ar rcs "$WORK/libllr.a" "${objs[@]}"
 # shellcheck disable=SC2086
 $CC $CFLAGS $STD -Isrc -Ifuzz -c fuzz/fuzz_input.c -o "$WORK/obj/fuzz_input.o"
 
-for f in fuzz/*.c; do
-  t=$(basename "${f%.c}")
-  case "$t" in replay|fuzz_input) continue ;; esac
+for f in fuzz/*_fuzzer.c; do
+  t=$(basename "${f%_fuzzer.c}")
   # shellcheck disable=SC2086
   $CC $CFLAGS $STD -DLLR_LIBFUZZER -Isrc -Ifuzz -c "$f" -o "$WORK/obj/$t.o"
   # shellcheck disable=SC2086

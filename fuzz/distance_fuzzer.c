@@ -1,6 +1,6 @@
-/* distance.c - libFuzzer target for TV and KL between next-token
- * distributions (src/divergence.c: llr_tv_prob, llr_kl_logprob) and for the
- * exact TV walk of src/distance.c (llr_distance_exact) on two tiny table
+/* distance_fuzzer.c - libFuzzer target for TV and KL between next-token
+ * distributions (src/kernels/divergence.c: llr_tv_prob, llr_kl_logprob) and for the
+ * exact TV walk of src/measure/distance.c (llr_distance_exact) on two tiny table
  * models, differential against MPFR.
  *
  * Input (fuzz/fuzz_input.h): V in [1, 64]; a scale (3 in 4: bound 2^k,
@@ -9,7 +9,7 @@
  * (Fisher-Yates, one fz_int per step). Then two tables over V' in [2, 8],
  * T in [1, 6] with V'^T <= 64, raw logits fz_double_in(R) with
  * R = 2^j, j in [-4, 4].
- * The distributions are made as src/distance.c makes them: lp =
+ * The distributions are made as src/measure/distance.c makes them: lp =
  * llr_log_softmax(l), p_z = exp(lp_z). The oracles judge TV and KL of those
  * arrays (exactly what the functions are given), with u = 2^-53,
  * gamma_n = n u / (1 - n u), eta = 2^-1074, MPFR at PREC = 160 bits, bounds
@@ -44,7 +44,7 @@
  *     sums; the conditionals' own rounding is bounded here: centring moves a
  *     logit by beta <= gamma_{V'+3} R + eta, the log-softmax of the centred
  *     row is within lambda = B + u (4R + ln V' + 1 + B) of the exact one,
- *     with B the logsumexp bound of fuzz/softmax.c for t_z <= 4R + 1, and
+ *     with B the logsumexp bound of fuzz/softmax_fuzzer.c for t_z <= 4R + 1, and
  *     exp adds 1 ulp, so each conditional has relative error
  *     rho = e^{2 beta + lambda} (1 + 2u) - 1 (no underflow: |lp| <= 67), a
  *     leaf (1 + rho)^T - 1, and |tv - TV| <= tv_err + (1 + rho)^T - 1.
@@ -59,12 +59,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "distance.h"
-#include "divergence.h"
+#include "measure/distance.h"
+#include "kernels/divergence.h"
 #include "fuzz_bounds.h"
 #include "fuzz_input.h"
-#include "softmax.h"
-#include "table.h"
+#include "kernels/softmax.h"
+#include "models/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

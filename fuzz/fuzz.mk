@@ -15,8 +15,7 @@
 # sanitizer library build/san/libllr.a of GNUmakefile. fuzz/run.sh runs the
 # campaigns; fuzz/build.sh builds the targets the OSS-Fuzz way.
 
-FUZZ_TARGETS := $(filter-out replay fuzz_input,\
-                  $(basename $(notdir $(wildcard fuzz/*.c))))
+FUZZ_TARGETS := $(patsubst fuzz/%_fuzzer.c,%,$(wildcard fuzz/*_fuzzer.c))
 SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 25
 FUZZ_MAX_LEN ?= 4096
@@ -41,7 +40,7 @@ build/fuzz/gcc/%.o: fuzz/%.c $(HDRS) fuzz/fuzz_input.h fuzz/fuzz_bounds.h | deps
 	$(CC) $(CFLAGS_SAN) -Ifuzz -c $< -o $@
 
 $(FUZZ_TARGETS:%=build/fuzz/replay-%): build/fuzz/replay-%: \
-    build/fuzz/gcc/replay.o build/fuzz/gcc/fuzz_input.o build/fuzz/gcc/%.o \
+    build/fuzz/gcc/replay.o build/fuzz/gcc/fuzz_input.o build/fuzz/gcc/%_fuzzer.o \
     build/san/libllr.a
 	$(CC) $(SAN) -o $@ $^ $(PIN) $(LIBS) $(FUZZ_LIBS)
 
@@ -68,7 +67,7 @@ build/fuzz/clang/libllr.a: $(FUZZ_CLANG_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ_TARGETS:%=build/fuzz/%): build/fuzz/%: build/fuzz/clang/%.o \
+$(FUZZ_TARGETS:%=build/fuzz/%): build/fuzz/%: build/fuzz/clang/%_fuzzer.o \
     build/fuzz/clang/fuzz_input.o build/fuzz/clang/libllr.a | deps-fuzz
 	$(FUZZ_CLANG) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(PIN) $(LIBS) \
 	  $(FUZZ_LIBS)

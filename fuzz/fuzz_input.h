@@ -5,7 +5,7 @@
  * out every function still returns a valid value (the smallest one, or
  * zero), so every input, however short, describes one well-formed case and
  * libFuzzer's mutations of a byte change one field of it. Shared by all the
- * numeric targets (fuzz/softmax.c, fuzz/distance.c, ...); the text-format
+ * numeric targets (fuzz/softmax_fuzzer.c, fuzz/distance_fuzzer.c, ...); the text-format
  * targets read their bytes as text and use only FZ_CHECK.
  */
 #ifndef LLR_FUZZ_INPUT_H

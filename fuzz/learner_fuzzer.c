@@ -1,4 +1,4 @@
-/* learner.c - libFuzzer target for the learner end to end (src/gls.c with
+/* learner_fuzzer.c - libFuzzer target for the learner end to end (src/learn/gls.c with
  * the spanner, the validation and witnesses, the reconstruction LP and the
  * learned model), on tiny teachers.
  *
@@ -38,7 +38,7 @@
  *   - The guarantee, honestly: it holds with probability >= 1 - delta, not
  *     always. Computed here exactly, by enumerating every prefix (at most
  *     85) and every sequence (at most 256) in long double, independently
- *     of src/distance.c: TV(teacher, learned), the per-cut sums
+ *     of src/measure/distance.c: TV(teacher, learned), the per-cut sums
  *     S_t = E_{h ~ teacher} TV(l(h), L(h)), and p_bad = P_{y ~ teacher}
  *     (some prefix of y has err > g). Always: TV <= sum_t S_t (up to
  *     rounding, 1e-12), and since TV(softmax a, softmax b) <=
@@ -62,11 +62,11 @@
 #include <string.h>
 
 #include "fuzz_input.h"
-#include "gls.h"
-#include "isan.h"
-#include "oracle.h"
-#include "params.h"
-#include "parity.h"
+#include "learn/gls.h"
+#include "models/isan.h"
+#include "oracle/oracle.h"
+#include "learn/params.h"
+#include "models/parity.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -78,7 +78,7 @@ typedef long double ld;
 #define NPRE 85 /* prefixes of length < 4 over 4 tokens: 1 + 4 + 16 + 64 */
 
 /* Ways a run may end without a model (docs/learner.md, spec/learner.md,
- * the messages of src/gls.c, spanner.c, reconstruct.c, oracle.c). */
+ * the messages of src/learn/gls.c, spanner.c, reconstruct.c, oracle.c). */
 static const char *const documented[] = {
     "query budget",                       /* --budget */
     "certificate rejected",               /* spanner or LP checker */
@@ -172,15 +172,15 @@ static void dfs(walk *w, int *h, int len, ld P, ld Q, int bad)
 static int verbose = -1;
 
 static void run_once(llr_model *M, const llr_gls_params *p, uint64_t budget,
-                     llr_model **L, llr_oracle *o, int *rc, llr_error *e)
+                     llr_model **L, llr_oracle **o, int *rc, llr_error *e)
 {
     llr_oracle_opts oo = {.budget = budget};
-    CHECK(llr_oracle_init(o, M, &oo, e) == 0);
+    CHECK(llr_oracle_new(M, &oo, o, e) == 0);
     llr_gls_stats st;
     e->msg[0] = 0;
-    *rc = llr_gls_learn(o, p, NULL, L, &st, e);
+    *rc = llr_gls_learn(*o, p, NULL, L, &st, e);
     if (budget)
-        CHECK(o->n.distinct <= budget);
+        CHECK(llr_oracle_counts(*o).distinct <= budget);
     if (*rc) {
         CHECK(*L == NULL && e->msg[0] != 0);
         int known = 0;
@@ -246,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     llr_gls_params p;
     llr_params_practical(T, dl, eps, delta, 0, 0, seed, &p);
 
-    llr_oracle o;
+    llr_oracle *o = NULL;
     llr_model *L = NULL;
     int rc;
     run_once(M, &p, budget, &L, &o, &rc, &e);
@@ -254,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (verbose)
             printf("learner: V=%d T=%d d=%d/%d eps=%.3g: error: %s\n", V, T,
                    dm, dl, eps, e.msg);
-        llr_oracle_free(&o);
+        llr_oracle_free(o);
         llr_model_free(M);
         return 0;
     }
@@ -271,14 +271,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     all_logits(L, ll);
 
     /* Rule 7: the first round of validation samples, drawn again. */
-    llr_oracle o2;
+    llr_oracle *o2 = NULL;
     llr_oracle_opts oo = {0};
-    CHECK(llr_oracle_init(&o2, M, &oo, &e) == 0);
+    CHECK(llr_oracle_new(M, &oo, &o2, &e) == 0);
     llr_prng gv;
     llr_prng_seed(&gv, llr_mix64(p.seed ^ 0x56414c4944ULL));
     int y[TMAX];
     for (int i = 0; i < p.valid_n; i++) {
-        CHECK(llr_oracle_sample(&o2, &gv, y, &e) == 0);
+        CHECK(llr_oracle_sample(o2, &gv, y, &e) == 0);
         for (int t = 0; t < T; t++) {
             int id = prefix_id(y, t, V);
             double err = 0;
@@ -287,7 +287,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(t > 0 ? err <= p.gap : err == 0);
         }
     }
-    llr_oracle_free(&o2);
+    llr_oracle_free(o2);
 
     /* The guarantee. */
     walk w = {V, T, p.gap, tl, ll, 0, 0, 0};
@@ -305,24 +305,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         printf("learner: V=%d T=%d d=%d/%d eps=%.3g delta=%.3g: tv %.3Lg "
                "p_bad %.3Lg%s queries %llu\n", V, T, dm, dl, eps, delta, w.tv,
                w.p_bad, w.tv > eps ? " (TV > eps: a delta event)" : "",
-               (unsigned long long)o.n.distinct);
+               (unsigned long long)llr_oracle_counts(o).distinct);
 
     if (twice) {
-        llr_oracle o3;
+        llr_oracle *o3 = NULL;
         llr_model *L2 = NULL;
         int rc2;
         run_once(M, &p, budget, &L2, &o3, &rc2, &e);
         CHECK(rc2 == 0);
-        CHECK(o3.n.distinct == o.n.distinct && o3.n.calls == o.n.calls);
+        llr_counts n1 = llr_oracle_counts(o), n3 = llr_oracle_counts(o3);
+        CHECK(n3.distinct == n1.distinct && n3.calls == n1.calls);
         static double l2[NPRE][VMAX];
         memset(l2, 0, sizeof l2);
         all_logits(L2, l2);
         CHECK(memcmp(l2, ll, sizeof l2) == 0);
         llr_model_free(L2);
-        llr_oracle_free(&o3);
+        llr_oracle_free(o3);
     }
     llr_model_free(L);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(M);
     return 0;
 }

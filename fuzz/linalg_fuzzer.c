@@ -1,5 +1,5 @@
-/* linalg.c - libFuzzer target for the checked LAPACK wrappers of
- * src/linalg.c: llr_svd (dgesdd, falling back to dgesvd, or dgesvd forced
+/* linalg_fuzzer.c - libFuzzer target for the checked LAPACK wrappers of
+ * src/kernels/linalg.c: llr_svd (dgesdd, falling back to dgesvd, or dgesvd forced
  * by LLR_SVD_FORCE_GESVD) and llr_singular_values.
  *
  * Input (fuzz/fuzz_input.h): m, n in [1, 12]; a kind: dense entries in
@@ -21,7 +21,7 @@
  * The oracles (long double arithmetic, whose own rounding, about 2^-63 F^2
  * per entry, is added explicitly):
  *   - a matrix with a NaN or an infinity is refused with a message, by
- *     both functions (src/linalg.c used to return NaN singular values with
+ *     both functions (src/kernels/linalg.c used to return NaN singular values with
  *     success for an infinity: the regression tests in tests/test_linalg.c);
  *   - a finite matrix is refused only when its largest singular value may
  *     exceed DBL_MAX (F >= DBL_MAX (1 - delta)), with a message; otherwise
@@ -70,7 +70,7 @@
 
 #include "fuzz_bounds.h"
 #include "fuzz_input.h"
-#include "linalg.h"
+#include "kernels/linalg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

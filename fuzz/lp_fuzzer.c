@@ -1,6 +1,6 @@
-/* lp.c - libFuzzer target for the reconstruction LP (src/reconstruct.c:
+/* lp_fuzzer.c - libFuzzer target for the reconstruction LP (src/learn/reconstruct.c:
  * Chebyshev form, GLPK's dual simplex in floating point, the tie-break,
- * the certificate of src/check.c).
+ * the certificate of src/checkers/certificate.c).
  *
  * Input (fuzz/fuzz_input.h): V (2..3), a prefix length t (1..2, the
  * prefix's tokens too), per cut s = 1..t a basis size k_s (1..3, at most 6
@@ -66,10 +66,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checkers/certificate.h"
 #include "fuzz_input.h"
-#include "gls.h"
-#include "reconstruct.h"
+#include "learn/gls.h"
+#include "learn/reconstruct.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

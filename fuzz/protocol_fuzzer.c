@@ -1,5 +1,5 @@
-/* protocol.c - libFuzzer target for the query protocol's parsers
- * (src/protocol.c): the bytes a child process sends llr, and the requests
+/* protocol_fuzzer.c - libFuzzer target for the query protocol's parsers
+ * (src/io/protocol.c): the bytes a child process sends llr, and the requests
  * `llr serve` reads.
  *
  * Input: byte 0 picks V = 2 + b0 % 16, byte 1 the longest prefix 1 + b1 % 8,
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "protocol.h"
+#include "io/protocol.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,4 +1,4 @@
-/* safetensors.c - libFuzzer target for the safetensors reader and writer.
+/* safetensors_fuzzer.c - libFuzzer target for the safetensors reader and writer.
  *
  * Feeds the input bytes to llr_st_parse and judges the outcome with oracles
  * that do not trust the code under test:
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

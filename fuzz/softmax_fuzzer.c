@@ -1,4 +1,4 @@
-/* softmax.c - libFuzzer target for the logit kernels of src/softmax.c:
+/* softmax_fuzzer.c - libFuzzer target for the logit kernels of src/kernels/softmax.c:
  * llr_max, llr_centre, llr_logsumexp, llr_softmax, llr_log_softmax,
  * llr_sample_token and llr_choose_index, differential against MPFR.
  *
@@ -76,8 +76,8 @@
 
 #include "fuzz_bounds.h"
 #include "fuzz_input.h"
-#include "prng.h"
-#include "softmax.h"
+#include "base/prng.h"
+#include "kernels/softmax.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -78,30 +78,31 @@
 extern "C" {
 #endif
 
-#include <llr/version.h>
+#include <llr/base/version.h>
 
-#include <llr/error.h>
-#include <llr/prng.h>
-#include <llr/model.h>
-#include <llr/softmax.h>
-#include <llr/isan.h>
-#include <llr/approx.h>
-#include <llr/table.h>
-#include <llr/parity.h>
-#include <llr/arpa.h>
-#include <llr/process.h>
-#include <llr/distance.h>
-#include <llr/divergence.h>
-#include <llr/spectrum.h>
-#include <llr/oracle.h>
-#include <llr/trace.h>
-#include <llr/tracediff.h>
-#include <llr/params.h>
-#include <llr/gls.h>
-#include <llr/export.h>
-#include <llr/spectral.h>
-#include <llr/exhaustive.h>
-#include <llr/empirical.h>
+#include <llr/base/error.h>
+#include <llr/base/prng.h>
+#include <llr/models/model.h>
+#include <llr/catalog/catalog.h>
+#include <llr/kernels/softmax.h>
+#include <llr/models/isan.h>
+#include <llr/models/approx.h>
+#include <llr/models/table.h>
+#include <llr/models/parity.h>
+#include <llr/models/arpa.h>
+#include <llr/models/process.h>
+#include <llr/measure/distance.h>
+#include <llr/kernels/divergence.h>
+#include <llr/measure/spectrum.h>
+#include <llr/oracle/oracle.h>
+#include <llr/io/trace.h>
+#include <llr/conformance/tracediff.h>
+#include <llr/learn/params.h>
+#include <llr/learn/gls.h>
+#include <llr/learn/export.h>
+#include <llr/learn/spectral.h>
+#include <llr/learn/exhaustive.h>
+#include <llr/learn/empirical.h>
 
 #ifdef __cplusplus
 }

@@ -403,8 +403,8 @@ def main():
     #   contract only          a contract that WP uses at the call sites but
     #                          does not prove (assumed; outside the core)
     #   no contract            outside the verified core
-    sources = sorted(glob.glob("src/*.c"))
-    contracted = contracted_functions(sorted(glob.glob("src/*.h")) + sources)
+    sources = sorted(glob.glob("src/*/*.c"))
+    contracted = contracted_functions(sorted(glob.glob("src/*/*.h")) + sources)
     rows = []
     for path in sources:
         for f in defined_functions(path):

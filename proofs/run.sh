@@ -38,18 +38,18 @@ par=2
 # selection: "all", "only:f,g" (-wp-fct) or "skip:f,g" (-wp-skip-fct).
 # Properties left out are named ACSL clauses (-wp-prop=-name); they are
 # reported as NOT proved, in the JSON and in the table.
-plan='src/prng.c|skip:llr_prng_normal|unit_interval|IEEE double: (double)r * 0x1.0p-53 < 1.0 needs int-to-double rounding facts that z3 and cvc5 do not find (timeout at 50 s); llr_prng_normal (libm, no contract) is not selected
-src/prefix.c|all||
-src/st_check.c|all||
-src/softmax.c|all||
-src/check.c|all||
-src/counts.c|all||
-src/arpa_check.c|all||
-src/protocol_check.c|all||
-src/capacity.c|all||
-src/trie.c|only:llr_trie_child,llr_trie_answer,llr_trie_slot,llr_trie_need,llr_trie_mul_mono||llr_trie_init, llr_trie_free, llr_trie_node and llr_trie_store allocate with realloc (not followed by the typed memory model): contracts of requires and assigns only, not proved; their index arithmetic is in the proved llr_trie_slot and llr_trie_need
-src/divergence.c|all||
-src/distance.c|only:leaf_sum||the rest of distance.c (the walk of the prefix tree, Monte Carlo) calls the models through function pointers and has no contracts'
+plan='src/base/prng.c|skip:llr_prng_normal|unit_interval|IEEE double: (double)r * 0x1.0p-53 < 1.0 needs int-to-double rounding facts that z3 and cvc5 do not find (timeout at 50 s); llr_prng_normal (libm, no contract) is not selected
+src/base/prefix.c|all||
+src/io/safetensors_bounds.c|all||
+src/kernels/softmax.c|all||
+src/checkers/certificate.c|all||
+src/oracle/counts.c|all||
+src/io/arpa_bounds.c|all||
+src/io/protocol_bounds.c|all||
+src/base/capacity.c|all||
+src/oracle/trie.c|only:llr_trie_child,llr_trie_answer,llr_trie_slot,llr_trie_need,llr_trie_mul_mono||llr_trie_init, llr_trie_free, llr_trie_node and llr_trie_store allocate with realloc (not followed by the typed memory model): contracts of requires and assigns only, not proved; their index arithmetic is in the proved llr_trie_slot and llr_trie_need
+src/kernels/divergence.c|all||
+src/measure/distance.c|only:leaf_sum||the rest of distance.c (the walk of the prefix tree, Monte Carlo) calls the models through function pointers and has no contracts'
 
 # The exact-arithmetic idealisation: clauses written LLR_EXACT(...) (named
 # "exact"; spec/exact.acsl) are proved in a second run per file listed
@@ -57,9 +57,9 @@ src/distance.c|only:leaf_sum||the rest of distance.c (the walk of the prefix tre
 # overflow or NaN) and -DLLR_EXACT_MODEL. The IEEE run above never sees
 # them. Reported apart: proofs/results/<file>.json "real_model", and
 # summary.json "real_model" {proved, total}. Same line format as plan.
-exact_plan='src/softmax.c|all||
-src/divergence.c|all||
-src/distance.c|only:leaf_sum||'
+exact_plan='src/kernels/softmax.c|all||
+src/kernels/divergence.c|all||
+src/measure/distance.c|only:leaf_sum||'
 
 # Per-file options. The checkers in check.c exist to reject NaN and
 # infinite inputs, so -wp-rte must not turn every float operation into an
@@ -131,8 +131,8 @@ while IFS='|' read -r model file sel leftout why; do
   case "$model:$file" in
     # Two of its float invariants take cvc5 up to ~5 s on an idle machine;
     # 60 s keeps a loaded CI machine from failing them by timeout.
-    ieee:src/check.c) set -- "$@" -warn-special-float none -wp-timeout 60 ;;
-    ieee:src/softmax.c|ieee:src/divergence.c|ieee:src/distance.c)
+    ieee:src/checkers/certificate.c) set -- "$@" -warn-special-float none -wp-timeout 60 ;;
+    ieee:src/kernels/softmax.c|ieee:src/kernels/divergence.c|ieee:src/measure/distance.c)
       set -- "$@" -warn-special-float none ;;
     real:*) set -- "$@" -wp-model real -wp-prop=exact ;;
   esac

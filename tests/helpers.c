@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "prefix.h"
+#include "base/prefix.h"
 
 const char *tmp_path(const char *name)
 {

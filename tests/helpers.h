@@ -5,8 +5,8 @@
 #include <criterion/criterion.h>
 #include <stddef.h>
 
-#include "model.h"
-#include "spectrum.h"
+#include "models/model.h"
+#include "measure/spectrum.h"
 
 /* A fresh temporary directory for this test process, and a path in it. */
 const char *tmp_path(const char *name);

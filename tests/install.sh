@@ -16,13 +16,19 @@ if ! make -s -C "$SRC" install PREFIX="$P" >"$W/install.log" 2>&1; then
     cat "$W/install.log"; bad "make install PREFIX=$P"
     echo "install: $pass passed, $fail failed"; exit 1
 fi
-V=$(sed -n 's/^#define LLR_VERSION_STRING "\(.*\)"/\1/p' "$SRC/src/version.h")
+V=$(sed -n 's/^#define LLR_VERSION_STRING "\(.*\)"/\1/p' "$SRC/src/base/version.h")
 MAJOR=${V%%.*}
-for f in bin/llr include/llr.h include/llr/model.h include/llr/version.h \
+for f in bin/llr include/llr.h include/llr/models/model.h include/llr/base/version.h \
          lib/libllr.a "lib/libllr.so.$V" lib/pkgconfig/llr.pc \
          share/man/man1/llr.1; do
     check "installed $f" test -f "$P/$f"
 done
+for f in include/llr/oracle/trie.h include/llr/learn/reconstruct.h \
+         include/llr/base/fileio.h include/llr/kernels/linalg.h; do
+    check "internal header $f is not installed" test ! -e "$P/$f"
+done
+check "installed headers include only <llr/...> headers" \
+    bash -c "! grep -rh '^#include \"' '$P/include/llr'"
 check "libllr.so.$MAJOR -> libllr.so.$V" \
     test "$(readlink "$P/lib/libllr.so.$MAJOR")" = "libllr.so.$V"
 check "libllr.so -> libllr.so.$MAJOR" \

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arpa.h"
+#include "models/arpa.h"
 #include "helpers.h"
-#include "softmax.h"
+#include "kernels/softmax.h"
 
 #define LN10 2.302585092994045684017991454684364208
 

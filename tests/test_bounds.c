@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arpa_check.h"
-#include "capacity.h"
-#include "protocol_check.h"
-#include "trie.h"
+#include "io/arpa_bounds.h"
+#include "base/capacity.h"
+#include "io/protocol_bounds.h"
+#include "oracle/trie.h"
 
 Test(bounds, capacity_doubles_and_refuses_overflow)
 {

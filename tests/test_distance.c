@@ -3,11 +3,11 @@
 #include <string.h>
 #include <math.h>
 
-#include "approx.h"
-#include "distance.h"
+#include "models/approx.h"
+#include "measure/distance.h"
 #include "helpers.h"
-#include "isan.h"
-#include "table.h"
+#include "models/isan.h"
+#include "models/table.h"
 
 static llr_model *gen(int kind, int V, int T, uint64_t seed)
 {

@@ -7,20 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "approx.h"
-#include "distance.h"
-#include "exhaustive.h"
-#include "gls.h"
+#include "catalog/catalog.h"
+#include "models/approx.h"
+#include "measure/distance.h"
+#include "learn/exhaustive.h"
+#include "learn/gls.h"
 #include "helpers.h"
-#include "isan.h"
-#include "oracle.h"
-#include "params.h"
-#include "prefix.h"
-#include "reconstruct.h"
-#include "safetensors.h"
-#include "spanner.h"
-#include "spectral.h"
-#include "export.h"
+#include "models/isan.h"
+#include "oracle/oracle.h"
+#include "learn/params.h"
+#include "base/prefix.h"
+#include "learn/reconstruct.h"
+#include "io/safetensors.h"
+#include "learn/spanner.h"
+#include "learn/spectral.h"
+#include "learn/export.h"
 
 typedef struct outcome {
     double tv, tele;
@@ -37,14 +38,14 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
 {
     outcome r = {0};
     llr_error err;
-    llr_oracle o;
+    llr_oracle *o = NULL;
     llr_oracle_opts oo = {xi, 77, q, budget, transcript, 0, NULL};
-    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0, "%s", err.msg);
+    cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_gls_params p;
     llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
     llr_model *L = NULL;
-    r.ok = llr_gls_learn(&o, &p, NULL, &L, &r.st, &err) == 0;
-    r.distinct = o.n.distinct, r.calls = o.n.calls, r.tokens = o.n.tokens;
+    r.ok = llr_gls_learn(o, &p, NULL, &L, &r.st, &err) == 0;
+    r.distinct = llr_oracle_counts(o).distinct, r.calls = llr_oracle_counts(o).calls, r.tokens = llr_oracle_counts(o).tokens;
     if (!r.ok)
         snprintf(r.err, sizeof r.err, "%s", err.msg);
     if (r.ok) {
@@ -58,7 +59,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
         *keep = L;
     else
         llr_model_free(L);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     return r;
 }
 
@@ -233,9 +234,9 @@ Test(learner, same_seed_gives_identical_files_and_transcripts,
     cr_assert(memcmp(file[0], file[1], fl[0]) == 0, "learned files differ");
     /* The saved file loads back to the same model (TV 0). */
     llr_model *a, *b;
-    cr_assert(llr_model_load(tmp_path("l0.st"), &a, &err) == 0, "%s",
+    cr_assert(llr_model_load(tmp_path("l0.st"), NULL, &a, &err) == 0, "%s",
               err.msg);
-    cr_assert(llr_model_load(tmp_path("l1.st"), &b, &err) == 0, "%s",
+    cr_assert(llr_model_load(tmp_path("l1.st"), NULL, &b, &err) == 0, "%s",
               err.msg);
     llr_exact x;
     cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) == 0);
@@ -278,27 +279,27 @@ Test(oracle, accounting_is_exact)
     char *tr;
     size_t trl;
     FILE *f = open_memstream(&tr, &trl);
-    llr_oracle o;
+    llr_oracle *o = NULL;
     llr_oracle_opts oo = {0, 0, 0, 0, f, 0, NULL};
-    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0);
+    cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0);
     double l[3], ref[3];
     int a[3] = {0, 1, 2}, b[3] = {0, 1, 1};
-    cr_assert(llr_oracle_query(&o, a, 0, l, &err) == 0);
-    cr_assert(llr_oracle_query(&o, a, 3, l, &err) == 0);
-    cr_assert(llr_oracle_query(&o, a, 3, l, &err) == 0); /* cached */
-    cr_assert(llr_oracle_query(&o, b, 3, l, &err) == 0);
-    cr_assert(llr_oracle_query(&o, a, 2, l, &err) == 0); /* prefix of a */
-    cr_assert_eq(o.n.calls, 5);
-    cr_assert_eq(o.n.distinct, 4);
-    cr_assert_eq(o.n.tokens, 0 + 3 + 3 + 3 + 2);
+    cr_assert(llr_oracle_query(o, a, 0, l, &err) == 0);
+    cr_assert(llr_oracle_query(o, a, 3, l, &err) == 0);
+    cr_assert(llr_oracle_query(o, a, 3, l, &err) == 0); /* cached */
+    cr_assert(llr_oracle_query(o, b, 3, l, &err) == 0);
+    cr_assert(llr_oracle_query(o, a, 2, l, &err) == 0); /* prefix of a */
+    cr_assert_eq(llr_oracle_counts(o).calls, 5);
+    cr_assert_eq(llr_oracle_counts(o).distinct, 4);
+    cr_assert_eq(llr_oracle_counts(o).tokens, 0 + 3 + 3 + 3 + 2);
     cr_assert(llr_model_logits(M, a, 2, ref, &err) == 0);
     cr_assert_arr_eq(l, ref, sizeof l);
-    cr_assert(llr_oracle_query(&o, a, 4, l, &err) != 0); /* too long */
-    cr_assert_eq(o.n.calls, 5);
+    cr_assert(llr_oracle_query(o, a, 4, l, &err) != 0); /* too long */
+    cr_assert_eq(llr_oracle_counts(o).calls, 5);
     fclose(f);
     cr_assert_eq(transcript_prefixes(tr, trl), 4);
     free(tr);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(M);
 }
 
@@ -307,17 +308,17 @@ Test(oracle, noise_and_quantum_are_bounded_and_deterministic)
     llr_error err;
     llr_model *M;
     cr_assert(llr_isan_generate(5, 2, 4, 2, 3.0, &M, &err) == 0);
-    llr_oracle o1, o2;
+    llr_oracle *o1 = NULL, *o2 = NULL;
     llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL, 0, NULL};
-    cr_assert(llr_oracle_init(&o1, M, &oo, &err) == 0);
-    cr_assert(llr_oracle_init(&o2, M, &oo, &err) == 0);
+    cr_assert(llr_oracle_new(M, &oo, &o1, &err) == 0);
+    cr_assert(llr_oracle_new(M, &oo, &o2, &err) == 0);
     int tok[3] = {0};
     double a[5], b[5], ref[5];
     for (int t = 0; t < 4; t++) {
         memset(tok, 0, sizeof tok);
         do {
-            cr_assert(llr_oracle_query(&o1, tok, t, a, &err) == 0);
-            cr_assert(llr_oracle_query(&o2, tok, t, b, &err) == 0);
+            cr_assert(llr_oracle_query(o1, tok, t, a, &err) == 0);
+            cr_assert(llr_oracle_query(o2, tok, t, b, &err) == 0);
             cr_assert(llr_model_logits(M, tok, t, ref, &err) == 0);
             cr_assert_arr_eq(a, b, sizeof a);
             for (int z = 0; z < 5; z++) {
@@ -327,8 +328,8 @@ Test(oracle, noise_and_quantum_are_bounded_and_deterministic)
             }
         } while (llr_prefix_next(tok, t, 5));
     }
-    llr_oracle_free(&o1);
-    llr_oracle_free(&o2);
+    llr_oracle_free(o1);
+    llr_oracle_free(o2);
     llr_model_free(M);
 }
 
@@ -394,7 +395,7 @@ Test(learner, corrupted_solver_answers_are_rejected)
 /* The corruption switch once added 2.5 to the last coefficient: from
  * -11/6 that gives 2/3, inside the box, and here still optimal (the row
  * 0 c - 16 alone sets r = 16), so the "corrupted" answer was rightly
- * accepted and the switch tested nothing. Found by fuzz/lp.c (input
+ * accepted and the switch tested nothing. Found by fuzz/lp_fuzzer.c (input
  * fuzz/corpus/lp/regression_corrupt_inside_box). */
 Test(learner, lp_corruption_switch_always_leaves_the_box)
 {
@@ -431,7 +432,7 @@ Test(learner, lp_corruption_switch_always_leaves_the_box)
 
 /* Row norms were sqrt(dot(x, x)), which underflows to 0 for rows of
  * entries below about 1e-162: such rows were taken for zero rows and the
- * empty basis returned. Found by the rank oracle of fuzz/spanner.c, on an
+ * empty basis returned. Found by the rank oracle of fuzz/spanner_fuzzer.c, on an
  * input written to probe underflow (now
  * fuzz/corpus/spanner/regression_tiny_rows). */
 Test(spanner, tiny_rows_are_not_zero_rows)
@@ -482,7 +483,7 @@ Test(spanner, no_more_basis_rows_than_columns)
 
 /* Solve the reconstruction LP of prefix y = (0, 1) of a representation
  * with V = 3, cuts of 1, 3, 3 basis rows and 1, 5, 5 futures (the
- * fuzz/lp.c layout), and return its residual; the tie-break must run. */
+ * fuzz/lp_fuzzer.c layout), and return its residual; the tie-break must run. */
 static double lp_3_cuts(const double *rhat0, const double *rext0,
                         const double *rhat1, const double *rext1,
                         const double *rhat2)
@@ -515,12 +516,9 @@ static double lp_3_cuts(const double *rhat0, const double *rext0,
     llr_lp_result lr = {0};
     lr.c = c;
     int y[2] = {0, 1};
-    long s0, c0, t0, s1, c1, t1;
-    llr_reconstruct_counts(&s0, &c0, &t0);
     cr_assert(llr_reconstruct(&g, y, 2, logits, &lr, 0, &err) == 0, "%s",
               err.msg);
-    llr_reconstruct_counts(&s1, &c1, &t1);
-    cr_assert(s1 - s0 == 1 && c1 - c0 == 1 && t1 - t0 == 1);
+    cr_assert(lr.certified == 1 && lr.tiebreak == 1);
     llr_gls_free(&g);
     return lr.residual;
 }
@@ -528,7 +526,7 @@ static double lp_3_cuts(const double *rhat0, const double *rext0,
 /* GLPK's primal simplex gave up on the tie-break LP of this prefix
  * ("basis matrix is singular to working precision", code 5): its u
  * columns have entries 1 beside coefficients near 2^20, unscaled. The
- * solve is now retried on GLPK's scaled problem. Found by fuzz/lp.c
+ * solve is now retried on GLPK's scaled problem. Found by fuzz/lp_fuzzer.c
  * (input fuzz/corpus/lp/regression_tiebreak_singular_basis). */
 Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
 {
@@ -569,7 +567,7 @@ Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
         -1048320, -983040, -1048575, 0, 0, -917248, -917246, 0, 0,
         -1048320, 0, -1048320, 0, -983040, -917248, 0, 0, 0, -983038,
         0};
-    /* The exact optimum (glp_exact, fuzz/lp.c) is 781986.718226...;
+    /* The exact optimum (glp_exact, fuzz/lp_fuzzer.c) is 781986.718226...;
      * GLPK's tolerances allow about 1e-7 (4n + (2m + 1) W) of it. */
     double r = lp_3_cuts(rhat0, rext0, rhat1, rext1, rhat2);
     cr_assert(fabs(r - 781986.71822628297) < 1.0, "%.17g", r);
@@ -578,7 +576,7 @@ Test(learner, tiebreak_lp_survives_an_ill_conditioned_basis)
 /* GLPK's primal simplex cycled forever on the tie-break LP of this
  * prefix (libFuzzer's timeout): every attempt now stops after
  * LLR_LP_IT_LIM iterations, and the scaled retry solves it. Found by
- * fuzz/lp.c (input fuzz/corpus/lp/regression_tiebreak_cycles). */
+ * fuzz/lp_fuzzer.c (input fuzz/corpus/lp/regression_tiebreak_cycles). */
 Test(learner, tiebreak_lp_does_not_cycle, .timeout = 60)
 {
     static const double rhat0[] = {
@@ -636,23 +634,23 @@ Test(baselines, spectral_and_exhaustive_on_an_exact_isan, .timeout = 120)
     llr_error err;
     llr_model *M, *S, *X;
     cr_assert(llr_isan_generate(4, 2, 5, 6, 3.0, &M, &err) == 0);
-    llr_oracle o;
-    cr_assert(llr_oracle_init(&o, M, NULL, &err) == 0);
+    llr_oracle *o = NULL;
+    cr_assert(llr_oracle_new(M, NULL, &o, &err) == 0);
     llr_spectral_params sp;
     llr_spectral_defaults(2, 1, &sp);
-    cr_assert(llr_spectral_learn(&o, &sp, &S, &err) == 0, "%s", err.msg);
+    cr_assert(llr_spectral_learn(o, &sp, &S, &err) == 0, "%s", err.msg);
     cr_assert_str_eq(S->ops->kind, "isan");
     llr_exact x;
     cr_assert(llr_distance_exact(M, S, 1 << 20, NULL, &x, &err) == 0);
     cr_assert(x.tv < 1e-9, "spectral TV %g on an exact ISAN", x.tv);
-    llr_oracle_free(&o);
-    cr_assert(llr_oracle_init(&o, M, NULL, &err) == 0);
-    cr_assert(llr_exhaustive_learn(&o, &X, &err) == 0, "%s", err.msg);
-    cr_assert_eq(o.n.distinct, (uint64_t)llr_exhaustive_count(4, 5));
-    cr_assert_eq(o.n.calls, o.n.distinct);
+    llr_oracle_free(o);
+    cr_assert(llr_oracle_new(M, NULL, &o, &err) == 0);
+    cr_assert(llr_exhaustive_learn(o, &X, &err) == 0, "%s", err.msg);
+    cr_assert_eq(llr_oracle_counts(o).distinct, (uint64_t)llr_exhaustive_count(4, 5));
+    cr_assert_eq(llr_oracle_counts(o).calls, llr_oracle_counts(o).distinct);
     cr_assert(llr_distance_exact(M, X, 1 << 20, NULL, &x, &err) == 0);
     cr_assert(x.tv < 1e-15, "exhaustive TV %g", x.tv);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(S);
     llr_model_free(X);
     llr_model_free(M);
@@ -686,7 +684,7 @@ Test(export, exact_representations_export_to_an_equivalent_isan,
 }
 
 /* An exact rank-2 ISAN (V = 3, T = 3) on which the run stopped with "not
- * within the gap of logit rank 2" (fuzz/learner.c, input
+ * within the gap of logit rank 2" (fuzz/learner_fuzzer.c, input
  * fuzz/corpus/learner/finding_exact_rank2_stops_not_within_gap). Cut 2's
  * pool of spanner histories does not contain (0, 0), whose logits need the
  * coefficients (-2.397, 2.135) in the basis (2, 0), (2, 2): outside the box.
@@ -722,12 +720,12 @@ Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
     llr_gls_params p;
     llr_params_practical(3, 2, 0.39582291250019863, 0.321118184323683, 0, 0,
                          44518, &p);
-    llr_oracle o;
+    llr_oracle *o = NULL;
     llr_oracle_opts oo = {0};
-    cr_assert(llr_oracle_init(&o, M, &oo, &err) == 0, "%s", err.msg);
+    cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_model *L = NULL;
     llr_gls_stats st;
-    int rc = llr_gls_learn(&o, &p, NULL, &L, &st, &err);
+    int rc = llr_gls_learn(o, &p, NULL, &L, &st, &err);
     cr_assert(rc == 0, "%s", err.msg);
     /* The history (0) at cut 1 from an infeasible LP, then (0, 0) at
      * cut 2 in place of the stop. */
@@ -737,6 +735,6 @@ Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
               err.msg);
     cr_assert(ex.tv < 1e-12, "TV %g", ex.tv);
     llr_model_free(L);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(M);
 }

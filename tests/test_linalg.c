@@ -1,11 +1,11 @@
 /* The checked SVD wrapper: non-finite input and overflowing results are
- * errors (regressions found by fuzz/linalg.c). */
+ * errors (regressions found by fuzz/linalg_fuzzer.c). */
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
-#include "linalg.h"
+#include "kernels/linalg.h"
 
 Test(linalg, infinity_is_an_error_not_nan_values)
 {

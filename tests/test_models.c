@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "approx.h"
-#include "distance.h"
+#include "models/approx.h"
+#include "measure/distance.h"
 #include "helpers.h"
-#include "isan.h"
-#include "prefix.h"
-#include "table.h"
+#include "models/isan.h"
+#include "base/prefix.h"
+#include "models/table.h"
 
 static int imin(long a, long b) { return a < b ? (int)a : (int)b; }
 

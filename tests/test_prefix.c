@@ -1,7 +1,7 @@
 /* Prefix enumeration order and counts. */
 #include <criterion/criterion.h>
 
-#include "prefix.h"
+#include "base/prefix.h"
 
 Test(prefix, next_enumerates_lexicographically)
 {

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "prng.h"
+#include "base/prng.h"
 
 Test(prng, splitmix64_reference_values)
 {

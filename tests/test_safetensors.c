@@ -7,10 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
+#include "catalog/catalog.h"
+#include "base/fileio.h"
 #include "helpers.h"
-#include "isan.h"
-#include "safetensors.h"
+#include "models/isan.h"
+#include "io/safetensors.h"
 
 /* header length (LE), the JSON text, then data_len bytes. */
 static const char *make(const char *name, const char *json, size_t data_len,
@@ -43,7 +44,7 @@ static void model_rejects(const char *path, const char *what)
 {
     llr_model *m;
     llr_error err;
-    cr_assert(llr_model_load(path, &m, &err) != 0, "%s accepted", path);
+    cr_assert(llr_model_load(path, NULL, &m, &err) != 0, "%s accepted", path);
     cr_assert(strstr(err.msg, path) != NULL, "no file name in: %s", err.msg);
     cr_assert(strstr(err.msg, what) != NULL, "expected '%s' in: %s", what,
               err.msg);
@@ -157,7 +158,7 @@ Test(safetensors, model_file_round_trip_and_layout)
     snprintf(p1, sizeof p1, "%s", tmp_path("m1.st"));
     snprintf(p2, sizeof p2, "%s", tmp_path("m2.st"));
     cr_assert(llr_model_save(m, p1, &err) == 0, "%s", err.msg);
-    cr_assert(llr_model_load(p1, &m2, &err) == 0, "%s", err.msg);
+    cr_assert(llr_model_load(p1, NULL, &m2, &err) == 0, "%s", err.msg);
     cr_assert(llr_model_save(m2, p2, &err) == 0, "%s", err.msg);
     unsigned char *a, *b;
     size_t la, lb;
@@ -198,7 +199,7 @@ Test(safetensors, bad_model_files_are_rejected)
     snprintf(p, sizeof p, "%s", tmp_path("good.st"));
     cr_assert(llr_st_write(p, t, 3, meta, 2, &err) == 0);
     llr_model *m;
-    cr_assert(llr_model_load(p, &m, &err) == 0, "%s", err.msg);
+    cr_assert(llr_model_load(p, NULL, &m, &err) == 0, "%s", err.msg);
     llr_model_free(m);
 
     B[3] = NAN;
@@ -249,7 +250,7 @@ Test(safetensors, bad_model_files_are_rejected)
                          {"B", LLR_DT_F64, 3, {1, 2, 2}, bigB}, t[2]};
     snprintf(p, sizeof p, "%s", tmp_path("big.st"));
     cr_assert(llr_st_write(p, big, 3, meta, 2, &err) == 0);
-    cr_assert(llr_model_load(p, &m, &err) == 0);
+    cr_assert(llr_model_load(p, NULL, &m, &err) == 0);
     double l[2];
     cr_assert(llr_model_logits(m, NULL, 0, l, &err) != 0);
     cr_assert(strstr(err.msg, "not finite") != NULL, "%s", err.msg);

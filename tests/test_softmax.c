@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "softmax.h"
+#include "kernels/softmax.h"
 
 Test(softmax, centre_sums_to_zero_and_shift_invariant)
 {

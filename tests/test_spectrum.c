@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "linalg.h"
-#include "spectrum.h"
+#include "kernels/linalg.h"
+#include "measure/spectrum.h"
 
 Test(spectrum, diagonal_power_law_recovered)
 {

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "distance.h"
+#include "measure/distance.h"
 #include "helpers.h"
-#include "isan.h"
-#include "approx.h"
-#include "prng.h"
-#include "spanner.h"
-#include "trace.h"
-#include "tracediff.h"
+#include "models/isan.h"
+#include "models/approx.h"
+#include "base/prng.h"
+#include "learn/spanner.h"
+#include "io/trace.h"
+#include "conformance/tracediff.h"
 
 /* Every double prints as a JSON real that strtod reads back bit for bit. */
 Test(trace, reals_round_trip_and_stay_reals)

@@ -1,4 +1,4 @@
-#include "capacity.h"
+#include "base/capacity.h"
 
 int llr_capacity(size_t cap, size_t need, size_t first, size_t elem_size,
                  size_t *out)

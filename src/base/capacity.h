@@ -1,4 +1,4 @@
-/* capacity.h - the capacity of an array that grows by doubling, checked
+/* base/capacity.h - the capacity of an array that grows by doubling, checked
  * against overflow.
  *
  * Kept apart from its users (the prefix trie, the protocol's parsers and

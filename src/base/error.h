@@ -1,4 +1,4 @@
-/* error.h - error reports: every failing llr_ function fills one of these.
+/* base/error.h - error reports: every failing llr_ function fills one of these.
  *
  * A function that can fail returns int: 0 on success, nonzero on failure,
  * with a human-readable message in the llr_error it was given (which may be

@@ -1,10 +1,10 @@
-/* fileio.h - whole-file reads and atomic writes. */
+/* base/fileio.h - whole-file reads and atomic writes. */
 #ifndef LLR_FILEIO_H
 #define LLR_FILEIO_H
 
 #include <stddef.h>
 
-#include "error.h"
+#include "base/error.h"
 
 /* Read the whole file into a new buffer (NUL-terminated beyond len). */
 int llr_read_file(const char *path, unsigned char **buf, size_t *len,

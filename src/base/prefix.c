@@ -1,4 +1,4 @@
-#include "prefix.h"
+#include "base/prefix.h"
 
 /*@ ghost
   // Ghost lemma functions: each proves a fact about the definitions of

@@ -1,4 +1,4 @@
-/* prefix.h - enumeration of prefixes (strings over Sigma = {0..V-1}).
+/* base/prefix.h - enumeration of prefixes (strings over Sigma = {0..V-1}).
  *
  * The enumeration order of Sigma^t is lexicographic with the last position
  * varying fastest: the index of h = h_0 h_1 ... h_{t-1} is

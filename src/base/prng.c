@@ -1,4 +1,4 @@
-#include "prng.h"
+#include "base/prng.h"
 
 #include <math.h>
 

@@ -1,4 +1,4 @@
-/* prng.h - the project's pseudo-random generator: SplitMix64.
+/* base/prng.h - the project's pseudo-random generator: SplitMix64.
  *
  * Specified bit for bit (docs/models.md) so that other implementations can
  * reproduce our samples:

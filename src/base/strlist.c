@@ -1,9 +1,9 @@
-#include "strlist.h"
+#include "base/strlist.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefix.h"
+#include "base/prefix.h"
 
 void llr_strings_free(llr_strings *s)
 {

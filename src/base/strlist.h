@@ -1,10 +1,10 @@
-/* strlist.h - a list of token strings (histories or futures). */
+/* base/strlist.h - a list of token strings (histories or futures). */
 #ifndef LLR_STRLIST_H
 #define LLR_STRLIST_H
 
 #include <stddef.h>
 
-#include "error.h"
+#include "base/error.h"
 
 /* String i is tok[off[i] .. off[i+1]-1]; an empty list may have off and
  * tok NULL. */

@@ -1,4 +1,4 @@
-#include "version.h"
+#include "base/version.h"
 
 const char *llr_version(void)
 {

@@ -1,4 +1,4 @@
-/* version.h - the version of llr (library, command and file formats).
+/* base/version.h - the version of llr (library, command and file formats).
  *
  * Semantic versioning: MAJOR changes when the library's interface or a file
  * format changes incompatibly (the shared library's soname is

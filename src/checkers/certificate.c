@@ -1,4 +1,4 @@
-#include "check.h"
+#include "checkers/certificate.h"
 
 int llr_check_box(const double *x, int n, double bound, double tol)
 {

@@ -1,4 +1,4 @@
-/* check.h - the checkers that certify solver answers before use.
+/* checkers/certificate.h - the checkers that certify solver answers before use.
  *
  * LAPACKE and GLPK compute; these small functions verify what they return
  * (certifying algorithms). Their contracts are proved with Frama-C WP

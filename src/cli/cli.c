@@ -1,4 +1,5 @@
-#include "cli.h"
+#include "cli/cli.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "prefix.h"
+#include "base/prefix.h"
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -69,10 +70,17 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
     return 0;
 }
 
+static llr_load_opts load_opts;
+
+void cli_set_horizon(int T)
+{
+    load_opts.horizon = T;
+}
+
 int cli_load(const char *cmd, const char *path, llr_model **m)
 {
     llr_error e;
-    if (llr_model_load(path, m, &e)) {
+    if (llr_model_load(path, &load_opts, m, &e)) {
         cli_fail(cmd, &e);
         return -1;
     }
@@ -92,17 +100,10 @@ json_t *cli_real(double x)
     return isfinite(x) ? json_real(x) : json_null();
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void progress_fn(void *ctx, double fraction)
 {
     cli_progress *pr = ctx;
-    double t = now();
+    double t = llr_clock_seconds();
     if (t - pr->start < 1.0 || t - pr->last < 0.25)
         return;
     pr->last = t;
@@ -115,7 +116,7 @@ static void progress_fn(void *ctx, double fraction)
 void cli_progress_init(cli_progress *pr, const char *what)
 {
     pr->what = what;
-    pr->start = pr->last = now();
+    pr->start = pr->last = llr_clock_seconds();
     pr->shown = 0;
     pr->p.fn = isatty(2) ? progress_fn : NULL;
     pr->p.ctx = pr;

@@ -6,10 +6,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "distance.h"
-#include "error.h"
-#include "model.h"
-#include "version.h"
+#include "measure/distance.h"
+#include "base/error.h"
+#include "catalog/catalog.h"
+#include "models/model.h"
+#include "base/version.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -28,6 +29,9 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
 
 /* Load a model named on the command line; prints the error on failure. */
 int cli_load(const char *cmd, const char *path, llr_model **m);
+/* The global --horizon T (main.c) that cli_load gives to models without a
+ * horizon of their own (ARPA files); 0: none. */
+void cli_set_horizon(int T);
 
 /* Print a JSON object to stdout (17 significant digits) and free it. */
 void cli_json(json_t *obj);

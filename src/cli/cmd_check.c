@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "distance.h"
-#include "prefix.h"
+#include "cli/cli.h"
+#include "measure/distance.h"
+#include "base/prefix.h"
 
 #define CMD "llr check"
 

@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "distance.h"
-#include "empirical.h"
-#include "exhaustive.h"
-#include "gls.h"
-#include "oracle.h"
-#include "parity.h"
-#include "params.h"
+#include "cli/cli.h"
+#include "measure/distance.h"
+#include "learn/empirical.h"
+#include "learn/exhaustive.h"
+#include "learn/gls.h"
+#include "oracle/oracle.h"
+#include "models/parity.h"
+#include "learn/params.h"
 
 #define CMD "llr demo"
 
@@ -121,21 +121,20 @@ int cmd_demo(int argc, char **argv)
     llr_error e;
     unsigned char *sec = malloc((size_t)n);
     llr_model *M = NULL, *G = NULL, *S = NULL;
-    llr_oracle o;
-    memset(&o, 0, sizeof o);
+    llr_oracle *o = NULL;
     int rc = EXIT_FAIL;
     tvres tg, ts;
     llr_gls_stats st;
     if (!sec || llr_parity_secret_from_seed((int)n, seed, (int)weight, sec, &e) ||
         llr_parity_new((int)n, sec, nu, &M, &e) ||
-        llr_oracle_init(&o, M, NULL, &e)) {
+        llr_oracle_new(M, NULL, &o, &e)) {
         cli_fail(CMD, &e);
         goto done;
     }
     llr_gls_params p;
     llr_params_practical(M->T, 1, eps, 0.05, 0, 0, seed, &p);
-    if (llr_gls_learn(&o, &p, NULL, &G, &st, &e) ||
-        llr_empirical_learn(M, o.n.distinct, 0.5, seed, &S, &e) ||
+    if (llr_gls_learn(o, &p, NULL, &G, &st, &e) ||
+        llr_empirical_learn(M, llr_oracle_counts(o).distinct, 0.5, seed, &S, &e) ||
         measure(M, G, mc, seed, &tg, &e) || measure(M, S, mc, seed, &ts, &e)) {
         cli_fail(CMD, &e);
         goto done;
@@ -150,10 +149,10 @@ int cmd_demo(int argc, char **argv)
             "s:{s:I, s:f, s:f, s:f, s:b}, s:f}",
             "bits", (json_int_t)n, "noise", nu, "weight", w, "seed",
             (json_int_t)seed, "gls", "distinct_queries",
-            (json_int_t)o.n.distinct, "queries", (json_int_t)o.n.calls,
+            (json_int_t)llr_oracle_counts(o).distinct, "queries", (json_int_t)llr_oracle_counts(o).calls,
             "witnesses", st.witnesses, "tv", tg.tv, "tv_lo", tg.lo, "tv_hi",
             tg.hi, "exact", tg.exact, "samples", "samples",
-            (json_int_t)o.n.distinct, "tv", ts.tv, "tv_lo", ts.lo, "tv_hi",
+            (json_int_t)llr_oracle_counts(o).distinct, "tv", ts.tv, "tv_lo", ts.lo, "tv_hi",
             ts.hi, "exact", ts.exact, "exhaustive_queries", ex));
     } else {
         char acc[64];
@@ -162,16 +161,16 @@ int cmd_demo(int argc, char **argv)
                n, nu, w, (unsigned long long)seed, ex);
         printf("%-26s %-32s %s\n", "learner", "teacher access", "TV(teacher, learned)");
         snprintf(acc, sizeof acc, "%llu distinct logit queries",
-                 (unsigned long long)o.n.distinct);
+                 (unsigned long long)llr_oracle_counts(o).distinct);
         show("gls (GLS2)", acc, &tg);
         snprintf(acc, sizeof acc, "%llu samples, no logits",
-                 (unsigned long long)o.n.distinct);
+                 (unsigned long long)llr_oracle_counts(o).distinct);
         show("samples (baseline)", acc, &ts);
     }
     rc = EXIT_OK;
 done:
     free(sec);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(G);
     llr_model_free(S);
     llr_model_free(M);

@@ -2,8 +2,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "export.h"
+#include "cli/cli.h"
+#include "learn/export.h"
 
 #define CMD "llr export"
 

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "approx.h"
-#include "cli.h"
-#include "isan.h"
-#include "parity.h"
-#include "table.h"
+#include "models/approx.h"
+#include "cli/cli.h"
+#include "models/isan.h"
+#include "models/parity.h"
+#include "models/table.h"
 
 #define CMD "llr gen"
 

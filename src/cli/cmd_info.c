@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "approx.h"
-#include "arpa.h"
-#include "cli.h"
-#include "safetensors.h"
+#include "models/approx.h"
+#include "models/arpa.h"
+#include "cli/cli.h"
+#include "io/safetensors.h"
 
 #define CMD "llr info"
 

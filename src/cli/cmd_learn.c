@@ -7,18 +7,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "distance.h"
-#include "empirical.h"
-#include "exhaustive.h"
-#include "gls.h"
-#include "oracle.h"
-#include "params.h"
-#include "prefix.h"
-#include "reconstruct.h"
-#include "spanner.h"
-#include "spectral.h"
-#include "trace.h"
+#include "cli/cli.h"
+#include "base/clock.h"
+#include "measure/distance.h"
+#include "learn/empirical.h"
+#include "learn/exhaustive.h"
+#include "learn/gls.h"
+#include "oracle/oracle.h"
+#include "learn/params.h"
+#include "base/prefix.h"
+#include "learn/reconstruct.h"
+#include "learn/spanner.h"
+#include "learn/spectral.h"
+#include "io/trace.h"
 
 #define CMD "llr learn"
 /* The report's exact TV is computed when V^T is at most this. */
@@ -68,13 +69,6 @@ static void help(void)
         "witnesses, seconds,\n"
         "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
         "OUT).\n");
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
@@ -212,8 +206,7 @@ int cmd_learn(int argc, char **argv)
     FILE *tf = NULL;
     llr_trace trs;
     llr_model *L = NULL;
-    llr_oracle o;
-    memset(&o, 0, sizeof o);
+    llr_oracle *o = NULL;
     if (is_gls) {
         llr_params_practical(M->T, (int)d, eps, delta, xi, quantum, seed, &p);
         theory_queries = llr_params_theory(M->T, (int)d, eps, delta, seed, &th);
@@ -259,43 +252,37 @@ int cmd_learn(int argc, char **argv)
         llr_trace_init(&trs, tf);
         oo.trace = &trs;
     }
-    if (llr_oracle_init(&o, M, &oo, &e)) {
+    if (llr_oracle_new(M, &oo, &o, &e)) {
         cli_fail(CMD, &e);
         goto done;
     }
-    long lp0, lpc0, lpt0, sp0, spc0;
-    llr_reconstruct_counts(&lp0, &lpc0, &lpt0);
-    llr_spanner_counts(&sp0, &spc0);
-    double t0 = now();
+    double t0 = llr_clock_seconds();
     llr_gls_stats st = {0};
     FILE *prog = isatty(2) ? stderr : NULL;
-    int fail = is_sam ? 0 : llr_oracle_need_full(&o, method, &e);
+    int fail = is_sam ? 0 : llr_oracle_need_full(o, method, &e);
     if (fail)
         ;
     else if (is_gls)
-        fail = llr_gls_learn(&o, &p, prog, &L, &st, &e);
+        fail = llr_gls_learn(o, &p, prog, &L, &st, &e);
     else if (is_sp) {
         llr_spectral_params sp;
         llr_spectral_defaults((int)d, seed, &sp);
         if (sn)
             sp.histories = (int)sn;
-        fail = llr_spectral_learn(&o, &sp, &L, &e);
+        fail = llr_spectral_learn(o, &sp, &L, &e);
     } else if (is_sam)
         fail = llr_empirical_learn(M, (uint64_t)msamples, 0.5, seed, &L, &e);
     else
-        fail = llr_exhaustive_learn(&o, &L, &e);
-    double secs = now() - t0;
+        fail = llr_exhaustive_learn(o, &L, &e);
+    double secs = llr_clock_seconds() - t0;
     if (fail) {
         cli_fail(CMD, &e);
         fprintf(stderr, "%s: after %llu distinct queries (%llu calls); "
                         "nothing was written\n",
-                CMD, (unsigned long long)o.n.distinct,
-                (unsigned long long)o.n.calls);
+                CMD, (unsigned long long)llr_oracle_counts(o).distinct,
+                (unsigned long long)llr_oracle_counts(o).calls);
         goto done;
     }
-    long lp1, lpc1, lpt1, sp1, spc1;
-    llr_reconstruct_counts(&lp1, &lpc1, &lpt1);
-    llr_spanner_counts(&sp1, &spc1);
     /* Exact TV of the result against the teacher where feasible. */
     llr_exact x = {0};
     int have_tv = 0;
@@ -329,8 +316,8 @@ int cmd_learn(int argc, char **argv)
     if (json) {
         json_t *j = json_pack(
             "{s:s, s:s, s:I, s:I, s:I, s:i, s:i, s:f, s:o}", "method", method,
-            "file", out, "queries", (json_int_t)o.n.calls, "distinct_queries",
-            (json_int_t)o.n.distinct, "tokens", (json_int_t)o.n.tokens, "epochs",
+            "file", out, "queries", (json_int_t)llr_oracle_counts(o).calls, "distinct_queries",
+            (json_int_t)llr_oracle_counts(o).distinct, "tokens", (json_int_t)llr_oracle_counts(o).tokens, "epochs",
             st.epochs, "witnesses", st.witnesses, "seconds", secs,
             "exhaustive_queries", cli_real(exq));
         if (have_tv) {
@@ -351,12 +338,14 @@ int cmd_learn(int argc, char **argv)
             json_object_set_new(j, "futures_per_cut", fs);
             json_object_set_new(j, "basis_additions",
                                 json_integer(st.basis_additions));
-            json_object_set_new(j, "lp_solves", json_integer(lp1 - lp0));
-            json_object_set_new(j, "lp_checked", json_integer(lpc1 - lpc0));
-            json_object_set_new(j, "lp_tiebreaks", json_integer(lpt1 - lpt0));
-            json_object_set_new(j, "spanner_solves", json_integer(sp1 - sp0));
+            json_object_set_new(j, "lp_solves", json_integer(st.lp_solves));
+            json_object_set_new(j, "lp_checked", json_integer(st.lp_checked));
+            json_object_set_new(j, "lp_tiebreaks",
+                                json_integer(st.lp_tiebreaks));
+            json_object_set_new(j, "spanner_solves",
+                                json_integer(st.spanner_solves));
             json_object_set_new(j, "spanner_checked",
-                                json_integer(spc1 - spc0));
+                                json_integer(st.spanner_checked));
             json_object_set_new(j, "max_residual", cli_real(st.max_residual));
             json_object_set_new(
                 j, "params",
@@ -373,8 +362,8 @@ int cmd_learn(int argc, char **argv)
         printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
                "%llu tokens); exhaustive needs %.0f\n",
                out, method, is_gls ? "" : " (a baseline)",
-               (unsigned long long)o.n.distinct, (unsigned long long)o.n.calls,
-               (unsigned long long)o.n.tokens, exq);
+               (unsigned long long)llr_oracle_counts(o).distinct, (unsigned long long)llr_oracle_counts(o).calls,
+               (unsigned long long)llr_oracle_counts(o).tokens, exq);
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);
@@ -389,7 +378,7 @@ done:
         unlink(trace_tmp);
     }
     free(trace_tmp);
-    llr_oracle_free(&o);
+    llr_oracle_free(o);
     llr_model_free(L);
     llr_model_free(M);
     return rc;

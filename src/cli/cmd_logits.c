@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "oracle.h"
-#include "softmax.h"
+#include "cli/cli.h"
+#include "oracle/oracle.h"
+#include "kernels/softmax.h"
 
 #define CMD "llr logits"
 
@@ -64,18 +64,18 @@ int cmd_logits(int argc, char **argv)
     llr_error e;
     int rc = EXIT_OK;
     if (topk) {
-        llr_oracle o;
+        llr_oracle *o = NULL;
         llr_oracle_opts oo = {0};
         oo.topk = (int)topk;
         int k = topk < m->V ? (int)topk : m->V;
         int *idx = malloc((size_t)k * sizeof *idx);
         double *val = malloc((size_t)k * sizeof *val);
-        if (!idx || !val || llr_oracle_init(&o, m, &oo, &e)) {
+        if (!idx || !val || llr_oracle_new(m, &oo, &o, &e)) {
             if (!idx || !val)
                 llr_fail(&e, "out of memory");
             rc = cli_fail(CMD, &e);
         } else {
-            if (llr_oracle_topk(&o, tok, len, idx, val, &e))
+            if (llr_oracle_topk(o, tok, len, idx, val, &e))
                 rc = cli_fail(CMD, &e);
             else if (json) {
                 json_t *top = json_array(), *jp = json_array();
@@ -91,7 +91,7 @@ int cmd_logits(int argc, char **argv)
                 for (int i = 0; i < k; i++)
                     printf("%-6d %.17g\n", idx[i], val[i]);
             }
-            llr_oracle_free(&o);
+            llr_oracle_free(o);
         }
         free(idx), free(val), free(tok);
         llr_model_free(m);

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capacity.h"
-#include "cli.h"
-#include "protocol.h"
-#include "protocol_check.h"
+#include "base/capacity.h"
+#include "cli/cli.h"
+#include "io/protocol.h"
+#include "io/protocol_bounds.h"
 
 #define CMD "llr serve"
 

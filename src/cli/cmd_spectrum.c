@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "prefix.h"
-#include "spectrum.h"
+#include "cli/cli.h"
+#include "base/prefix.h"
+#include "measure/spectrum.h"
 
 #define CMD "llr spectrum"
 #define ALL_HIST 512 /* all histories when V^t <= this */

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "tracediff.h"
+#include "cli/cli.h"
+#include "conformance/tracediff.h"
 
 #define CMD "llr trace"
 

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "distance.h"
-#include "prefix.h"
+#include "cli/cli.h"
+#include "measure/distance.h"
+#include "base/prefix.h"
 
 #define CMD "llr tv"
 

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "vectors.h"
+#include "cli/cli.h"
+#include "conformance/vectors.h"
 
 #define CMD "llr vectors"
 

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "linalg.h"
+#include "cli/cli.h"
+#include "kernels/linalg.h"
 
 int cmd_version(int argc, char **argv)
 {

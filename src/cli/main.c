@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const struct {
     const char *name;
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
             long long T;
             if (cli_int("llr", "--horizon", v, 1, LLR_MAX_HORIZON, &T))
                 return EXIT_USAGE;
-            llr_model_set_horizon((int)T);
+            cli_set_horizon((int)T);
         }
         argc = w;
         argv[argc] = NULL;

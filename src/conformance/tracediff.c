@@ -1,4 +1,4 @@
-#include "tracediff.h"
+#include "conformance/tracediff.h"
 
 #include <errno.h>
 #include <jansson.h>

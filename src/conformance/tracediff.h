@@ -1,4 +1,4 @@
-/* tracediff.h - the first divergence between two traces (docs/trace.md).
+/* conformance/tracediff.h - the first divergence between two traces (docs/trace.md).
  *
  * Two files of JSON lines are read in step. Line i of A and line i of B
  * must be JSON objects with the same keys (in any order), and, key by key
@@ -16,7 +16,7 @@
 #ifndef LLR_TRACEDIFF_H
 #define LLR_TRACEDIFF_H
 
-#include "error.h"
+#include "base/error.h"
 
 #define LLR_TRACEDIFF_TEXT 512
 

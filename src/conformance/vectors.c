@@ -1,10 +1,11 @@
-/* vectors.c - golden vectors: make and check (docs/vectors.md).
+/* conformance/vectors.c - golden vectors: make and check (docs/vectors.md).
  *
  * One code path computes every item for both commands: make computes into
  * the vectors directory itself and then writes the manifest; check reads
  * the manifest, computes into a temporary directory from the stored inputs
  * (model files, prefixes) and compares the two files of each item. */
-#include "vectors.h"
+#include "catalog/catalog.h"
+#include "conformance/vectors.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -16,19 +17,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "approx.h"
-#include "distance.h"
-#include "fileio.h"
-#include "gls.h"
-#include "isan.h"
-#include "model.h"
-#include "oracle.h"
-#include "params.h"
-#include "parity.h"
-#include "prefix.h"
-#include "reconstruct.h"
-#include "safetensors.h"
-#include "table.h"
+#include "models/approx.h"
+#include "measure/distance.h"
+#include "base/fileio.h"
+#include "learn/gls.h"
+#include "models/isan.h"
+#include "models/model.h"
+#include "oracle/oracle.h"
+#include "learn/params.h"
+#include "models/parity.h"
+#include "base/prefix.h"
+#include "learn/reconstruct.h"
+#include "io/safetensors.h"
+#include "models/table.h"
 
 #define MANIFEST "manifest.json"
 /* Differences shown per item (all are counted). */
@@ -435,7 +436,7 @@ static int get_model(ctx *c, const char *name, const llr_model **out)
         char *p = join(c->dir, file);
         if (!p)
             return llr_fail(c->e, "out of memory");
-        int rc = llr_model_load(p, &c->loaded[i], c->e);
+        int rc = llr_model_load(p, NULL, &c->loaded[i], c->e);
         free(p);
         if (rc)
             return -1;
@@ -526,13 +527,12 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         p.tau = tau;
     llr_oracle_opts oo = {
         .noise_seed = llr_mix64((uint64_t)seed ^ 0x4e4f495345ULL)};
-    llr_oracle o;
-    memset(&o, 0, sizeof o);
+    llr_oracle *o = NULL;
     llr_gls_stats st;
-    int rc = llr_oracle_init(&o, M, &oo, c->e);
+    int rc = llr_oracle_new(M, &oo, &o, c->e);
     if (rc == 0)
-        rc = llr_gls_learn(&o, &p, NULL, out, &st, c->e);
-    llr_oracle_free(&o);
+        rc = llr_gls_learn(o, &p, NULL, out, &st, c->e);
+    llr_oracle_free(o);
     if (rc)
         return llr_fail_prefix(c->e, "%s: learning from '%s'", c->where,
                                teacher);

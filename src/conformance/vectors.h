@@ -1,4 +1,4 @@
-/* vectors.h - golden vectors: small fixed cases (models, logits at given
+/* conformance/vectors.h - golden vectors: small fixed cases (models, logits at given
  * prefixes, samples for given seeds, the learner's spanner choices, LP
  * solutions, learned models, exact TVs) that other implementations, and
  * this one, are checked against. A directory holds manifest.json and one
@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "base/error.h"
 
 #define LLR_VECTORS_FORMAT "llr-vectors"
 #define LLR_VECTORS_VERSION 1

@@ -1,4 +1,4 @@
-#include "arpa_check.h"
+#include "io/arpa_bounds.h"
 
 /*@ ghost
   // Ghost lemma functions: facts about the logic of spec/arpa.acsl and

@@ -1,4 +1,4 @@
-/* arpa_check.h - the bounds and size checks of the ARPA reader.
+/* io/arpa_bounds.h - the bounds and size checks of the ARPA reader.
  *
  * Pure functions, kept apart from the parser (arpa.c) so that their
  * contracts are proved with Frama-C WP; spec/arpa.acsl states the header

@@ -1,4 +1,4 @@
-#include "arpa.h"
+#include "io/arpa_file.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -6,71 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arpa_check.h"
-#include "fileio.h"
-#include "prng.h"
-#include "softmax.h"
+#include "base/fileio.h"
+#include "base/prng.h"
 
-#define LN10 2.302585092994045684017991454684364208
-
-_Static_assert(LLR_ARPA_MAX_VOCAB == LLR_MAX_VOCAB,
-               "arpa_check.h states the vocabulary limit of model.h");
-
-/* One order n >= 2: the n-grams in file order, and an open-addressing hash
- * table over their word-number sequences. A slot holds (tag << 32) |
- * (index + 1), tag the hash's top 32 bits; 0 is an empty slot. */
-typedef struct level {
-    size_t declared, count;
-    int32_t *ids; /* count x n word numbers */
-    double *prob, *bo;
-    size_t *line; /* the line of each n-gram (during loading only) */
-    uint64_t *slot;
-    size_t mask;
-    /* The n-grams grouped by their first n-1 words (their parent, an entry
-     * of order n-1, or a word for n = 2): those of parent p are
-     * kids[first[p] .. first[p+1]-1]. parent[] is only kept while loading.
-     * When some n-gram's first n-1 words are not listed (an orphan), the
-     * lists are not built and logits look up every token instead. */
-    int32_t *parent;
-    uint32_t *first, *kids;
-    int orphans;
-} level;
-
-typedef struct arpa {
-    int N;       /* order */
-    int nwords;  /* unigrams, special ones included */
-    char *pool;  /* the unigram words, NUL-terminated */
-    size_t *woff; /* word i is pool + woff[i] */
-    size_t *wlen;
-    int *tok;    /* tok[word] = its token number, or -1 (special words) */
-    double *uprob, *ubo;
-    size_t *uline;
-    uint64_t *wslot; /* word hash: (tag << 32) | (word + 1) */
-    size_t wmask;
-    int bos;     /* the word number of <s>, or -1 */
-    int *sigma;  /* sigma[z] = the word number of token z */
-    level lev[LLR_ARPA_MAX_ORDER + 1]; /* lev[2..N] */
-} arpa;
-
-static arpa *impl(const llr_model *m)
-{
-    return (arpa *)m->impl;
-}
+typedef llr_arpa_tables arpa;
+typedef llr_arpa_level level;
 
 /* ---- hashing ---- */
 
 #define HASH_START 0x6a09e667f3bcc909ULL
 
-static uint64_t hash_id(uint64_t h, int32_t id)
+uint64_t llr_arpa_hash_id(uint64_t h, int32_t id)
 {
     return llr_mix64(h ^ (uint64_t)(uint32_t)id);
 }
 
-static uint64_t hash_ids(const int32_t *ids, int n)
+uint64_t llr_arpa_hash_ids(const int32_t *ids, int n)
 {
     uint64_t h = HASH_START;
     for (int i = 0; i < n; i++)
-        h = hash_id(h, ids[i]);
+        h = llr_arpa_hash_id(h, ids[i]);
     return h;
 }
 
@@ -84,8 +39,8 @@ static uint64_t hash_bytes(const char *s, size_t len)
     return llr_mix64(h ^ len);
 }
 
-/* The index of the n-gram ids[0..n-1] (hash h) in L, or -1. */
-static long find_ngram(const level *L, int n, const int32_t *ids, uint64_t h)
+long llr_arpa_find_ngram(const level *L, int n, const int32_t *ids,
+                         uint64_t h)
 {
     if (!L->slot)
         return -1;
@@ -124,122 +79,8 @@ static int find_word(const arpa *a, const char *w, size_t len, uint64_t h)
     }
 }
 
-/* ---- the model's operations ---- */
 
-static int arpa_root(const llr_model *m, void *state, llr_error *e)
-{
-    (void)e;
-    const arpa *a = impl(m);
-    int32_t *s = state;
-    memset(s, 0, m->state_bytes);
-    if (a->N > 1 && a->bos >= 0) {
-        s[0] = 1;
-        s[1] = a->bos;
-    }
-    return 0;
-}
-
-static int arpa_step(const llr_model *m, const void *state, int t, int tok,
-                     void *next, llr_error *e)
-{
-    (void)t;
-    const arpa *a = impl(m);
-    if (llr_arpa_check_token(tok, m->V))
-        return llr_fail(e, "arpa: token %d is outside [0, %d]", tok,
-                        m->V - 1);
-    int32_t s[LLR_ARPA_MAX_ORDER];
-    memcpy(s, state, m->state_bytes);
-    int k = s[0];
-    if (llr_arpa_check_context(k, a->N))
-        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
-    if (a->N > 1) {
-        if (k < a->N - 1) {
-            s[++k] = a->sigma[tok];
-        } else {
-            memmove(s + 1, s + 2, (size_t)(k - 1) * sizeof *s);
-            s[k] = a->sigma[tok];
-        }
-        s[0] = k;
-    }
-    memcpy(next, s, m->state_bytes);
-    return 0;
-}
-
-static int arpa_logits(const llr_model *m, const void *state, int t,
-                       double *out, llr_error *e)
-{
-    const arpa *a = impl(m);
-    int32_t s[LLR_ARPA_MAX_ORDER];
-    memcpy(s, state, m->state_bytes);
-    int k = s[0];
-    if (llr_arpa_check_context(k, a->N))
-        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
-    /* key = c_1..c_k z: the suffix starting at j is key + j. */
-    int32_t key[LLR_ARPA_MAX_ORDER];
-    memcpy(key, s + 1, (size_t)k * sizeof *key);
-    /* For the context c_{j+1..k} (0 <= j < k, of n = k - j words): H[j] its
-     * hash, P[j] its entry of order n (-1 if not listed; its word for
-     * n = 1), cum[j] the sum of the back-off weights of the longer contexts
-     * (those passed through to reach it). */
-    uint64_t H[LLR_ARPA_MAX_ORDER];
-    long P[LLR_ARPA_MAX_ORDER];
-    double cum[LLR_ARPA_MAX_ORDER + 1];
-    cum[0] = 0;
-    for (int j = 0; j < k; j++) {
-        int n = k - j;
-        H[j] = hash_ids(key + j, n);
-        double bo = 0;
-        if (n == 1) {
-            P[j] = key[j];
-            bo = a->ubo[key[j]];
-        } else {
-            P[j] = find_ngram(&a->lev[n], n, key + j, H[j]);
-            if (P[j] >= 0)
-                bo = a->lev[n].bo[P[j]];
-        }
-        cum[j + 1] = cum[j] + bo;
-    }
-    /* From the shortest context to the longest, so that the longest listed
-     * n-gram (c_{j+1..k}, z) sets z's value: its log10prob plus cum[j]. */
-    for (int z = 0; z < m->V; z++)
-        out[z] = a->uprob[a->sigma[z]] + cum[k];
-    for (int j = k - 1; j >= 0; j--) {
-        int n = k - j + 1;
-        const level *L = &a->lev[n];
-        if (L->count == 0)
-            continue;
-        if (!L->orphans) {
-            if (P[j] < 0)
-                continue;
-            for (uint32_t r = L->first[P[j]]; r < L->first[P[j] + 1]; r++) {
-                uint32_t i = L->kids[r];
-                int z = a->tok[L->ids[(size_t)i * (size_t)n + (size_t)n - 1]];
-                if (z >= 0)
-                    out[z] = L->prob[i] + cum[j];
-            }
-            continue;
-        }
-        for (int z = 0; z < m->V; z++) {
-            key[k] = a->sigma[z];
-            long i = find_ngram(L, n, key + j, hash_id(H[j], key[k]));
-            if (i >= 0)
-                out[z] = L->prob[i] + cum[j];
-        }
-    }
-    for (int z = 0; z < m->V; z++)
-        out[z] *= LN10;
-    llr_centre(out, m->V, out);
-    return llr_check_finite_logits(out, m->V, t, e);
-}
-
-static int arpa_save(const llr_model *m, const char *path, llr_error *e)
-{
-    (void)m;
-    return llr_fail(e, "%s: ARPA models are read-only; use llr gen table "
-                       "--from", path);
-}
-
-static void free_arpa(arpa *a)
+void llr_arpa_tables_free(llr_arpa_tables *a)
 {
     if (!a)
         return;
@@ -266,30 +107,6 @@ static void free_arpa(arpa *a)
     free(a);
 }
 
-static void arpa_destroy(llr_model *m)
-{
-    free_arpa(impl(m));
-    free(m);
-}
-
-static const llr_model_ops arpa_ops = {
-    "arpa", arpa_root, arpa_step, arpa_logits, arpa_save, arpa_destroy,
-};
-
-const char *llr_arpa_word(const llr_model *m, int z)
-{
-    if (!m || m->ops != &arpa_ops || z < 0 || z >= m->V)
-        return NULL;
-    const arpa *a = impl(m);
-    return a->pool + a->woff[a->sigma[z]];
-}
-
-int llr_arpa_order(const llr_model *m)
-{
-    return m && m->ops == &arpa_ops ? impl(m)->N : 0;
-}
-
-/* ---- the parser ---- */
 
 typedef struct parser {
     const char *path;
@@ -522,13 +339,13 @@ static int add_ngram(parser *p, arpa *a, int n, const fields *f)
         }
     }
     /* The parent: the first n-1 words as an entry of order n-1. */
-    uint64_t h = hash_ids(ids, n - 1);
+    uint64_t h = llr_arpa_hash_ids(ids, n - 1);
     L->parent[L->count] =
-        n == 2 ? ids[0] : (int32_t)find_ngram(&a->lev[n - 1], n - 1, ids, h);
+        n == 2 ? ids[0] : (int32_t)llr_arpa_find_ngram(&a->lev[n - 1], n - 1, ids, h);
     if (L->parent[L->count] < 0)
         L->orphans = 1;
-    h = hash_id(h, ids[n - 1]);
-    long old = find_ngram(L, n, ids, h);
+    h = llr_arpa_hash_id(h, ids[n - 1]);
+    long old = llr_arpa_find_ngram(L, n, ids, h);
     if (old >= 0) {
         quoted q = ngram_text(f, n);
         return fail_at(p, p->line, "duplicate %d-gram '%s' (first at line "
@@ -638,7 +455,7 @@ static int make_sigma(parser *p, arpa *a, size_t line)
     if (rc == LLR_ARPA_MANY_WORDS)
         return fail_at(p, line, "the vocabulary has %d words besides <s>, "
                                 "</s> and <unk>; at most %d are supported",
-                       V, LLR_MAX_VOCAB);
+                       V, LLR_ARPA_MAX_VOCAB);
     return V;
 }
 
@@ -816,19 +633,15 @@ static int build_children(arpa *a)
     return 0;
 }
 
-int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
-                   llr_model **out, llr_error *e)
+int llr_arpa_tables_parse(const char *bytes, size_t size, const char *name,
+                          llr_arpa_tables **out, llr_error *e)
 {
     *out = NULL;
-    if (T < 1 || T > LLR_MAX_HORIZON)
-        return llr_fail(e, "%s: horizon %d is outside [1, %d]", name, T,
-                        LLR_MAX_HORIZON);
     /* The parser works on a NUL-terminated copy. */
     char *buf = malloc(size + 1);
     arpa *a = calloc(1, sizeof *a);
-    llr_model *m = calloc(1, sizeof *m);
-    if (!buf || !a || !m) {
-        free(buf), free(a), free(m);
+    if (!buf || !a) {
+        free(buf), free(a);
         return llr_fail(e, "%s: out of memory", name);
     }
     if (size)
@@ -836,14 +649,12 @@ int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
     buf[size] = 0;
     a->bos = -1;
     parser p = {name, e, 0, NULL, 0};
-    int V = 0;
-    int rc = parse(&p, buf, size, a, &V);
+    int rc = parse(&p, buf, size, a, &a->V);
     free(buf);
     if (rc == 0 && build_children(a))
         rc = llr_fail(e, "%s: out of memory", name);
     if (rc) {
-        free_arpa(a);
-        free(m);
+        llr_arpa_tables_free(a);
         return -1;
     }
     /* Line numbers are only for loading messages. */
@@ -855,22 +666,19 @@ int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
         a->lev[n].line = NULL;
         a->lev[n].parent = NULL;
     }
-    *m = (llr_model){&arpa_ops, V, T, 0, (size_t)a->N * sizeof(int32_t), a};
-    *out = m;
+    *out = a;
     return 0;
 }
 
-int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e)
+int llr_arpa_tables_read(const char *path, llr_arpa_tables **out,
+                         llr_error *e)
 {
-    *out = NULL;
-    if (T < 1 || T > LLR_MAX_HORIZON)
-        return llr_fail(e, "%s: horizon %d is outside [1, %d]", path, T,
-                        LLR_MAX_HORIZON);
     unsigned char *buf;
     size_t len;
+    *out = NULL;
     if (llr_read_file(path, &buf, &len, e))
         return -1;
-    int rc = llr_arpa_parse((const char *)buf, len, path, T, out, e);
+    int rc = llr_arpa_tables_parse((const char *)buf, len, path, out, e);
     free(buf);
     return rc;
 }

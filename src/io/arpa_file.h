@@ -1,56 +1,86 @@
-/* arpa.h - back-off n-gram models read from ARPA text files (SRILM, KenLM,
- * CMU Sphinx; docs/arpa.md).
+/* io/arpa_file.h - the reader of ARPA back-off n-gram files (SRILM, KenLM,
+ * CMU Sphinx; docs/arpa.md): the file's tables, parsed and indexed for
+ * lookup. The model built on them (back-off, renormalisation over Sigma,
+ * centring) is models/arpa.h.
  *
  * Format: optional text, then a line `\data\`, lines `ngram N=COUNT` for
  * N = 1, 2, ..., one section `\N-grams:` per declared order (in increasing
  * order) whose lines are `log10prob w1 ... wN [log10backoff]` (fields
  * separated by spaces or tabs; a trailing CR is ignored), then `\end\`.
- * Text after `\end\` is ignored.
+ * Text after `\end\` is ignored. Sigma = the unigrams other than <s>,
+ * </s> and <unk> (also <UNK>), numbered 0..V-1 in the order they appear in
+ * the \1-grams: section; V >= 2 is required.
  *
- * Semantics. Let N be the highest declared order.
- *  - Sigma = the unigrams other than <s>, </s> and <unk> (also <UNK>),
- *    numbered 0..V-1 in the order they appear in the \1-grams: section.
- *    V >= 2 is required.
- *  - The context of position 1 is <s> (empty if <s> is not a unigram);
- *    after that it is the last N-1 tokens, preceded by <s> while fewer than
- *    N-1 tokens have been emitted. (For N = 1 the context is always empty.)
- *  - Back-off: log10 P(z | c_1..c_k) is the log10prob of the n-gram
- *    (c_1..c_k, z) when it is listed; otherwise log10backoff(c_1..c_k) +
- *    log10 P(z | c_2..c_k), with log10backoff 0 when (c_1..c_k) is not
- *    listed or has no back-off field; at k = 0 it is z's unigram log10prob.
- *  - The model's conditional M(z | h) for z in Sigma is that P(z | h)
- *    renormalised over Sigma (the mass of </s>, <unk> and <s> is dropped);
- *    its centred logits are centre(ln 10 * log10 P(z | h)).
- *  - The horizon T (1..4096) is the caller's: the file has none.
- * The model has kind "arpa", d = 0 and state_bytes = 4 N (an int32 count of
- * context words followed by up to N-1 word numbers). It is read-only: its
- * save op fails.
- *
- * Every error on a malformed file reads "PATH:LINE: problem". */
-#ifndef LLR_ARPA_H
-#define LLR_ARPA_H
+ * Every error on a malformed file reads "PATH:LINE: problem". The bounds
+ * checks the reader relies on (counts, field numbers, hash probes,
+ * allocation sizes) are proved apart, in io/arpa_bounds.h.
+ */
+#ifndef LLR_ARPA_FILE_H
+#define LLR_ARPA_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "arpa_check.h"
-#include "model.h"
+#include "base/error.h"
+#include "io/arpa_bounds.h"
 
-/* LLR_ARPA_MAX_ORDER, the largest order accepted, and the other limits
- * are in arpa_check.h. */
 
-/* Load the ARPA file at path as a model of horizon T. */
-int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e);
+/* One order n >= 2: the n-grams in file order, and an open-addressing hash
+ * table over their word-number sequences. A slot holds (tag << 32) |
+ * (index + 1), tag the hash's top 32 bits; 0 is an empty slot. */
+typedef struct llr_arpa_level {
+    size_t declared, count;
+    int32_t *ids; /* count x n word numbers */
+    double *prob, *bo;
+    size_t *line; /* the line of each n-gram (during loading only) */
+    uint64_t *slot;
+    size_t mask;
+    /* The n-grams grouped by their first n-1 words (their parent, an entry
+     * of order n-1, or a word for n = 2): those of parent p are
+     * kids[first[p] .. first[p+1]-1]. parent[] is only kept while loading.
+     * When some n-gram's first n-1 words are not listed (an orphan), the
+     * lists are not built and logits look up every token instead. */
+    int32_t *parent;
+    uint32_t *first, *kids;
+    int orphans;
+} llr_arpa_level;
 
-/* The same from size bytes in memory (copied); name labels the messages
- * ("NAME:LINE: problem"). */
-int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
-                   llr_model **out, llr_error *e);
+typedef struct llr_arpa_tables {
+    int N;       /* order */
+    int nwords;  /* unigrams, special ones included */
+    char *pool;  /* the unigram words, NUL-terminated */
+    size_t *woff; /* word i is pool + woff[i] */
+    size_t *wlen;
+    int *tok;    /* tok[word] = its token number, or -1 (special words) */
+    double *uprob, *ubo;
+    size_t *uline;
+    uint64_t *wslot; /* word hash: (tag << 32) | (word + 1) */
+    size_t wmask;
+    int bos;     /* the word number of <s>, or -1 */
+    int *sigma;  /* sigma[z] = the word number of token z */
+    llr_arpa_level lev[LLR_ARPA_MAX_ORDER + 1]; /* lev[2..N] */
+    int V;       /* tokens: the words of sigma */
+} llr_arpa_tables;
 
-/* The word of token z (0 <= z < V) of an arpa model; NULL when m is not an
- * arpa model or z is out of range. */
-const char *llr_arpa_word(const llr_model *m, int z);
+/* Parse size bytes (copied; name labels the messages "NAME:LINE: problem")
+ * into new tables *out (free with llr_arpa_tables_free). */
+int llr_arpa_tables_parse(const char *bytes, size_t size, const char *name,
+                          llr_arpa_tables **out, llr_error *e);
 
-/* The order N of an arpa model (0 for other kinds). */
-int llr_arpa_order(const llr_model *m);
+/* The same from the file at path. */
+int llr_arpa_tables_read(const char *path, llr_arpa_tables **out,
+                         llr_error *e);
+
+void llr_arpa_tables_free(llr_arpa_tables *a);
+
+/* The hash of a word-number sequence: llr_arpa_hash_ids(ids, n) chains
+ * llr_arpa_hash_id over ids[0..n-1], so that the hash of ids followed by
+ * one more word is llr_arpa_hash_id(hash of ids, word). */
+uint64_t llr_arpa_hash_id(uint64_t h, int32_t id);
+uint64_t llr_arpa_hash_ids(const int32_t *ids, int n);
+
+/* The index of the n-gram ids[0..n-1] (hash h) in L, or -1. */
+long llr_arpa_find_ngram(const llr_arpa_level *L, int n, const int32_t *ids,
+                         uint64_t h);
 
 #endif

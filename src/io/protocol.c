@@ -1,4 +1,4 @@
-#include "protocol.h"
+#include "io/protocol.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capacity.h"
-#include "protocol_check.h"
-#include "softmax.h"
+#include "base/capacity.h"
+#include "io/protocol_bounds.h"
+#include "kernels/softmax.h"
 
 _Static_assert(LLR_PROTO_MAX_LINE == LLR_PROTOCOL_MAX_LINE,
                "protocol_check.h states the line limit of protocol.h");

@@ -1,4 +1,4 @@
-/* protocol.h - the query protocol spoken by a model behind a process
+/* io/protocol.h - the query protocol spoken by a model behind a process
  * (docs/oracle-protocol.md). One JSON object per line, UTF-8.
  *
  *   greeting (server, first line):
@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "base/error.h"
 
 #define LLR_PROTOCOL_VERSION 1
 /* The longest line either side accepts. */

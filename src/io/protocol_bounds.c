@@ -1,4 +1,4 @@
-#include "protocol_check.h"
+#include "io/protocol_bounds.h"
 
 int llr_proto_in_range(long long v, long long lo, long long hi)
 {

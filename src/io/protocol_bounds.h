@@ -1,4 +1,4 @@
-/* protocol_check.h - the bounds and size checks of the query protocol's
+/* io/protocol_bounds.h - the bounds and size checks of the query protocol's
  * parsers (protocol.c) and of the client's line reader (process.c).
  *
  * Pure integer functions, kept apart from the JSON parsing (jansson) so

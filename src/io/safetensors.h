@@ -1,4 +1,4 @@
-/* safetensors.h - read and write the safetensors format.
+/* io/safetensors.h - read and write the safetensors format.
  *
  * Format (the Hugging Face "safetensors" layout): an unsigned 64-bit
  * little-endian header length N; N bytes of UTF-8 JSON: an object mapping
@@ -14,15 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "st_check.h"
+#include "base/error.h"
+#include "io/safetensors_bounds.h"
 
-enum {
-    LLR_DT_BOOL = 1, LLR_DT_U8, LLR_DT_I8, LLR_DT_F8_E5M2, LLR_DT_F8_E4M3,
-    LLR_DT_I16, LLR_DT_U16, LLR_DT_F16, LLR_DT_BF16,
-    LLR_DT_I32, LLR_DT_U32, LLR_DT_F32, LLR_DT_I64, LLR_DT_U64, LLR_DT_F64
-};
-
+/* The dtype codes LLR_DT_* are in io/safetensors_bounds.h. */
 /* The dtype code for a name such as "F64", 0 if unknown. */
 int llr_st_dtype_parse(const char *name);
 /* The name of a dtype code ("?" if unknown). */

@@ -1,5 +1,4 @@
-#include "st_check.h"
-#include "safetensors.h"
+#include "io/safetensors_bounds.h"
 
 int llr_st_check_header_len(uint64_t file_size, uint64_t header_len)
 {
@@ -134,33 +133,6 @@ int llr_st_check_cover(const uint64_t *begin, const uint64_t *end,
     return LLR_ST_OK;
 }
 
-/*@ // The element size of each dtype code; stated here, on the definition
-    // (Frama-C merges it with the contract in st_check.h), because the codes
-    // of safetensors.h are not visible where st_check.h is included.
-    assigns \nothing;
-    behavior one:
-      assumes dtype == LLR_DT_BOOL || dtype == LLR_DT_U8 ||
-              dtype == LLR_DT_I8 || dtype == LLR_DT_F8_E5M2 ||
-              dtype == LLR_DT_F8_E4M3;
-      ensures \result == 1;
-    behavior two:
-      assumes dtype == LLR_DT_I16 || dtype == LLR_DT_U16 ||
-              dtype == LLR_DT_F16 || dtype == LLR_DT_BF16;
-      ensures \result == 2;
-    behavior four:
-      assumes dtype == LLR_DT_I32 || dtype == LLR_DT_U32 ||
-              dtype == LLR_DT_F32;
-      ensures \result == 4;
-    behavior eight:
-      assumes dtype == LLR_DT_I64 || dtype == LLR_DT_U64 ||
-              dtype == LLR_DT_F64;
-      ensures \result == 8;
-    behavior unknown:
-      assumes dtype < LLR_DT_BOOL || dtype > LLR_DT_F64;
-      ensures \result == 0;
-    complete behaviors;
-    disjoint behaviors;
-*/
 int llr_st_dtype_size(int dtype)
 {
     switch (dtype) {

@@ -1,4 +1,4 @@
-/* st_check.h - the bounds and size checks of the safetensors reader.
+/* io/safetensors_bounds.h - the bounds and size checks of the safetensors reader.
  *
  * Pure integer functions, kept apart from the JSON parsing so that their
  * contracts are proved with Frama-C WP (spec/safetensors.acsl states the
@@ -183,9 +183,38 @@ int llr_st_check_cover(const uint64_t *begin, const uint64_t *end,
                        const size_t *order, size_t n, uint64_t data_size,
                        size_t *where);
 
-/* Bytes per element of a dtype code (see safetensors.h), 0 if unknown. */
+/* The dtype codes of the safetensors format. */
+enum {
+    LLR_DT_BOOL = 1, LLR_DT_U8, LLR_DT_I8, LLR_DT_F8_E5M2, LLR_DT_F8_E4M3,
+    LLR_DT_I16, LLR_DT_U16, LLR_DT_F16, LLR_DT_BF16,
+    LLR_DT_I32, LLR_DT_U32, LLR_DT_F32, LLR_DT_I64, LLR_DT_U64, LLR_DT_F64
+};
+
+/* Bytes per element of a dtype code, 0 if unknown. */
 /*@ assigns \nothing;
     ensures 0 <= \result <= 8;
+    behavior one:
+      assumes dtype == LLR_DT_BOOL || dtype == LLR_DT_U8 ||
+              dtype == LLR_DT_I8 || dtype == LLR_DT_F8_E5M2 ||
+              dtype == LLR_DT_F8_E4M3;
+      ensures \result == 1;
+    behavior two:
+      assumes dtype == LLR_DT_I16 || dtype == LLR_DT_U16 ||
+              dtype == LLR_DT_F16 || dtype == LLR_DT_BF16;
+      ensures \result == 2;
+    behavior four:
+      assumes dtype == LLR_DT_I32 || dtype == LLR_DT_U32 ||
+              dtype == LLR_DT_F32;
+      ensures \result == 4;
+    behavior eight:
+      assumes dtype == LLR_DT_I64 || dtype == LLR_DT_U64 ||
+              dtype == LLR_DT_F64;
+      ensures \result == 8;
+    behavior unknown:
+      assumes dtype < LLR_DT_BOOL || dtype > LLR_DT_F64;
+      ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
 int llr_st_dtype_size(int dtype);
 

@@ -1,4 +1,4 @@
-#include "trace.h"
+#include "io/trace.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* trace.h - a trace of every step of a run, as JSON lines (docs/trace.md).
+/* io/trace.h - a trace of every step of a run, as JSON lines (docs/trace.md).
  *
  * A sink the learner modules write to: the oracle (each distinct query and
  * its answer), the spanner (initial basis, each exchange), the learner
@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "strlist.h"
+#include "base/strlist.h"
 
 typedef struct llr_trace {
     FILE *f;        /* where lines go */

@@ -1,4 +1,4 @@
-#include "divergence.h"
+#include "kernels/divergence.h"
 
 #include <math.h>
 

@@ -1,4 +1,4 @@
-/* divergence.h - distances between two next-token distributions on
+/* kernels/divergence.h - distances between two next-token distributions on
  * {0..V-1}: the per-step terms of the telescoping bound and of KL. */
 #ifndef LLR_DIVERGENCE_H
 #define LLR_DIVERGENCE_H

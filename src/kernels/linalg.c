@@ -1,4 +1,4 @@
-#include "linalg.h"
+#include "kernels/linalg.h"
 
 #include <dlfcn.h>
 #include <lapacke.h>

@@ -1,11 +1,11 @@
-/* linalg.h - the LAPACKE calls the project makes, behind checked wrappers.
+/* kernels/linalg.h - the LAPACKE calls the project makes, behind checked wrappers.
  *
  * Outside the verified core: each wrapper checks its sizes (ASan cannot see
  * writes inside Fortran LAPACK) and reports LAPACK's info as an error. */
 #ifndef LLR_LINALG_H
 #define LLR_LINALG_H
 
-#include "error.h"
+#include "base/error.h"
 
 enum { LLR_SVD_FORCE_GESVD = 1 };
 

@@ -1,4 +1,4 @@
-#include "softmax.h"
+#include "kernels/softmax.h"
 
 #include <math.h>
 

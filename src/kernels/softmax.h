@@ -1,4 +1,4 @@
-/* softmax.h - centred logits, logsumexp, softmax, and the sampling rule.
+/* kernels/softmax.h - centred logits, logsumexp, softmax, and the sampling rule.
  *
  * Paper notation: for logits l in R^V, centre(l)_z = l_z - (1/V) sum_z' l_z';
  * softmax(l)_z = exp(l_z) / sum_z' exp(l_z'), computed as exp(l_z - max l)
@@ -10,7 +10,7 @@
 
 #include <errno.h>
 
-#include "prng.h"
+#include "base/prng.h"
 
 /* Contracts (docs/verification.md). Proved in the IEEE model: memory
  * safety (-wp-rte), what is assigned (errno too: exp and log may set it),

@@ -1,4 +1,4 @@
-#include "empirical.h"
+#include "learn/empirical.h"
 
 #include <errno.h>
 #include <math.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "softmax.h"
-#include "trie.h"
+#include "kernels/softmax.h"
+#include "oracle/trie.h"
 
 /* Nodes in creation order: node 0 is the empty prefix; parent[i] and
  * token[i] say how node i extends its parent (-1 for the root). */

@@ -1,4 +1,4 @@
-/* empirical.h - the learner that sees only samples: smoothed empirical
+/* learn/empirical.h - the learner that sees only samples: smoothed empirical
  * conditionals. A baseline for the separation GLS2 starts from (noisy
  * parity is believed hard from samples, easy from logit queries).
  *
@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-#include "model.h"
-#include "safetensors.h"
+#include "models/model.h"
+#include "io/safetensors.h"
 
 int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
                         uint64_t seed, llr_model **out, llr_error *e);

@@ -1,10 +1,10 @@
-#include "exhaustive.h"
+#include "learn/exhaustive.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefix.h"
-#include "table.h"
+#include "base/prefix.h"
+#include "models/table.h"
 
 double llr_exhaustive_count(int V, int T)
 {
@@ -16,7 +16,7 @@ double llr_exhaustive_count(int V, int T)
 
 int llr_exhaustive_learn(llr_oracle *o, llr_model **out, llr_error *e)
 {
-    int V = o->M->V, T = o->M->T;
+    int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     uint64_t rows;
     *out = NULL;
     if (llr_prefix_total((uint64_t)V, (uint64_t)T, LLR_TABLE_MAX_ENTRIES / V,

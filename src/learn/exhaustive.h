@@ -1,11 +1,11 @@
-/* exhaustive.h - the baseline that queries every prefix (sum_t V^t distinct
+/* learn/exhaustive.h - the baseline that queries every prefix (sum_t V^t distinct
  * queries) and returns the exact table: the count the learners are
  * measured against. Labelled a baseline everywhere. */
 #ifndef LLR_EXHAUSTIVE_H
 #define LLR_EXHAUSTIVE_H
 
-#include "model.h"
-#include "oracle.h"
+#include "models/model.h"
+#include "oracle/oracle.h"
 
 int llr_exhaustive_learn(llr_oracle *o, llr_model **out, llr_error *e);
 

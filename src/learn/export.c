@@ -1,11 +1,11 @@
-#include "export.h"
+#include "learn/export.h"
 
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "isan.h"
+#include "models/isan.h"
 
 int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
                     llr_error *e)

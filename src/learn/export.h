@@ -1,4 +1,4 @@
-/* export.h - a learned representation as an explicit ISAN, where it is
+/* learn/export.h - a learned representation as an explicit ISAN, where it is
  * exact.
  *
  * With the futures separating every basis (llr_gls_prepare), the LP's
@@ -14,7 +14,7 @@
 #ifndef LLR_EXPORT_H
 #define LLR_EXPORT_H
 
-#include "gls.h"
+#include "learn/gls.h"
 
 int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
                     llr_error *e);

@@ -1,4 +1,4 @@
-/* gls.c - the epoch loop of GLS2 Algorithm 1 (docs/learner.md).
+/* learn/gls.c - the epoch loop of GLS2 Algorithm 1 (docs/learner.md).
  *
  * 1. Basis: per cut s >= 1, the rows on F~_s of the pooled histories
  *    (prefixes of spanner_n samples of the teacher, plus histories that
@@ -10,15 +10,15 @@
  *    there, the history y_{1:s} to cut s's pool); rebuild; next epoch.
  * 3. Done when a round of valid_n fresh samples passes with no change.
  */
-#include "gls.h"
+#include "learn/gls.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "reconstruct.h"
-#include "spanner.h"
-#include "witness.h"
+#include "learn/reconstruct.h"
+#include "learn/spanner.h"
+#include "learn/witness.h"
 
 typedef struct run {
     llr_oracle *o;
@@ -96,13 +96,12 @@ static int build_cut(run *R, int s)
         sr.k = 1;
         idx[0] = 0;
     } else if (rc == 0) {
-        double floor = 2 * (R->o->opts.xi + R->o->opts.quantum) * sqrt(m);
+        double floor = 2 * (llr_oracle_options(R->o)->xi + llr_oracle_options(R->o)->quantum) * sqrt(m);
         rc = llr_spanner_traced(X, n, m, g->d, g->box, R->p->rank_tol,
                                 floor, 0, idx, &sr, R->tr, R->e);
-        if (rc == 0) {
-            R->st->spanner_solves++;
-            R->st->spanner_checked++;
-        }
+        /* An empty basis (every row zero) has no coefficients to check. */
+        R->st->spanner_solves += rc != 0 || sr.k > 0;
+        R->st->spanner_checked += rc == 0 && sr.certified;
     }
     if (rc == 0) {
         free(c->basis), free(c->rhat), free(c->rext);
@@ -162,7 +161,7 @@ static void trace_epoch_begin(run *R)
     llr_trace_int(R->tr, "epoch", R->epoch);
     llr_trace_int(R->tr, "witnesses", R->st->witnesses);
     llr_trace_int(R->tr, "basis_additions", R->st->basis_additions);
-    llr_trace_int(R->tr, "distinct", (long long)R->o->n.distinct);
+    llr_trace_int(R->tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
     llr_trace_end(R->tr);
 }
 
@@ -172,15 +171,15 @@ static void trace_epoch_end(run *R, const char *outcome, int checked)
     llr_trace_int(R->tr, "epoch", R->epoch);
     llr_trace_str(R->tr, "outcome", outcome);
     llr_trace_int(R->tr, "validated", checked);
-    llr_trace_int(R->tr, "calls", (long long)R->o->n.calls);
-    llr_trace_int(R->tr, "distinct", (long long)R->o->n.distinct);
+    llr_trace_int(R->tr, "calls", (long long)llr_oracle_counts(R->o).calls);
+    llr_trace_int(R->tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
     llr_trace_end(R->tr);
 }
 
 static void trace_begin(run *R)
 {
     const llr_gls_params *p = R->p;
-    const llr_oracle_opts *oo = &R->o->opts;
+    const llr_oracle_opts *oo = llr_oracle_options(R->o);
     llr_trace *tr = R->tr;
     llr_trace_begin(tr, "learn_begin");
     llr_trace_str(tr, "method", "gls");
@@ -229,9 +228,9 @@ static void trace_end(run *R)
     llr_trace_int(tr, "lp_solves", st->lp_solves);
     llr_trace_int(tr, "spanner_solves", st->spanner_solves);
     llr_trace_real(tr, "max_residual", st->max_residual);
-    llr_trace_int(tr, "calls", (long long)R->o->n.calls);
-    llr_trace_int(tr, "distinct", (long long)R->o->n.distinct);
-    llr_trace_int(tr, "tokens", (long long)R->o->n.tokens);
+    llr_trace_int(tr, "calls", (long long)llr_oracle_counts(R->o).calls);
+    llr_trace_int(tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
+    llr_trace_int(tr, "tokens", (long long)llr_oracle_counts(R->o).tokens);
     llr_trace_end(tr);
 }
 
@@ -258,7 +257,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
 {
     *out = NULL;
     memset(st, 0, sizeof *st);
-    int V = o->M->V, T = o->M->T;
+    int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     if (p->d < 1 || p->d > LLR_MAX_RANK)
         return llr_fail(e, "rank %d is outside [1, %d]", p->d, LLR_MAX_RANK);
     if (!(p->eps > 0 && p->eps < 1))
@@ -270,7 +269,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     int *y = malloc((size_t)T * sizeof *y);
     double *pred = malloc(2 * (size_t)V * sizeof *pred);
     double *c = malloc((1 + (size_t)T * p->d) * sizeof *c);
-    run R = {o, p, &g, pool, st, o->opts.trace, 1, e};
+    run R = {o, p, &g, pool, st, llr_oracle_options(o)->trace, 1, e};
     int rc = -1;
     if (!g.cut || !pool || !y || !pred || !c) {
         llr_fail(e, "out of memory");
@@ -346,7 +345,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                          &st->max_residual, e))
             goto done;
         st->lp_solves += fix.lp_solves;
-        st->lp_checked += fix.lp_solves;
+        st->lp_checked += fix.lp_certified;
+        st->lp_tiebreaks += fix.lp_tiebreaks;
         if (fix.kind == LLR_FIX_NONE) {
             checked++;
             continue;
@@ -421,7 +421,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
             fprintf(progress, "epoch %d: %d witnesses, %d basis additions, "
                               "%llu distinct queries\n",
                     st->epochs, st->witnesses, st->basis_additions,
-                    (unsigned long long)o->n.distinct);
+                    (unsigned long long)llr_oracle_counts(o).distinct);
     }
     if (R.tr) {
         trace_epoch_end(&R, "passed", checked);

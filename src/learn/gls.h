@@ -1,4 +1,4 @@
-/* gls.h - the learner of GLS2 (Algorithm 1) and its learned representation.
+/* learn/gls.h - the learner of GLS2 (Algorithm 1) and its learned representation.
  *
  * Per cut s = 0..T-1 (histories of length s), the representation keeps
  *   F^_s   selected futures (strings, |f| <= T-1-s), F^_s[0] = the empty one;
@@ -16,10 +16,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "oracle.h"
-#include "safetensors.h"
-#include "strlist.h"
+#include "models/model.h"
+#include "oracle/oracle.h"
+#include "io/safetensors.h"
+#include "base/strlist.h"
 
 typedef struct llr_gls_cut {
     int k;             /* basis size k_s */
@@ -58,7 +58,10 @@ typedef struct llr_gls_stats {
     int epochs;
     int witnesses;        /* futures added in all */
     int basis_additions;  /* histories added to spanner pools by validation */
-    long lp_solves, lp_checked;      /* every LP solution used was checked */
+    /* Solver calls and, of them, answers the checkers accepted (every
+     * answer used is checked: a rejected one stops the run), and LP
+     * solves that ran the tie-break. */
+    long lp_solves, lp_checked, lp_tiebreaks;
     long spanner_solves, spanner_checked;
     double max_residual;  /* largest LP residual seen in the last validation */
 } llr_gls_stats;

@@ -1,4 +1,4 @@
-/* gls_io.c - the learned model's file (docs/file-formats.md, "gls").
+/* learn/gls_file.c - the learned model's file (docs/file-formats.md, "gls").
  *
  * Metadata: llr.kind "gls", llr.format "1", llr.box and llr.tau (17
  * significant digits), llr.rank. Per cut s = 0..T-1:
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gls.h"
-#include "safetensors.h"
+#include "learn/gls.h"
+#include "io/safetensors.h"
 
 int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
 {

@@ -1,4 +1,4 @@
-/* learned.c - the learned representation as a model (GLS2 Algorithm 2).
+/* learn/learned.c - the learned representation as a model (GLS2 Algorithm 2).
  *
  * Kind "gls". Its state is the prefix itself; its logits at a prefix are
  * the reconstruction LP's prediction (reconstruct.h): the standalone
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gls.h"
-#include "linalg.h"
-#include "reconstruct.h"
+#include "learn/gls.h"
+#include "kernels/linalg.h"
+#include "learn/reconstruct.h"
 
 typedef struct learned {
     llr_gls g;

@@ -1,4 +1,4 @@
-#include "params.h"
+#include "learn/params.h"
 
 #include <math.h>
 #include <string.h>

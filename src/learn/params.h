@@ -1,9 +1,9 @@
-/* params.h - the learner's parameters: practical defaults and the
+/* learn/params.h - the learner's parameters: practical defaults and the
  * theorem's own settings (docs/learner.md derives both). */
 #ifndef LLR_PARAMS_H
 #define LLR_PARAMS_H
 
-#include "gls.h"
+#include "learn/gls.h"
 
 /* Practical defaults for horizon T, rank d, target eps, failure delta,
  * oracle noise xi and quantum q:

@@ -1,20 +1,12 @@
-#include "reconstruct.h"
+#include "learn/reconstruct.h"
 
 #include <glpk.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checkers/certificate.h"
 
-static long n_solves, n_checked, n_tiebreaks;
-
-void llr_reconstruct_counts(long *solves, long *checked, long *tiebreaks)
-{
-    *solves = n_solves;
-    *checked = n_checked;
-    *tiebreaks = n_tiebreaks;
-}
 
 /* GLPK tolerances (glp_smcp defaults): primal feasibility 1e-7. */
 #define GLPK_TOL_BND 1e-7
@@ -217,6 +209,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->nc = 1;
     res->objective = 0;
     res->tiebreak = 0;
+    res->certified = 0;
     if (t == 0) {
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
         return 0;
@@ -231,8 +224,6 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     for (int s = 1; s <= t; s++)
         determined &= g->separated ? g->separated[s] : 0;
     int rc = solve(&L, g->box, determined, x, &rclaim, &tb, e);
-    n_solves++;
-    n_tiebreaks += tb;
     res->objective = rclaim;
     res->tiebreak = tb;
     if (rc == 0 && (flags & LLR_LP_CORRUPT_FOR_TEST) && L.n > 0)
@@ -248,7 +239,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                              "%.3g exceeds the solver's claim %.3g", r,
                           rclaim);
         else {
-            n_checked++;
+            res->certified = 1;
             res->residual = r;
             res->feasible = r <= g->tau;
         }

@@ -1,4 +1,4 @@
-/* reconstruct.h - the reconstruction LP of GLS2 for one prefix.
+/* learn/reconstruct.h - the reconstruction LP of GLS2 for one prefix.
  *
  * For a prefix y of length t, variables c_s in R^{k_s} (s = 1..t; c_0 = e_1)
  * and r >= 0. For every level s = 0..t-1, future g_j in F^_{s+1} and token z
@@ -24,7 +24,7 @@
 #ifndef LLR_RECONSTRUCT_H
 #define LLR_RECONSTRUCT_H
 
-#include "gls.h"
+#include "learn/gls.h"
 
 typedef struct llr_lp_result {
     double residual;  /* recomputed max |e| */
@@ -33,6 +33,8 @@ typedef struct llr_lp_result {
     int nc;           /* entries of c in use */
     double objective; /* the solver's claimed optimum r* (0 when t = 0) */
     int tiebreak;     /* 1 when the tie-break LP ran */
+    int certified;    /* 1 when an LP was solved and the checkers accepted
+                       * its answer (0 at t = 0: no LP) */
 } llr_lp_result;
 
 /* Solve for prefix y[0..t-1] (0 <= t < T); logits (V) receive L^_t (zero
@@ -49,10 +51,5 @@ enum { LLR_LP_CORRUPT_FOR_TEST = 1 };
 */
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e);
-
-/* Counters of LP solves, of solutions that passed the checkers, and of
- * solves that needed the tie-break LP (for the tests and reports; per
- * process). */
-void llr_reconstruct_counts(long *solves, long *checked, long *tiebreaks);
 
 #endif

@@ -1,4 +1,4 @@
-/* spanner.h - a 2-barycentric spanner of sampled rows (GLS2 Algorithm 1,
+/* learn/spanner.h - a 2-barycentric spanner of sampled rows (GLS2 Algorithm 1,
  * step 1), by basis exchange.
  *
  * Given n rows X (n x m, row-major), choose k <= d of them, B, such that
@@ -16,8 +16,8 @@
 #ifndef LLR_SPANNER_H
 #define LLR_SPANNER_H
 
-#include "error.h"
-#include "trace.h"
+#include "base/error.h"
+#include "io/trace.h"
 
 #define LLR_SPANNER_TOL 1e-6
 
@@ -26,6 +26,7 @@ typedef struct llr_spanner_result {
     int swaps;          /* exchanges made */
     double max_coef;    /* largest |a_ij| of the certified coefficients */
     double max_resid;   /* largest relative residual ||x - a B|| / ||x|| */
+    int certified;      /* 1: the checker accepted the coefficients */
 } llr_spanner_result;
 
 /* idx receives the k chosen row numbers (room for d). flags: corrupt the
@@ -56,8 +57,5 @@ int llr_spanner(const double *X, int n, int m, int d, double box,
 int llr_spanner_traced(const double *X, int n, int m, int d, double box,
                        double rank_tol, double floor, int flags, int *idx,
                        llr_spanner_result *r, llr_trace *trace, llr_error *e);
-
-/* Counters: spanner results produced and results that passed the check. */
-void llr_spanner_counts(long *solves, long *checked);
 
 #endif

@@ -1,11 +1,11 @@
-#include "spectral.h"
+#include "learn/spectral.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "isan.h"
-#include "linalg.h"
-#include "strlist.h"
+#include "models/isan.h"
+#include "kernels/linalg.h"
+#include "base/strlist.h"
 
 void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p)
 {
@@ -19,7 +19,7 @@ void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p)
 static int rows(llr_oracle *o, int t, const llr_strings *H,
                 const llr_strings *F, double *out, llr_error *e)
 {
-    int V = o->M->V, T = o->M->T;
+    int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     int *tok = malloc((size_t)T * sizeof *tok);
     if (!tok)
         return llr_fail(e, "out of memory");
@@ -83,7 +83,7 @@ static void project(const double *R, int rows_, int n, const double *W, int d,
 int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
                        llr_model **out, llr_error *e)
 {
-    int V = o->M->V, T = o->M->T, d = p->d;
+    int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T, d = p->d;
     *out = NULL;
     if (d < 1 || p->histories < 1 || p->futures < 1)
         return llr_fail(e, "spectral: rank, histories and futures must be "

@@ -1,4 +1,4 @@
-/* spectral.h - the spectral baseline: what practitioners reach for first.
+/* learn/spectral.h - the spectral baseline: what practitioners reach for first.
  * Labelled a baseline everywhere; it is not GLS2's method.
  *
  * For each cut t: random histories (prefixes of teacher samples) and random
@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-#include "model.h"
-#include "oracle.h"
+#include "models/model.h"
+#include "oracle/oracle.h"
 
 typedef struct llr_spectral_params {
     int d;            /* rank */

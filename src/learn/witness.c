@@ -1,4 +1,4 @@
-#include "witness.h"
+#include "learn/witness.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -85,13 +85,15 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
                  llr_witness_fix *fix, double *max_residual, llr_error *e)
 {
     int V = g->V;
-    llr_trace *tr = o->opts.trace;
+    llr_trace *tr = llr_oracle_options(o)->trace;
     double *truth = pred + V;
     memset(fix, 0, sizeof *fix);
     for (int t = 1; t < g->T; t++) {
         if (llr_reconstruct(g, y, t, pred, lr, 0, e))
             return -1;
         fix->lp_solves++;
+        fix->lp_certified += lr->certified;
+        fix->lp_tiebreaks += lr->tiebreak;
         if (lr->residual > *max_residual)
             *max_residual = lr->residual;
         if (llr_oracle_query(o, y, t, truth, e))

@@ -1,4 +1,4 @@
-/* witness.h - validation and witness futures (GLS2 Algorithm 1, step 2).
+/* learn/witness.h - validation and witness futures (GLS2 Algorithm 1, step 2).
  *
  * For a teacher sample y and each t = 1..T-1, the reconstruction LP's
  * prediction L^_t is compared with the teacher's l(y_{1:t}). When they
@@ -17,8 +17,8 @@
 #ifndef LLR_WITNESS_H
 #define LLR_WITNESS_H
 
-#include "gls.h"
-#include "reconstruct.h"
+#include "learn/gls.h"
+#include "learn/reconstruct.h"
 
 enum { LLR_FIX_NONE = 0, LLR_FIX_WITNESS, LLR_FIX_BASIS };
 
@@ -27,7 +27,9 @@ typedef struct llr_witness_fix {
     int cut;        /* s */
     int t;          /* the failing prefix length: the witness is y[s..t) */
     double error;   /* the prediction's max-norm error at t */
-    long lp_solves; /* LPs solved for this sample */
+    long lp_solves;    /* LPs solved for this sample */
+    long lp_certified; /* of them, answers the checkers accepted */
+    long lp_tiebreaks; /* of them, solves that ran the tie-break LP */
 } llr_witness_fix;
 
 /* Validate one sample y (length T). pred holds 2V doubles; lr->c room for

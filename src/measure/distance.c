@@ -1,12 +1,12 @@
-#include "distance.h"
+#include "measure/distance.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "divergence.h"
-#include "prefix.h"
-#include "softmax.h"
+#include "kernels/divergence.h"
+#include "base/prefix.h"
+#include "kernels/softmax.h"
 
 int llr_distance_compatible(const llr_model *P, const llr_model *Q,
                             llr_error *e)

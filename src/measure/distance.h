@@ -1,4 +1,4 @@
-/* distance.h - how far apart two models over Sigma^T are.
+/* measure/distance.h - how far apart two models over Sigma^T are.
  *
  * Exact: one depth-first walk of the prefix tree computes, for models P and
  * Q with the same V and T,
@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "model.h"
+#include "models/model.h"
 
 /* Called now and then with the fraction of the work done. */
 typedef struct llr_progress {

@@ -1,12 +1,12 @@
-#include "spectrum.h"
+#include "measure/spectrum.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "linalg.h"
-#include "prefix.h"
+#include "kernels/linalg.h"
+#include "base/prefix.h"
 
 int llr_sample_histories(const llr_model *M, int t, int n, llr_prng *g,
                          llr_strings *out, llr_error *e)

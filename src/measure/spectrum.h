@@ -1,4 +1,4 @@
-/* spectrum.h - rank diagnostics of the extended logit matrix (GLS1).
+/* measure/spectrum.h - rank diagnostics of the extended logit matrix (GLS1).
  *
  * At cut t, rows are histories h in Sigma^t and columns are pairs (f, z) of
  * a future f (|f| <= T-1-t) and a token z; the entry is l_z(h f), the
@@ -7,8 +7,8 @@
 #ifndef LLR_SPECTRUM_H
 #define LLR_SPECTRUM_H
 
-#include "model.h"
-#include "strlist.h"
+#include "models/model.h"
+#include "base/strlist.h"
 
 /* n histories of length t drawn from M: the first t tokens of samples
  * y ~ M. */

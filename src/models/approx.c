@@ -1,4 +1,4 @@
-#include "approx.h"
+#include "models/approx.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "isan.h"
-#include "softmax.h"
+#include "kernels/noise.h"
+#include "models/isan.h"
+#include "kernels/softmax.h"
 
 /* The ISAN comes first so that llr_isan_of() can hand it out. */
 typedef struct approx {
@@ -24,20 +25,9 @@ static approx *impl(const llr_model *m)
     return (approx *)m->impl;
 }
 
-void llr_approx_eta(uint64_t H, int V, double eps, double *eta)
-{
-    for (int z = 0; z < V; z++) {
-        uint64_t r = llr_mix64(H + (uint64_t)(z + 1) * 0xd1b54a32d192ed03ULL);
-        eta[z] = 2.0 * ((double)(r >> 11) * 0x1.0p-53) - 1.0;
-    }
-    llr_centre(eta, V, eta);
-    for (int z = 0; z < V; z++)
-        eta[z] *= eps / 2;
-}
-
 static int approx_root(const llr_model *m, void *state, llr_error *e)
 {
-    uint64_t h = llr_mix64(impl(m)->pseed);
+    uint64_t h = llr_noise_root(impl(m)->pseed);
     memcpy(state, &h, sizeof h);
     return impl(m)->base->ops->root(impl(m)->base,
                                     (unsigned char *)state + sizeof h, e);
@@ -48,7 +38,7 @@ static int approx_step(const llr_model *m, const void *state, int t, int tok,
 {
     uint64_t h;
     memcpy(&h, state, sizeof h);
-    h = llr_mix64(h ^ ((uint64_t)(tok + 1) * 0x9e3779b97f4a7c15ULL));
+    h = llr_noise_step(h, tok);
     memcpy(next, &h, sizeof h);
     return impl(m)->base->ops->step(impl(m)->base,
                                     (const unsigned char *)state + sizeof h, t,
@@ -67,7 +57,7 @@ static int approx_logits(const llr_model *m, const void *state, int t,
     double *eta = malloc((size_t)m->V * sizeof *eta);
     if (!eta)
         return llr_fail(e, "out of memory");
-    llr_approx_eta(h, m->V, impl(m)->eps, eta);
+    llr_noise_eta(h, m->V, impl(m)->eps, eta);
     for (int z = 0; z < m->V; z++)
         out[z] += eta[z];
     free(eta);

@@ -1,11 +1,11 @@
-#include "isan.h"
+#include "models/isan.h"
 
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "softmax.h"
+#include "kernels/softmax.h"
 
 static llr_isan *impl(const llr_model *m)
 {

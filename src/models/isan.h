@@ -1,4 +1,4 @@
-/* isan.h - the time-varying ISAN family (GLS1 Thm 4.3; algorithm.md s.1).
+/* models/isan.h - the time-varying ISAN family (GLS1 Thm 4.3; algorithm.md s.1).
  *
  * State x_0 in R^d; at position t+1 (0-based t) the raw logits are
  * B[t] x_t and, after emitting z, x_{t+1} = A[t, z] x_t. A model has cutwise
@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "model.h"
-#include "safetensors.h"
+#include "models/model.h"
+#include "io/safetensors.h"
 
 typedef struct llr_isan {
     int V, T, d;

@@ -1,19 +1,10 @@
-#include "model.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "approx.h"
-#include "arpa.h"
-#include "empirical.h"
-#include "gls.h"
-#include "isan.h"
-#include "parity.h"
-#include "process.h"
-#include "safetensors.h"
-#include "softmax.h"
-#include "table.h"
+#include "kernels/softmax.h"
 
 int llr_model_check_dims(long long V, long long T, long long d, llr_error *e)
 {
@@ -151,57 +142,6 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
                             seq[i], i, m->V - 1);
     /* seq is only read when no generator is given. */
     return walk_sequence(m, (int *)seq, len, NULL, out, e);
-}
-
-static int default_horizon;
-
-void llr_model_set_horizon(int T)
-{
-    default_horizon = T;
-}
-
-int llr_model_load(const char *path, llr_model **out, llr_error *e)
-{
-    llr_st_file f;
-    *out = NULL;
-    if (strncmp(path, "exec:", 5) == 0)
-        return llr_exec_open(path + 5, out, e);
-    size_t pl = strlen(path);
-    if (pl > 5 && strcmp(path + pl - 5, ".arpa") == 0) {
-        if (default_horizon < 1)
-            return llr_fail(e, "%s: an ARPA model has no horizon of its own: "
-                               "give --horizon T", path);
-        return llr_arpa_load(path, default_horizon, out, e);
-    }
-    if (llr_st_read(path, &f, e))
-        return -1;
-    const char *kind = llr_st_meta(&f, "llr.kind");
-    const char *fmt = llr_st_meta(&f, "llr.format");
-    int rc;
-    if (!kind)
-        rc = llr_fail(e, "%s: not an llr model: __metadata__ has no llr.kind",
-                      path);
-    else if (!fmt || strcmp(fmt, "1") != 0)
-        rc = llr_fail(e, "%s: llr.format is %s%s%s; this version reads 1",
-                      path, fmt ? "'" : "", fmt ? fmt : "missing",
-                      fmt ? "'" : "");
-    else if (strcmp(kind, "isan") == 0)
-        rc = llr_isan_from_file(&f, out, e);
-    else if (strcmp(kind, "approx") == 0)
-        rc = llr_approx_from_file(&f, out, e);
-    else if (strcmp(kind, "table") == 0)
-        rc = llr_table_from_file(&f, out, e);
-    else if (strcmp(kind, "gls") == 0)
-        rc = llr_gls_from_file(&f, out, e);
-    else if (strcmp(kind, "parity") == 0)
-        rc = llr_parity_from_file(&f, out, e);
-    else if (strcmp(kind, "empirical") == 0)
-        rc = llr_empirical_from_file(&f, out, e);
-    else
-        rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected isan, approx, "
-                         "table, parity or gls)", path, kind);
-    llr_st_free(&f);
-    return rc;
 }
 
 int llr_model_save(const llr_model *m, const char *path, llr_error *e)

@@ -1,4 +1,4 @@
-/* model.h - a language model given by its centred next-token logits.
+/* models/model.h - a language model given by its centred next-token logits.
  *
  * A model is a distribution over Sigma^T, Sigma = {0..V-1}, given by
  * next-token conditionals M(z | h) for |h| < T. Every family evaluates
@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "prng.h"
+#include "base/error.h"
+#include "base/prng.h"
 
 /* Limits on what a model file or a generator may ask for. */
 #define LLR_MAX_VOCAB (1 << 24)
@@ -67,16 +67,8 @@ int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e);
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
                       double *out, llr_error *e);
 
-/* Load any model: a safetensors file (its llr.kind metadata picks the
- * family), "exec:COMMAND", a model behind a process (process.h), or a path
- * ending in ".arpa", an ARPA n-gram file (arpa.h) whose horizon is the one
- * set by llr_model_set_horizon (an error when none is set). */
-int llr_model_load(const char *path, llr_model **out, llr_error *e);
 int llr_model_save(const llr_model *m, const char *path, llr_error *e);
 
-/* The horizon given to models without one of their own (ARPA files); 0:
- * none. */
-void llr_model_set_horizon(int T);
 void llr_model_free(llr_model *m);
 
 /* Root and step for families whose state is the prefix itself (int length,

@@ -1,4 +1,4 @@
-#include "parity.h"
+#include "models/parity.h"
 
 #include <ctype.h>
 #include <errno.h>

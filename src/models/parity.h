@@ -1,4 +1,4 @@
-/* parity.h - noisy parity as a rank-1 model (algorithm.md s.1; GLS2's
+/* models/parity.h - noisy parity as a rank-1 model (algorithm.md s.1; GLS2's
  * starting point: believed hard to learn from samples, easy from logit
  * queries).
  *
@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
-#include "model.h"
-#include "safetensors.h"
+#include "models/model.h"
+#include "io/safetensors.h"
 
 /* The secret s (n bits, s[i] in {0,1}) and noise nu in (0, 1/2). */
 int llr_parity_new(int n, const unsigned char *secret, double nu,

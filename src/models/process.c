@@ -1,4 +1,5 @@
-#include "process.h"
+#include "models/process.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "protocol.h"
-#include "protocol_check.h"
+#include "io/protocol.h"
+#include "io/protocol_bounds.h"
 
 typedef struct child {
     pid_t pid;
@@ -29,13 +30,6 @@ typedef struct child {
 static child *impl(const llr_model *m)
 {
     return (child *)m->impl;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Describe how the child ended, if it has. */
@@ -57,7 +51,7 @@ static void exit_status(child *c, char *msg, size_t n)
 /* Read one line (without the newline) into c->buf; *len its length. */
 static int read_line(child *c, size_t *len, const char *what, llr_error *e)
 {
-    double deadline = now() + c->timeout;
+    double deadline = llr_clock_seconds() + c->timeout;
     size_t scanned = 0;
     for (;;) {
         char *nl = c->len > scanned ? memchr(c->buf + scanned, '\n',
@@ -71,7 +65,7 @@ static int read_line(child *c, size_t *len, const char *what, llr_error *e)
         if (!llr_proto_line_ok(c->len))
             return llr_fail(e, "%s: %s is longer than %u bytes", c->cmd,
                             what, LLR_PROTOCOL_MAX_LINE);
-        double left = deadline - now();
+        double left = deadline - llr_clock_seconds();
         if (left <= 0)
             return llr_fail(e, "%s: no %s within %g s (the process stalls)",
                             c->cmd, what, c->timeout);

@@ -1,4 +1,4 @@
-/* process.h - a model behind a child process (MODEL = "exec:COMMAND").
+/* models/process.h - a model behind a child process (MODEL = "exec:COMMAND").
  *
  * The child is started with /bin/sh -c COMMAND and speaks the protocol of
  * protocol.h on its stdin and stdout; its stderr passes through. Every
@@ -10,7 +10,7 @@
 #ifndef LLR_PROCESS_H
 #define LLR_PROCESS_H
 
-#include "model.h"
+#include "models/model.h"
 
 int llr_exec_open(const char *command, llr_model **out, llr_error *e);
 

@@ -1,11 +1,11 @@
-#include "table.h"
+#include "models/table.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefix.h"
-#include "softmax.h"
+#include "base/prefix.h"
+#include "kernels/softmax.h"
 
 typedef struct table {
     uint64_t rows;

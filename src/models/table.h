@@ -1,4 +1,4 @@
-/* table.h - explicit next-token distributions for every prefix (small V^T).
+/* models/table.h - explicit next-token distributions for every prefix (small V^T).
  *
  * Row r of `logits` (N x V, N = V^0 + ... + V^(T-1)) holds raw logits for
  * the prefix numbered r in the enumeration order of prefix.h; the model's
@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "model.h"
-#include "safetensors.h"
+#include "models/model.h"
+#include "io/safetensors.h"
 
 /* The largest table: N * V doubles. */
 #define LLR_TABLE_MAX_ENTRIES (1ULL << 27)

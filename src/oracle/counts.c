@@ -1,4 +1,4 @@
-#include "counts.h"
+#include "oracle/counts.h"
 
 int llr_counts_add(llr_counts *c, uint64_t len, int fresh)
 {

@@ -1,4 +1,4 @@
-/* counts.h - the oracle's query counters, checked against overflow.
+/* oracle/counts.h - the oracle's query counters, checked against overflow.
  *
  * Kept apart from the oracle so that WP proves them: every answered query
  * adds one call, its length in tokens, and one distinct prefix when the

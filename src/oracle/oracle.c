@@ -1,49 +1,75 @@
-#include "oracle.h"
+#include "oracle/oracle.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "approx.h"
-#include "softmax.h"
+#include "kernels/noise.h"
+#include "kernels/softmax.h"
+#include "oracle/trie.h"
 
-int llr_oracle_init(llr_oracle *o, const llr_model *M,
-                    const llr_oracle_opts *opts, llr_error *e)
+struct llr_oracle {
+    const llr_model *M;
+    llr_oracle_opts opts;
+    llr_trie trie;
+    llr_counts n;        /* calls, distinct prefixes, tokens */
+    double *work;        /* 3V scratch */
+};
+
+int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
+                   llr_oracle **out, llr_error *e)
 {
-    memset(o, 0, sizeof *o);
-    o->M = M;
-    if (opts)
-        o->opts = *opts;
-    if (!(o->opts.xi >= 0) || !isfinite(o->opts.xi))
+    *out = NULL;
+    llr_oracle_opts z = {0};
+    if (!opts)
+        opts = &z;
+    if (!(opts->xi >= 0) || !isfinite(opts->xi))
         return llr_fail(e, "oracle noise xi %g must be finite and >= 0",
-                        o->opts.xi);
-    if (!(o->opts.quantum >= 0) || !isfinite(o->opts.quantum))
+                        opts->xi);
+    if (!(opts->quantum >= 0) || !isfinite(opts->quantum))
         return llr_fail(e, "oracle quantum %g must be finite and >= 0",
-                        o->opts.quantum);
-    o->work = malloc(3 * (size_t)M->V * sizeof *o->work);
-    if (!o->work)
+                        opts->quantum);
+    llr_oracle *o = calloc(1, sizeof *o);
+    if (!o)
         return llr_fail(e, "out of memory");
+    o->M = M;
+    o->opts = *opts;
+    o->work = malloc(3 * (size_t)M->V * sizeof *o->work);
+    if (!o->work) {
+        free(o);
+        return llr_fail(e, "out of memory");
+    }
     if (llr_trie_init(&o->trie, M->V, e)) {
         free(o->work);
+        free(o);
         return -1;
     }
+    *out = o;
     return 0;
 }
 
 void llr_oracle_free(llr_oracle *o)
 {
+    if (!o)
+        return;
     llr_trie_free(&o->trie);
     free(o->work);
-    memset(o, 0, sizeof *o);
+    free(o);
 }
 
-/* The noise hash of a prefix: the approx chain, from the noise seed. */
-static uint64_t noise_hash(uint64_t seed, const int *tok, int len)
+const llr_model *llr_oracle_model(const llr_oracle *o)
 {
-    uint64_t h = llr_mix64(seed);
-    for (int i = 0; i < len; i++)
-        h = llr_mix64(h ^ ((uint64_t)(tok[i] + 1) * 0x9e3779b97f4a7c15ULL));
-    return h;
+    return o->M;
+}
+
+const llr_oracle_opts *llr_oracle_options(const llr_oracle *o)
+{
+    return &o->opts;
+}
+
+llr_counts llr_oracle_counts(const llr_oracle *o)
+{
+    return o->n;
 }
 
 static void write_transcript(FILE *f, const int *tok, int len,
@@ -137,7 +163,7 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
     if (llr_model_logits(M, prefix, len, out, e))
         return -1;
     if (o->opts.xi > 0) {
-        llr_approx_eta(noise_hash(o->opts.noise_seed, prefix, len), V,
+        llr_noise_eta(llr_noise_hash(o->opts.noise_seed, prefix, len), V,
                        o->opts.xi, o->work);
         for (int z = 0; z < V; z++)
             out[z] += o->work[z];

@@ -1,4 +1,4 @@
-/* oracle.h - logit queries to a model, counted exactly.
+/* oracle/oracle.h - logit queries to a model, counted exactly.
  *
  * The learner sees the teacher only through this wrapper. A query submits
  * a prefix h (|h| < T) and receives the whole centred logit vector l(h).
@@ -8,9 +8,9 @@
  * trie; a budget caps the distinct prefixes (a query that would exceed it
  * fails without reaching the model). Answers may be degraded, for
  * robustness experiments:
- *   noise xi:    + (xi/2) centre(u(h)), u the hash of llr_approx_eta with its
- *                own chain seeded by noise_seed: per entry |error| < xi, a
- *                deterministic function of the prefix;
+ *   noise xi:    + eta(h), the perturbation of kernels/noise.h of size xi
+ *                with its hash chain seeded by noise_seed: per entry
+ *                |error| < xi, a deterministic function of the prefix;
  *   quantum q:   then every entry rounded to the nearest multiple of q
  *                (ties away from zero): |error| <= q/2 more.
  * API-shaped answers: with topk = k < V the oracle answers only the k
@@ -28,10 +28,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "counts.h"
-#include "trace.h"
-#include "model.h"
-#include "trie.h"
+#include "io/trace.h"
+#include "models/model.h"
+#include "oracle/counts.h"
 
 typedef struct llr_oracle_opts {
     double xi;           /* noise bound, >= 0 */
@@ -43,17 +42,22 @@ typedef struct llr_oracle_opts {
     llr_trace *trace;    /* NULL: none (docs/trace.md) */
 } llr_oracle_opts;
 
-typedef struct llr_oracle {
-    const llr_model *M;
-    llr_oracle_opts opts;
-    llr_trie trie;
-    llr_counts n;        /* calls, distinct prefixes, tokens */
-    double *work;        /* 3V scratch */
-} llr_oracle;
+/* An oracle (opaque): the model, the options, the cache, the counters. */
+typedef struct llr_oracle llr_oracle;
 
-int llr_oracle_init(llr_oracle *o, const llr_model *M,
-                    const llr_oracle_opts *opts, llr_error *e);
+/* A new oracle for M (which must outlive it) with the given options (NULL:
+ * all zero, an exact oracle without budget); free with llr_oracle_free.
+ * On failure *out is NULL and nothing needs freeing. */
+int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
+                   llr_oracle **out, llr_error *e);
+/* NULL is allowed. */
 void llr_oracle_free(llr_oracle *o);
+
+/* The model behind o, its options, and its counters so far (calls,
+ * distinct prefixes, tokens: see above). */
+const llr_model *llr_oracle_model(const llr_oracle *o);
+const llr_oracle_opts *llr_oracle_options(const llr_oracle *o);
+llr_counts llr_oracle_counts(const llr_oracle *o);
 
 /* l(prefix) into out[0..V-1]. */
 int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,

@@ -1,9 +1,9 @@
-#include "trie.h"
+#include "oracle/trie.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "capacity.h"
+#include "base/capacity.h"
 
 /* Grow an array of elements of size sz so that it holds at least need. */
 static int grow(void **p, size_t *cap, size_t need, size_t sz)

@@ -1,4 +1,4 @@
-/* trie.h - a prefix trie holding one logit vector per queried prefix.
+/* oracle/trie.h - a prefix trie holding one logit vector per queried prefix.
  *
  * Nodes are numbered in order of creation (the root, the empty prefix, is
  * node 0). A node's children are a block of V node numbers (-1: absent),
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "base/error.h"
 
 typedef struct llr_trie {
     int V;

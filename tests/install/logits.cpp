@@ -16,7 +16,7 @@ int main(int argc, char **argv)
                 LLR_VERSION_MINOR, LLR_VERSION_PATCH, llr_version());
     llr_error e;
     llr_model *m;
-    if (llr_model_load(argv[1], &m, &e)) {
+    if (llr_model_load(argv[1], NULL, &m, &e)) {
         std::fprintf(stderr, "logits: %s\n", e.msg);
         return 1;
     }
