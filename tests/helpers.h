@@ -8,6 +8,12 @@
 #include "models/model.h"
 #include "measure/spectrum.h"
 
+/* The category of a failure (base/error.h), with the message on mismatch. */
+#define assert_code(err, want)                                              \
+    cr_assert_eq((err).code, (want), "category '%s', expected '%s': %s",    \
+                 llr_errcode_name((err).code), llr_errcode_name(want),      \
+                 (err).msg)
+
 /* A fresh temporary directory for this test process, and a path in it. */
 const char *tmp_path(const char *name);
 

@@ -111,6 +111,7 @@ Test(arpa, bigram_back_off_by_hand)
     llr_error err;
     cr_assert(llr_model_save(m, tmp_path("bi.st"), &err) != 0);
     cr_assert(strstr(err.msg, "read-only") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EUSAGE);
     llr_model_free(m);
 }
 
@@ -240,6 +241,7 @@ static void expect_error(const char *text, int T, int line, const char *word)
     }
     cr_assert(strstr(err.msg, word) != NULL, "want '%s' in: %s", word,
               err.msg);
+    assert_code(err, LLR_EINPUT);
 }
 
 #define HEAD "\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n" /* 5 lines */
@@ -328,6 +330,7 @@ Test(arpa, malformed_files_name_the_line_and_the_problem)
     /* A file that does not exist. */
     cr_assert(llr_arpa_load(tmp_path("absent.arpa"), 3, &m, &err) != 0);
     cr_assert(strstr(err.msg, "cannot open") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EIO);
 }
 
 /* Mutated and truncated files load or fail, never crash (ASan). */

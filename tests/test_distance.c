@@ -120,8 +120,10 @@ Test(tv, refuses_mismatched_or_huge)
     llr_exact x;
     cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) != 0);
     cr_assert(strstr(err.msg, "differ in shape") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EINPUT);
     cr_assert(llr_distance_exact(a, a, 100, NULL, &x, &err) != 0);
     cr_assert(strstr(err.msg, "Monte Carlo") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EBUDGET);
     llr_model_free(a);
     llr_model_free(b);
 }

@@ -28,6 +28,7 @@ typedef struct outcome {
     llr_gls_stats st;
     uint64_t distinct, calls, tokens;
     int ok;
+    llr_errcode code;
     char err[512];
 } outcome;
 
@@ -45,9 +46,12 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
     llr_model *L = NULL;
     r.ok = llr_gls_learn(o, &p, NULL, &L, &r.st, &err) == 0;
-    r.distinct = llr_oracle_counts(o).distinct, r.calls = llr_oracle_counts(o).calls, r.tokens = llr_oracle_counts(o).tokens;
-    if (!r.ok)
+    llr_counts n = llr_oracle_counts(o);
+    r.distinct = n.distinct, r.calls = n.calls, r.tokens = n.tokens;
+    if (!r.ok) {
         snprintf(r.err, sizeof r.err, "%s", err.msg);
+        r.code = err.code;
+    }
     if (r.ok) {
         llr_exact x;
         cr_assert(llr_distance_exact(M, L, 1 << 22, NULL, &x, &err) == 0,
@@ -354,6 +358,7 @@ Test(learner, accounting_matches_the_transcript_and_budget_holds,
     outcome rb = learn(M, 2, 0.1, 5, 0, 0, budget, NULL, NULL);
     cr_assert(!rb.ok);
     cr_assert(strstr(rb.err, "budget") != NULL, "%s", rb.err);
+    cr_assert_eq(rb.code, LLR_EBUDGET, "%s", rb.err);
     cr_assert(rb.distinct <= budget);
     outcome re = learn(M, 2, 0.1, 5, 0, 0, r.distinct, NULL, NULL);
     cr_assert(re.ok, "%s", re.err);
@@ -378,6 +383,7 @@ Test(learner, corrupted_solver_answers_are_rejected)
                               &err) != 0);
     cr_assert(strstr(err.msg, "LP certificate rejected") != NULL, "%s",
               err.msg);
+    assert_code(err, LLR_ECERT);
     /* The spanner's check. */
     double X[4 * 3] = {1, 0, 0, 0, 1, 0, 1, 1, 0, 2, -1, 0};
     int idx[2];
@@ -388,6 +394,7 @@ Test(learner, corrupted_solver_answers_are_rejected)
                           LLR_SPANNER_CORRUPT_FOR_TEST, idx, &sr, &err) != 0);
     cr_assert(strstr(err.msg, "spanner certificate rejected") != NULL, "%s",
               err.msg);
+    assert_code(err, LLR_ECERT);
     llr_model_free(L);
     llr_model_free(M);
 }
@@ -427,6 +434,7 @@ Test(learner, lp_corruption_switch_always_leaves_the_box)
                               &err) != 0);
     cr_assert(strstr(err.msg, "a coefficient lies outside the box") != NULL,
               "%s", err.msg);
+    assert_code(err, LLR_ECERT);
     llr_gls_free(&g);
 }
 
@@ -679,6 +687,7 @@ Test(export, exact_representations_export_to_an_equivalent_isan,
     cr_assert(r.ok, "%s", r.err);
     cr_assert(llr_export_isan(llr_gls_of(L), 1e-9, &I, &err) != 0);
     cr_assert(strstr(err.msg, "not exact at cut") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EINPUT);
     llr_model_free(L);
     llr_model_free(M);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "kernels/linalg.h"
 
 Test(linalg, infinity_is_an_error_not_nan_values)
@@ -29,6 +30,7 @@ Test(linalg, nan_is_an_error)
     llr_error e;
     cr_assert(llr_singular_values(a, 2, 2, s, 0, &fb, &e) == -1);
     cr_assert(strstr(e.msg, "a NaN at row 1, column 0"), "%s", e.msg);
+    assert_code(e, LLR_EINPUT);
 }
 
 Test(linalg, overflowing_singular_value_is_an_error)

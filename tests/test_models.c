@@ -214,8 +214,10 @@ Test(model, logprob_sums_to_one_and_bad_prefixes_fail)
     int bad[2] = {0, 3};
     cr_assert(llr_model_logits(m, bad, 2, l, &err) != 0);
     cr_assert(strstr(err.msg, "token 3 at position 1") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EUSAGE);
     cr_assert(llr_model_logits(m, seq, 4, l, &err) != 0);
     cr_assert(strstr(err.msg, "prefix length 4") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EUSAGE);
     llr_model_free(m);
 }
 
@@ -225,10 +227,12 @@ Test(model, generators_reject_absurd_sizes)
     llr_model *m;
     cr_assert(llr_isan_generate(1, 2, 3, 1, 3.0, &m, &err) != 0);
     cr_assert(strstr(err.msg, "vocabulary size 1") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EINPUT);
     cr_assert(llr_isan_generate(1000, 1000, 1000, 1, 3.0, &m, &err) != 0);
     cr_assert(strstr(err.msg, "limit") != NULL, "%s", err.msg);
     cr_assert(llr_isan_generate(3, 2, 3, 1, NAN, &m, &err) != 0);
     cr_assert(llr_table_generate(10, 12, 1, 1.0, &m, &err) != 0);
     cr_assert(strstr(err.msg, "2^27") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EBUDGET);
     cr_assert(llr_approx_generate(3, 2, 3, 1, 3.0, -1, &m, &err) != 0);
 }

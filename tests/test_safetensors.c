@@ -37,6 +37,7 @@ static void rejects(const char *path, const char *what)
     cr_assert(strstr(err.msg, path) != NULL, "no file name in: %s", err.msg);
     cr_assert(strstr(err.msg, what) != NULL, "expected '%s' in: %s", what,
               err.msg);
+    assert_code(err, LLR_EINPUT);
     llr_st_free(&f);
 }
 
@@ -48,6 +49,7 @@ static void model_rejects(const char *path, const char *what)
     cr_assert(strstr(err.msg, path) != NULL, "no file name in: %s", err.msg);
     cr_assert(strstr(err.msg, what) != NULL, "expected '%s' in: %s", what,
               err.msg);
+    assert_code(err, strstr(what, "cannot open") ? LLR_EIO : LLR_EINPUT);
 }
 
 #define T1 "\"t\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":"
@@ -284,6 +286,7 @@ Test(safetensors, failed_write_leaves_existing_file_intact)
     cr_assert(mkdir(p, 0755) == 0);
     cr_assert(llr_st_write(p, &t, 1, NULL, 0, &err) != 0);
     cr_assert(strstr(err.msg, "rename") != NULL, "%s", err.msg);
+    assert_code(err, LLR_EIO);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "ls %s.tmp.* >/dev/null 2>&1", p);
     cr_assert(system(cmd) != 0, "a temporary file was left behind");

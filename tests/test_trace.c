@@ -178,6 +178,7 @@ Test(tracediff, equal_divergent_and_tolerant)
                   "{\"seq\": 1,,}\n");
     cr_assert(llr_tracediff_files(a, m, 0, 0, &r, &e) != 0);
     cr_assert(strstr(e.msg, "m.jsonl, line 2: not valid JSON"), "%s", e.msg);
+    assert_code(e, LLR_EINPUT);
     free(a), free(b), free(c), free(d), free(m);
 }
 

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-int llr_fail(llr_error *e, const char *fmt, ...)
+int llr_fail(llr_error *e, llr_errcode code, const char *fmt, ...)
 {
     if (e) {
+        e->code = code;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -40,4 +41,19 @@ int llr_fail_prefix(llr_error *e, const char *fmt, ...)
         e->msg[n + ol] = 0;
     }
     return -1;
+}
+
+const char *llr_errcode_name(llr_errcode code)
+{
+    switch (code) {
+    case LLR_OK: return "no error";
+    case LLR_ENOMEM: return "out of memory";
+    case LLR_EINPUT: return "bad input";
+    case LLR_ECERT: return "certificate rejected";
+    case LLR_ESOLVER: return "solver failure";
+    case LLR_EBUDGET: return "budget exhausted";
+    case LLR_EIO: return "I/O error";
+    case LLR_EUSAGE: return "usage error";
+    }
+    return "unknown error";
 }

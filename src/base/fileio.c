@@ -15,22 +15,25 @@ int llr_read_file(const char *path, unsigned char **buf, size_t *len,
     *len = 0;
     int fd = open(path, O_RDONLY);
     if (fd < 0)
-        return llr_fail(e, "%s: cannot open: %s", path, strerror(errno));
+        return llr_fail(e, LLR_EIO,
+                        "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int err = errno;
         close(fd);
-        return llr_fail(e, "%s: cannot stat: %s", path, strerror(err));
+        return llr_fail(e, LLR_EIO,
+                        "%s: cannot stat: %s", path, strerror(err));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return llr_fail(e, "%s: not a regular file", path);
+        return llr_fail(e, LLR_EINPUT, "%s: not a regular file", path);
     }
     size_t n = (size_t)st.st_size;
     unsigned char *b = malloc(n + 1);
     if (!b) {
         close(fd);
-        return llr_fail(e, "%s: out of memory reading %zu bytes", path, n);
+        return llr_fail(e, LLR_ENOMEM,
+                        "%s: out of memory reading %zu bytes", path, n);
     }
     size_t got = 0;
     while (got < n) {
@@ -41,7 +44,7 @@ int llr_read_file(const char *path, unsigned char **buf, size_t *len,
             int err = r < 0 ? errno : 0;
             free(b);
             close(fd);
-            return llr_fail(e, "%s: read failed: %s", path,
+            return llr_fail(e, LLR_EIO, "%s: read failed: %s", path,
                             err ? strerror(err) : "file shrank while reading");
         }
         got += (size_t)r;
@@ -59,14 +62,15 @@ int llr_write_atomic(const char *path, const void *buf, size_t len,
     size_t pl = strlen(path);
     char *tmp = malloc(pl + 16);
     if (!tmp)
-        return llr_fail(e, "%s: out of memory", path);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", path);
     memcpy(tmp, path, pl);
     memcpy(tmp + pl, ".tmp.XXXXXX", 12);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         int err = errno;
         free(tmp);
-        return llr_fail(e, "%s: cannot create temporary file: %s", path,
+        return llr_fail(e, LLR_EIO,
+                        "%s: cannot create temporary file: %s", path,
                         strerror(err));
     }
     const unsigned char *p = buf;
@@ -80,7 +84,8 @@ int llr_write_atomic(const char *path, const void *buf, size_t len,
             close(fd);
             unlink(tmp);
             free(tmp);
-            return llr_fail(e, "%s: write failed: %s", path, strerror(err));
+            return llr_fail(e, LLR_EIO,
+                            "%s: write failed: %s", path, strerror(err));
         }
         done += (size_t)w;
     }
@@ -97,14 +102,14 @@ int llr_write_atomic(const char *path, const void *buf, size_t len,
     if (bad) {
         unlink(tmp);
         free(tmp);
-        return llr_fail(e, "%s: cannot finish writing: %s", path,
+        return llr_fail(e, LLR_EIO, "%s: cannot finish writing: %s", path,
                         strerror(err));
     }
     if (rename(tmp, path) != 0) {
         int err = errno;
         unlink(tmp);
         free(tmp);
-        return llr_fail(e, "%s: cannot rename into place: %s", path,
+        return llr_fail(e, LLR_EIO, "%s: cannot rename into place: %s", path,
                         strerror(err));
     }
     free(tmp);

@@ -19,7 +19,7 @@ int llr_strings_alloc(llr_strings *s, int count, size_t ntok, llr_error *e)
     s->tok = malloc((ntok ? ntok : 1) * sizeof *s->tok);
     if (!s->off || !s->tok) {
         llr_strings_free(s);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     return 0;
 }
@@ -33,7 +33,7 @@ int llr_strings_all(int V, int len, int upto, int limit, llr_strings *out,
         uint64_t c;
         if (llr_prefix_count((uint64_t)V, (uint64_t)k, (uint64_t)limit, &c) ||
             count + c > (uint64_t)limit)
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "more than %d strings of length %s%d over %d "
                             "tokens",
                             limit, upto ? "up to " : "", len, V);
@@ -63,13 +63,13 @@ int llr_strings_push(llr_strings *s, const int *tok, int len, llr_error *e)
     size_t used = s->off ? (size_t)s->off[n] : 0;
     int *off = realloc(s->off, ((size_t)n + 2) * sizeof *off);
     if (!off)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     s->off = off;
     if (n == 0)
         s->off[0] = 0;
     int *tk = realloc(s->tok, (used + (size_t)len + 1) * sizeof *tk);
     if (!tk)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     s->tok = tk;
     if (len)
         memcpy(s->tok + used, tok, (size_t)len * sizeof *tok);

@@ -16,11 +16,14 @@ typedef struct llr_strings {
 
 void llr_strings_free(llr_strings *s);
 /* Room for count strings of ntok tokens in all (offsets zeroed). */
+LLR_MUST_CHECK
 int llr_strings_alloc(llr_strings *s, int count, size_t ntok, llr_error *e);
 /* Append a string. */
+LLR_MUST_CHECK
 int llr_strings_push(llr_strings *s, const int *tok, int len, llr_error *e);
 /* The index of the string equal to tok[0..len-1], or -1. */
 int llr_strings_find(const llr_strings *s, const int *tok, int len);
+LLR_MUST_CHECK
 int llr_strings_copy(const llr_strings *src, llr_strings *dst, llr_error *e);
 
 static inline const int *llr_strings_at(const llr_strings *s, int i)
@@ -35,6 +38,7 @@ static inline int llr_strings_len(const llr_strings *s, int i)
 /* Every string of length exactly len (histories), or of length 0..len
  * (futures, shortest first, each length in enumeration order); fails above
  * `limit` strings. */
+LLR_MUST_CHECK
 int llr_strings_all(int V, int len, int upto, int limit, llr_strings *out,
                     llr_error *e);
 

@@ -33,10 +33,12 @@ static int from_file(const char *path, llr_model **out, llr_error *e)
     const char *fmt = llr_st_meta(&f, "llr.format");
     int rc = -2;
     if (!kind)
-        rc = llr_fail(e, "%s: not an llr model: __metadata__ has no llr.kind",
+        rc = llr_fail(e, LLR_EINPUT,
+                      "%s: not an llr model: __metadata__ has no llr.kind",
                       path);
     else if (!fmt || strcmp(fmt, "1") != 0)
-        rc = llr_fail(e, "%s: llr.format is %s%s%s; this version reads 1",
+        rc = llr_fail(e, LLR_EINPUT,
+                      "%s: llr.format is %s%s%s; this version reads 1",
                       path, fmt ? "'" : "", fmt ? fmt : "missing",
                       fmt ? "'" : "");
     for (size_t i = 0; rc == -2 && i < NKINDS; i++)
@@ -48,7 +50,8 @@ static int from_file(const char *path, llr_model **out, llr_error *e)
             strcat(known, i ? ", " : "");
             strcat(known, kinds[i].kind);
         }
-        rc = llr_fail(e, "%s: unknown llr.kind '%s' (expected one of: %s)",
+        rc = llr_fail(e, LLR_EINPUT,
+                      "%s: unknown llr.kind '%s' (expected one of: %s)",
                       path, kind, known);
     }
     llr_st_free(&f);
@@ -65,7 +68,8 @@ int llr_model_load(const char *path, const llr_load_opts *opts,
     size_t pl = strlen(path);
     if (pl > 5 && strcmp(path + pl - 5, ".arpa") == 0) {
         if (horizon < 1)
-            return llr_fail(e, "%s: an ARPA model has no horizon of its own: "
+            return llr_fail(e, LLR_EINPUT,
+                            "%s: an ARPA model has no horizon of its own: "
                                "give --horizon T", path);
         return llr_arpa_load(path, horizon, out, e);
     }

@@ -23,6 +23,7 @@ typedef struct llr_load_opts {
  * model behind a process (models/process.h), or a path ending in ".arpa",
  * an ARPA n-gram file (models/arpa.h) of horizon opts->horizon. opts may be
  * NULL (no options). */
+LLR_MUST_CHECK
 int llr_model_load(const char *path, const llr_load_opts *opts,
                    llr_model **out, llr_error *e);
 

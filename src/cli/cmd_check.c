@@ -171,7 +171,7 @@ int cmd_check(int argc, char **argv)
         if (!(K.e[i].tok = malloc((size_t)T * sizeof(int))))
             break;
     if (!steps || !K.e || (ktop && !K.e[ktop - 1].tok)) {
-        llr_fail(&e, "out of memory");
+        llr_fail(&e, LLR_ENOMEM, "out of memory");
         cli_fail(CMD, &e);
         goto done;
     }

@@ -53,7 +53,8 @@ int cmd_export(int argc, char **argv)
     const llr_gls *g = llr_gls_of(m);
     int rc = EXIT_OK;
     if (!g) {
-        llr_fail(&e, "%s is a model of kind %s, not a learned (gls) model",
+        llr_fail(&e, LLR_EINPUT,
+                 "%s is a model of kind %s, not a learned (gls) model",
                  argv[optind], m->ops->kind);
         rc = cli_fail(CMD, &e);
     } else if (llr_export_isan(g, tol, &x, &e) || llr_model_save(x, out, &e))

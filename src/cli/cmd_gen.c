@@ -185,7 +185,7 @@ int cmd_gen(int argc, char **argv)
     int rc;
     if (is_parity) {
         unsigned char *sec = malloc((size_t)bits);
-        rc = !sec ? llr_fail(&e, "out of memory")
+        rc = !sec ? llr_fail(&e, LLR_ENOMEM, "out of memory")
              : hex ? llr_parity_secret_from_hex((int)bits, hex, sec, &e)
                    : llr_parity_secret_from_seed((int)bits, seed, (int)weight,
                                                  sec, &e);

@@ -245,7 +245,7 @@ int cmd_learn(int argc, char **argv)
         snprintf(trace_tmp, n, "%s.tmp.XXXXXX", trace);
         int fd = mkstemp(trace_tmp);
         if (fd < 0 || !(tf = fdopen(fd, "w"))) {
-            llr_fail(&e, "%s: cannot create the trace file", trace);
+            llr_fail(&e, LLR_EIO, "%s: cannot create the trace file", trace);
             cli_fail(CMD, &e);
             goto done;
         }
@@ -306,7 +306,7 @@ int cmd_learn(int argc, char **argv)
     if (tf) {
         if (fclose(tf) != 0 || rename(trace_tmp, trace) != 0) {
             tf = NULL;
-            llr_fail(&e, "%s: cannot write the trace file", trace);
+            llr_fail(&e, LLR_EIO, "%s: cannot write the trace file", trace);
             cli_fail(CMD, &e);
             goto done;
         }

@@ -72,7 +72,7 @@ int cmd_logits(int argc, char **argv)
         double *val = malloc((size_t)k * sizeof *val);
         if (!idx || !val || llr_oracle_new(m, &oo, &o, &e)) {
             if (!idx || !val)
-                llr_fail(&e, "out of memory");
+                llr_fail(&e, LLR_ENOMEM, "out of memory");
             rc = cli_fail(CMD, &e);
         } else {
             if (llr_oracle_topk(o, tok, len, idx, val, &e))
@@ -100,7 +100,7 @@ int cmd_logits(int argc, char **argv)
     double *l = malloc(2 * (size_t)m->V * sizeof *l);
     if (!l || llr_model_logits(m, tok, len, l, &e)) {
         if (!l)
-            llr_fail(&e, "out of memory");
+            llr_fail(&e, LLR_ENOMEM, "out of memory");
         rc = cli_fail(CMD, &e);
         goto done;
     }

@@ -62,7 +62,7 @@ int cmd_sample(int argc, char **argv)
     for (long long i = 0; i < n; i++) {
         if (!seq || llr_model_sample(m, &g, seq, &e)) {
             if (!seq)
-                llr_fail(&e, "out of memory");
+                llr_fail(&e, LLR_ENOMEM, "out of memory");
             rc = cli_fail(CMD, &e);
             break;
         }

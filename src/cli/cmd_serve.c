@@ -95,7 +95,7 @@ int cmd_serve(int argc, char **argv)
         int k, batch, *off, *tok;
         char *reply = NULL;
         if (got < 0)
-            llr_fail(&e, "%s (at most %u bytes)", why,
+            llr_fail(&e, LLR_EINPUT, "%s (at most %u bytes)", why,
                      LLR_PROTOCOL_MAX_LINE);
         else if (llr_proto_request(line, n, m->V, m->T - 1, &k, &off, &tok,
                                    &batch, &e) == 0) {
@@ -104,7 +104,7 @@ int cmd_serve(int argc, char **argv)
                 lcap = (size_t)k * m->V;
                 double *t = realloc(l, lcap * sizeof *l);
                 if (!t)
-                    rc = llr_fail(&e, "out of memory");
+                    rc = llr_fail(&e, LLR_ENOMEM, "out of memory");
                 else
                     l = t;
             }

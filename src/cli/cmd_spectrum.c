@@ -98,7 +98,8 @@ int cmd_spectrum(int argc, char **argv)
     llr_spectrum sp = {0};
     double *mat = NULL;
     if (cut >= m->T) {
-        llr_fail(&e, "cut %lld is outside [0, %d] for horizon %d", cut,
+        llr_fail(&e, LLR_EINPUT,
+                 "cut %lld is outside [0, %d] for horizon %d", cut,
                  m->T - 1, m->T);
         rc = cli_fail(CMD, &e);
         goto done;
@@ -125,7 +126,8 @@ int cmd_spectrum(int argc, char **argv)
     int rows = H.count, cols = F.count * m->V;
     mat = malloc((size_t)rows * cols * sizeof *mat);
     if (!mat) {
-        llr_fail(&e, "out of memory for a %d x %d matrix", rows, cols);
+        llr_fail(&e, LLR_ENOMEM,
+                 "out of memory for a %d x %d matrix", rows, cols);
         rc = cli_fail(CMD, &e);
         goto done;
     }

@@ -165,13 +165,15 @@ static json_t *parse(const char *path, long no, const char *text,
     json_error_t je;
     json_t *v = json_loads(text, 0, &je);
     if (!v) {
-        llr_fail(e, "%s, line %ld: not valid JSON: %s (column %d)", path, no,
+        llr_fail(e, LLR_EINPUT,
+                 "%s, line %ld: not valid JSON: %s (column %d)", path, no,
                  je.text, je.column);
         return NULL;
     }
     if (!json_is_object(v)) {
         json_decref(v);
-        llr_fail(e, "%s, line %ld: a trace line must be a JSON object", path,
+        llr_fail(e, LLR_EINPUT,
+                 "%s, line %ld: a trace line must be a JSON object", path,
                  no);
         return NULL;
     }
@@ -206,7 +208,7 @@ int llr_tracediff_files(const char *pa, const char *pb, double rtol,
         int err = errno;
         if (fa)
             fclose(fa);
-        return llr_fail(e, "%s: cannot open: %s", bad, strerror(err));
+        return llr_fail(e, LLR_EIO, "%s: cannot open: %s", bad, strerror(err));
     }
     cmp C = {rtol, atol, r};
     char *la = NULL, *lb = NULL, path[LLR_TRACEDIFF_TEXT];
@@ -215,7 +217,8 @@ int llr_tracediff_files(const char *pa, const char *pb, double rtol,
     for (long no = 1;; no++) {
         long na = next_line(fa, &la, &ca), nb = next_line(fb, &lb, &cb);
         if (na < 0 || nb < 0) {
-            llr_fail(e, "%s: read error at line %ld", na < 0 ? pa : pb, no);
+            llr_fail(e, LLR_EIO,
+                     "%s: read error at line %ld", na < 0 ? pa : pb, no);
             break;
         }
         if (na == 0 && nb == 0) {

@@ -46,6 +46,7 @@ typedef struct llr_tracediff {
 /* Compare the files at pa and pb. Returns 0 with r filled, or -1 (e says
  * which file and line) when a file cannot be read or a line is not a JSON
  * object. rtol, atol >= 0. */
+LLR_MUST_CHECK
 int llr_tracediff_files(const char *pa, const char *pb, double rtol,
                         double atol, llr_tracediff *r, llr_error *e);
 

@@ -83,7 +83,7 @@ static int bad(ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return llr_fail(c->e, "%s: %s: %s", c->mpath, c->where, msg);
+    return llr_fail(c->e, LLR_EINPUT, "%s: %s: %s", c->mpath, c->where, msg);
 }
 
 static json_t *need(ctx *c, json_t *o, const char *key)
@@ -249,7 +249,7 @@ static int compare_files(ctx *c, json_t *item, const char *file)
     int64_t *iw = NULL, *ig = NULL;
     int rc = -1;
     if (!pw || !pg) {
-        llr_fail(c->e, "out of memory");
+        llr_fail(c->e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     if (llr_st_read(pw, &want, c->e) || llr_st_read(pg, &got, c->e))
@@ -297,7 +297,7 @@ static int compare_files(ctx *c, json_t *item, const char *file)
             fw = malloc((n + 1) * sizeof *fw);
             fg = malloc((n + 1) * sizeof *fg);
             if (!fw || !fg) {
-                llr_fail(c->e, "out of memory");
+                llr_fail(c->e, LLR_ENOMEM, "out of memory");
                 goto done;
             }
             if (llr_st_copy_f64(&want, tw, fw, 0, c->e) ||
@@ -314,7 +314,7 @@ static int compare_files(ctx *c, json_t *item, const char *file)
             iw = malloc((n + 1) * sizeof *iw);
             ig = malloc((n + 1) * sizeof *ig);
             if (!iw || !ig) {
-                llr_fail(c->e, "out of memory");
+                llr_fail(c->e, LLR_ENOMEM, "out of memory");
                 goto done;
             }
             if (llr_st_copy_i64(&want, tw, iw, c->e) ||
@@ -328,7 +328,8 @@ static int compare_files(ctx *c, json_t *item, const char *file)
             free(iw), free(ig);
             iw = ig = NULL;
         } else {
-            llr_fail(c->e, "%s: tensor '%s' has dtype %s; vectors use F64, "
+            llr_fail(c->e, LLR_EINPUT,
+                     "%s: tensor '%s' has dtype %s; vectors use F64, "
                            "I64 and U8",
                      pw, tw->name, llr_st_dtype_name(tw->dtype));
             goto done;
@@ -351,10 +352,10 @@ static int note_written(ctx *c, const char *file)
         return 0;
     char **t = realloc(c->tmp, (c->ntmp + 1) * sizeof *t);
     if (!t)
-        return llr_fail(c->e, "out of memory");
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
     c->tmp = t;
     if (!(c->tmp[c->ntmp] = join(c->out, file)))
-        return llr_fail(c->e, "out of memory");
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
     c->ntmp++;
     return 0;
 }
@@ -364,7 +365,7 @@ static int write_item(ctx *c, const char *file, const llr_st_out *t,
 {
     char *p = join(c->out, file);
     if (!p)
-        return llr_fail(c->e, "out of memory");
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
     const char *meta[] = {"llr.vectors.item", c->item};
     int rc = note_written(c, file);
     if (rc == 0)
@@ -435,7 +436,7 @@ static int get_model(ctx *c, const char *name, const llr_model **out)
             return -1;
         char *p = join(c->dir, file);
         if (!p)
-            return llr_fail(c->e, "out of memory");
+            return llr_fail(c->e, LLR_ENOMEM, "out of memory");
         int rc = llr_model_load(p, NULL, &c->loaded[i], c->e);
         free(p);
         if (rc)
@@ -557,7 +558,8 @@ static int do_model(ctx *c, json_t *spec)
         return -1;
     llr_model *m = NULL;
     char *p = join(c->out, file);
-    int rc = !p ? llr_fail(c->e, "out of memory") : compute_model(c, spec, &m);
+    int rc = !p ? llr_fail(c->e, LLR_ENOMEM,
+                           "out of memory") : compute_model(c, spec, &m);
     if (rc == 0)
         rc = note_written(c, file);
     if (rc == 0)
@@ -589,19 +591,19 @@ static int prefixes_all(ctx *c, const llr_model *m, prefixes *P)
     uint64_t total;
     if (llr_prefix_total((uint64_t)m->V, (uint64_t)m->T, MAX_PREFIXES,
                          &total))
-        return llr_fail(c->e, "%s: more than %d prefixes", c->item,
+        return llr_fail(c->e, LLR_EINPUT, "%s: more than %d prefixes", c->item,
                         MAX_PREFIXES);
     P->n = (long)total;
     P->w = m->T - 1;
     P->tok = malloc(((size_t)P->n * P->w + 1) * sizeof *P->tok);
     P->len = malloc((size_t)P->n * sizeof *P->len);
     if (!P->tok || !P->len)
-        return llr_fail(c->e, "out of memory");
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
     long r = 0;
     for (int t = 0; t < m->T; t++) {
         int *tok = calloc((size_t)t + 1, sizeof *tok);
         if (!tok)
-            return llr_fail(c->e, "out of memory");
+            return llr_fail(c->e, LLR_ENOMEM, "out of memory");
         do {
             for (int q = 0; q < P->w; q++)
                 P->tok[(size_t)r * P->w + q] = q < t ? tok[q] : -1;
@@ -621,7 +623,7 @@ static int prefixes_read(ctx *c, const char *file, const llr_model *m,
     int64_t *v = NULL;
     int rc = -1;
     if (!p) {
-        llr_fail(c->e, "out of memory");
+        llr_fail(c->e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     if (llr_st_read(p, &f, c->e))
@@ -630,7 +632,8 @@ static int prefixes_read(ctx *c, const char *file, const llr_model *m,
     if (!t)
         goto done;
     if (t->shape[1] != (uint64_t)(m->T - 1) || t->shape[0] > MAX_PREFIXES) {
-        llr_fail(c->e, "%s: tensor 'prefixes' has shape [%llu, %llu]; "
+        llr_fail(c->e, LLR_EINPUT,
+                 "%s: tensor 'prefixes' has shape [%llu, %llu]; "
                        "expected [n <= %d, T - 1 = %d]",
                  p, (unsigned long long)t->shape[0],
                  (unsigned long long)t->shape[1], MAX_PREFIXES, m->T - 1);
@@ -642,7 +645,7 @@ static int prefixes_read(ctx *c, const char *file, const llr_model *m,
     P->tok = malloc((t->count + 1) * sizeof *P->tok);
     P->len = malloc(((size_t)P->n + 1) * sizeof *P->len);
     if (!v || !P->tok || !P->len) {
-        llr_fail(c->e, "out of memory");
+        llr_fail(c->e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     if (llr_st_copy_i64(&f, t, v, c->e))
@@ -654,7 +657,8 @@ static int prefixes_read(ctx *c, const char *file, const llr_model *m,
             if (x >= 0 && x < m->V && len == q)
                 len++;
             else if (!(x == -1 && len <= q)) {
-                llr_fail(c->e, "%s: prefixes[%ld, %d] = %lld is neither a "
+                llr_fail(c->e, LLR_EINPUT,
+                         "%s: prefixes[%ld, %d] = %lld is neither a "
                                "token in [0, %d) nor padding -1 after the "
                                "last token",
                          p, r, q, (long long)x, m->V);
@@ -702,7 +706,7 @@ static int do_logits(ctx *c, json_t *item, const char *file)
         return -1;
     double *L = malloc(((size_t)P.n * m->V + 1) * sizeof *L);
     int64_t *pv = prefixes_i64(&P);
-    int rc = !L || !pv ? llr_fail(c->e, "out of memory") : 0;
+    int rc = !L || !pv ? llr_fail(c->e, LLR_ENOMEM, "out of memory") : 0;
     for (long r = 0; rc == 0 && r < P.n; r++)
         rc = llr_model_logits(m, P.tok + (size_t)r * P.w, P.len[r],
                               L + (size_t)r * m->V, c->e);
@@ -728,7 +732,7 @@ static int do_samples(ctx *c, json_t *item, const char *file)
         return -1;
     int64_t *S = malloc((size_t)n * m->T * sizeof *S);
     int *seq = malloc((size_t)m->T * sizeof *seq);
-    int rc = !S || !seq ? llr_fail(c->e, "out of memory") : 0;
+    int rc = !S || !seq ? llr_fail(c->e, LLR_ENOMEM, "out of memory") : 0;
     llr_prng g;
     llr_prng_seed(&g, (uint64_t)seed);
     for (long long i = 0; rc == 0 && i < n; i++) {
@@ -762,11 +766,12 @@ static int do_spanner(ctx *c, json_t *item, const char *file)
     llr_st_out *t = calloc((size_t)g->T, sizeof *t);
     char (*names)[32] = calloc((size_t)g->T, sizeof *names);
     int64_t **b = calloc((size_t)g->T, sizeof *b);
-    int rc = !t || !names || !b ? llr_fail(c->e, "out of memory") : 0;
+    int rc = !t || !names || !b ? llr_fail(c->e, LLR_ENOMEM,
+                                           "out of memory") : 0;
     for (int s = 0; rc == 0 && s < g->T; s++) {
         size_t n = (size_t)g->cut[s].k * s;
         if (!(b[s] = malloc((n + 1) * sizeof *b[s]))) {
-            rc = llr_fail(c->e, "out of memory");
+            rc = llr_fail(c->e, LLR_ENOMEM, "out of memory");
             break;
         }
         for (size_t k = 0; k < n; k++)
@@ -806,7 +811,7 @@ static int do_lp(ctx *c, json_t *item, const char *file)
     double *cbuf = malloc(W * sizeof *cbuf);
     int64_t *pv = prefixes_i64(&P);
     int rc = !coef || !res || !L || !nc || !feas || !cbuf || !pv
-                 ? llr_fail(c->e, "out of memory")
+                 ? llr_fail(c->e, LLR_ENOMEM, "out of memory")
                  : 0;
     for (size_t r = 0; rc == 0 && r < n; r++) {
         llr_lp_result lr = {0};
@@ -904,7 +909,7 @@ static int run(ctx *c, json_t *man)
     size_t nm = json_array_size(c->models);
     c->loaded = calloc(nm + 1, sizeof *c->loaded);
     if (!c->loaded)
-        return llr_fail(c->e, "out of memory");
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
     int rc = 0;
     for (int pass = 0; pass < 2 && rc == 0; pass++) {
         json_t *list = pass ? items : c->models;
@@ -1155,7 +1160,7 @@ static void dump(FILE *f, json_t *v, int depth)
 int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return llr_fail(e, "%s: cannot create the directory: %s", dir,
+        return llr_fail(e, LLR_EIO, "%s: cannot create the directory: %s", dir,
                         strerror(errno));
     llr_vectors_summary sum = {0};
     ctx c = {0};
@@ -1166,7 +1171,8 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
     c.e = e;
     c.sum = &sum;
     json_t *man = builtin();
-    int rc = !c.mpath || !man || !c.rep ? llr_fail(e, "out of memory") : 0;
+    int rc = !c.mpath || !man || !c.rep ? llr_fail(e, LLR_ENOMEM,
+                                                   "out of memory") : 0;
     if (rc == 0) {
         c.models = json_object_get(man, "models");
         rc = run(&c, man);
@@ -1176,12 +1182,12 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
     if (rc == 0) {
         FILE *f = open_memstream(&txt, &len);
         if (!f)
-            rc = llr_fail(e, "out of memory");
+            rc = llr_fail(e, LLR_ENOMEM, "out of memory");
         else {
             dump(f, man, 0);
             fputc('\n', f);
             if (fclose(f) != 0)
-                rc = llr_fail(e, "out of memory");
+                rc = llr_fail(e, LLR_ENOMEM, "out of memory");
         }
     }
     if (rc == 0)
@@ -1206,16 +1212,16 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     c.rep = report ? report : fopen("/dev/null", "w");
     if (!c.rep) {
         free(c.mpath);
-        return llr_fail(e, "cannot open /dev/null");
+        return llr_fail(e, LLR_EIO, "cannot open /dev/null");
     }
     c.e = e;
     c.sum = s;
     snprintf(c.where, sizeof c.where, "top level");
     if (!c.mpath)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     struct stat sb;
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        llr_fail(e, "%s: not a directory of vectors", dir);
+        llr_fail(e, LLR_EINPUT, "%s: not a directory of vectors", dir);
         free(c.mpath);
         if (!report)
             fclose(c.rep);
@@ -1228,7 +1234,8 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     int rc = llr_read_file(c.mpath, &buf, &len, e);
     if (rc == 0 && !(man = json_loadb((const char *)buf, len,
                                       JSON_REJECT_DUPLICATES, &je)))
-        rc = llr_fail(e, "%s: invalid JSON: %s (line %d, column %d)",
+        rc = llr_fail(e, LLR_EINPUT,
+                      "%s: invalid JSON: %s (line %d, column %d)",
                       c.mpath, je.text, je.line, je.column);
     free(buf);
     if (rc)
@@ -1254,7 +1261,8 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     snprintf(tmpl, sizeof tmpl, "%s/llr-vectors-XXXXXX",
              td && *td ? td : "/tmp");
     if (rc == 0 && !mkdtemp(tmpl))
-        rc = llr_fail(e, "cannot create a temporary directory %s: %s", tmpl,
+        rc = llr_fail(e, LLR_EIO,
+                      "cannot create a temporary directory %s: %s", tmpl,
                       strerror(errno));
     if (rc == 0) {
         c.out = tmpl;

@@ -34,6 +34,7 @@ typedef struct llr_vectors_summary {
 
 /* Write the vectors into dir (created when missing); one line per item to
  * log (may be NULL). */
+LLR_MUST_CHECK
 int llr_vectors_make(const char *dir, FILE *log, llr_error *e);
 
 /* Check dir against its manifest: one line per item to report, and up to a
@@ -41,6 +42,7 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e);
  * (appended to). Returns 0 when every item could be recomputed
  * (differences are counted in s->failed), -1 on a missing or malformed
  * manifest or file (message in e). */
+LLR_MUST_CHECK
 int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
                       llr_error *e);
 

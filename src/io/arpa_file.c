@@ -126,7 +126,7 @@ static int fail_at(parser *p, size_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return llr_fail(p->e, "%s:%zu: %s", p->path, line, msg);
+    return llr_fail(p->e, LLR_EINPUT, "%s:%zu: %s", p->path, line, msg);
 }
 
 /* A printable copy of s[0..len-1] (at most 40 bytes, control and non-ASCII
@@ -642,7 +642,7 @@ int llr_arpa_tables_parse(const char *bytes, size_t size, const char *name,
     arpa *a = calloc(1, sizeof *a);
     if (!buf || !a) {
         free(buf), free(a);
-        return llr_fail(e, "%s: out of memory", name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", name);
     }
     if (size)
         memcpy(buf, bytes, size);
@@ -652,7 +652,7 @@ int llr_arpa_tables_parse(const char *bytes, size_t size, const char *name,
     int rc = parse(&p, buf, size, a, &a->V);
     free(buf);
     if (rc == 0 && build_children(a))
-        rc = llr_fail(e, "%s: out of memory", name);
+        rc = llr_fail(e, LLR_ENOMEM, "%s: out of memory", name);
     if (rc) {
         llr_arpa_tables_free(a);
         return -1;

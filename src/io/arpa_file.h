@@ -64,10 +64,12 @@ typedef struct llr_arpa_tables {
 
 /* Parse size bytes (copied; name labels the messages "NAME:LINE: problem")
  * into new tables *out (free with llr_arpa_tables_free). */
+LLR_MUST_CHECK
 int llr_arpa_tables_parse(const char *bytes, size_t size, const char *name,
                           llr_arpa_tables **out, llr_error *e);
 
 /* The same from the file at path. */
+LLR_MUST_CHECK
 int llr_arpa_tables_read(const char *path, llr_arpa_tables **out,
                          llr_error *e);
 

@@ -20,13 +20,14 @@ static json_t *load(const char *line, size_t len, const char *what,
     json_error_t jerr;
     json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!j) {
-        llr_fail(e, "%s is not valid JSON: %s (column %d)", what, jerr.text,
+        llr_fail(e, LLR_EINPUT,
+                 "%s is not valid JSON: %s (column %d)", what, jerr.text,
                  jerr.column);
         return NULL;
     }
     if (!json_is_object(j)) {
         json_decref(j);
-        llr_fail(e, "%s is not a JSON object", what);
+        llr_fail(e, LLR_EINPUT, "%s is not a JSON object", what);
         return NULL;
     }
     return j;
@@ -38,7 +39,8 @@ static int get_int(json_t *o, const char *key, long long lo, long long hi,
     json_t *v = json_object_get(o, key);
     if (!json_is_integer(v) ||
         !llr_proto_in_range(json_integer_value(v), lo, hi))
-        return llr_fail(e, "%s: \"%s\" must be an integer in [%lld, %lld]",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: \"%s\" must be an integer in [%lld, %lld]",
                         what, key, lo, hi);
     *out = json_integer_value(v);
     return 0;
@@ -55,7 +57,8 @@ int llr_proto_greeting(const char *line, size_t len, llr_greeting *g,
     if (get_int(j, "llr", 0, LLR_PROTO_MAX_VERSION, &ver, "greeting", e))
         goto done;
     if (ver != LLR_PROTOCOL_VERSION) {
-        llr_fail(e, "the greeting speaks protocol version %lld; this client "
+        llr_fail(e, LLR_EINPUT,
+                 "the greeting speaks protocol version %lld; this client "
                     "speaks %d", ver, LLR_PROTOCOL_VERSION);
         goto done;
     }
@@ -67,7 +70,8 @@ int llr_proto_greeting(const char *line, size_t len, llr_greeting *g,
     json_t *lg = json_object_get(j, "logits");
     const char *kind = json_is_string(lg) ? json_string_value(lg) : NULL;
     if (!kind || (strcmp(kind, "centred") && strcmp(kind, "raw"))) {
-        llr_fail(e, "greeting: \"logits\" must be \"centred\" or \"raw\"");
+        llr_fail(e, LLR_EINPUT,
+                 "greeting: \"logits\" must be \"centred\" or \"raw\"");
         goto done;
     }
     g->V = (int)V, g->T = (int)T, g->raw = !strcmp(kind, "raw");
@@ -82,18 +86,22 @@ static int vector(json_t *a, int V, int raw, double *out, int which,
                   llr_error *e)
 {
     if (!json_is_array(a))
-        return llr_fail(e, "reply: logits %d is not an array", which);
+        return llr_fail(e, LLR_EINPUT,
+                        "reply: logits %d is not an array", which);
     if (!llr_proto_size_is(json_array_size(a), V))
-        return llr_fail(e, "reply: logits %d has %zu entries; the vocabulary "
+        return llr_fail(e, LLR_EINPUT,
+                        "reply: logits %d has %zu entries; the vocabulary "
                            "has %d", which, json_array_size(a), V);
     for (int z = 0; z < V; z++) {
         json_t *x = json_array_get(a, (size_t)z);
         if (!json_is_number(x))
-            return llr_fail(e, "reply: logits %d entry %d is not a number",
+            return llr_fail(e, LLR_EINPUT,
+                            "reply: logits %d entry %d is not a number",
                             which, z);
         out[z] = json_number_value(x);
         if (!isfinite(out[z]))
-            return llr_fail(e, "reply: logits %d entry %d is not finite",
+            return llr_fail(e, LLR_EINPUT,
+                            "reply: logits %d entry %d is not finite",
                             which, z);
     }
     if (raw)
@@ -111,14 +119,15 @@ int llr_proto_reply(const char *line, size_t len, int V, int raw, int n,
     json_t *err = json_object_get(j, "error");
     json_t *l = json_object_get(j, "logits");
     if (err) {
-        llr_fail(e, "the server answered an error: %s",
+        llr_fail(e, LLR_EINPUT, "the server answered an error: %s",
                  json_is_string(err) ? json_string_value(err) : "(not a string)");
     } else if (!l) {
-        llr_fail(e, "reply: no \"logits\"");
+        llr_fail(e, LLR_EINPUT, "reply: no \"logits\"");
     } else if (n == 0) {
         rc = vector(l, V, raw, out, 0, e);
     } else if (!json_is_array(l) || !llr_proto_size_is(json_array_size(l), n)) {
-        llr_fail(e, "reply: a batch of %d prefixes needs an array of %d "
+        llr_fail(e, LLR_EINPUT,
+                 "reply: a batch of %d prefixes needs an array of %d "
                     "logit vectors", n, n);
     } else {
         rc = 0;
@@ -135,29 +144,33 @@ static int prefix(json_t *a, int V, int maxlen, int i, int *off, int **tok,
                   size_t *cap, llr_error *e)
 {
     if (!json_is_array(a))
-        return llr_fail(e, "request: prefix %d is not an array", i);
+        return llr_fail(e, LLR_EINPUT,
+                        "request: prefix %d is not an array", i);
     size_t k = json_array_size(a);
     int next;
     int rc = llr_proto_check_prefix(off[i], k, maxlen, &next);
     if (rc == LLR_PROTO_TOO_LONG)
-        return llr_fail(e, "request: prefix %d has length %zu; the longest is "
+        return llr_fail(e, LLR_EINPUT,
+                        "request: prefix %d has length %zu; the longest is "
                            "%d", i, k, maxlen);
     if (rc)
-        return llr_fail(e, "request: more than %d tokens in all", INT_MAX - 1);
+        return llr_fail(e, LLR_EINPUT,
+                        "request: more than %d tokens in all", INT_MAX - 1);
     size_t c, need = (size_t)next + 1;
     if (llr_capacity(*cap, need, 64, sizeof **tok, &c))
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     if (c != *cap) {
         int *t = realloc(*tok, c * sizeof *t);
         if (!t)
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         *tok = t;
         *cap = c;
     }
     for (size_t q = 0; q < k; q++) {
         json_t *x = json_array_get(a, q);
         if (!json_is_integer(x) || !llr_proto_token_ok(json_integer_value(x), V))
-            return llr_fail(e, "request: prefix %d token %zu is not a token "
+            return llr_fail(e, LLR_EINPUT,
+                            "request: prefix %d token %zu is not a token "
                                "id in [0, %d]", i, q, V - 1);
         (*tok)[off[i] + (int)q] = (int)json_integer_value(x);
     }
@@ -177,23 +190,24 @@ int llr_proto_request(const char *line, size_t len, int V, int maxlen,
     int rc = -1;
     size_t cap = 0;
     if (!one == !many) {
-        llr_fail(e, "request: give exactly one of \"prefix\" and "
+        llr_fail(e, LLR_EINPUT, "request: give exactly one of \"prefix\" and "
                     "\"prefixes\"");
         goto done;
     }
     *batch = many != NULL;
     size_t cnt = many ? (json_is_array(many) ? json_array_size(many) : 0) : 1;
     if (many && !json_is_array(many)) {
-        llr_fail(e, "request: \"prefixes\" is not an array");
+        llr_fail(e, LLR_EINPUT, "request: \"prefixes\" is not an array");
         goto done;
     }
     if (!llr_proto_batch_ok(cnt)) {
-        llr_fail(e, "request: a batch of %zu prefixes is too large", cnt);
+        llr_fail(e, LLR_EINPUT,
+                 "request: a batch of %zu prefixes is too large", cnt);
         goto done;
     }
     *off = calloc(cnt + 1, sizeof **off);
     if (!*off) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     rc = 0;

@@ -28,17 +28,20 @@ typedef struct llr_greeting {
 } llr_greeting;
 
 /* Parse a greeting line (without its newline). */
+LLR_MUST_CHECK
 int llr_proto_greeting(const char *line, size_t len, llr_greeting *g,
                        llr_error *e);
 
 /* Parse a reply to a batch of n prefixes into out (n x V), centring raw
  * logits; n == 0 parses the single-prefix form into out (V). */
+LLR_MUST_CHECK
 int llr_proto_reply(const char *line, size_t len, int V, int raw, int n,
                     double *out, llr_error *e);
 
 /* Parse a request: *n prefixes (1 for the single form) into tok/off
  * (as llr_strings: prefix i is tok[off[i] .. off[i+1]-1]); the arrays are
  * new (free them). *batch says which form it was. */
+LLR_MUST_CHECK
 int llr_proto_request(const char *line, size_t len, int V, int maxlen,
                       int *n, int **off, int **tok, int *batch, llr_error *e);
 

@@ -81,47 +81,54 @@ static int parse_tensor(const char *fname, const char *key, json_t *val,
                         uint64_t data_size, llr_st_tensor *t, llr_error *e)
 {
     if (!json_is_object(val))
-        return llr_fail(e, "%s: tensor '%s': header entry is not an object",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': header entry is not an object",
                         fname, key);
     const char *k;
     json_t *v;
     json_object_foreach(val, k, v) {
         if (strcmp(k, "dtype") && strcmp(k, "shape") &&
             strcmp(k, "data_offsets"))
-            return llr_fail(e, "%s: tensor '%s': unknown field '%s'", fname,
+            return llr_fail(e, LLR_EINPUT,
+                            "%s: tensor '%s': unknown field '%s'", fname,
                             key, k);
     }
     json_t *jd = json_object_get(val, "dtype");
     json_t *js = json_object_get(val, "shape");
     json_t *jo = json_object_get(val, "data_offsets");
     if (!jd || !js || !jo)
-        return llr_fail(e, "%s: tensor '%s': missing field '%s'", fname, key,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': missing field '%s'", fname, key,
                         !jd ? "dtype" : !js ? "shape" : "data_offsets");
     if (!json_is_string(jd))
-        return llr_fail(e, "%s: tensor '%s': dtype is not a string", fname,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': dtype is not a string", fname,
                         key);
     t->dtype = llr_st_dtype_parse(json_string_value(jd));
     if (!t->dtype)
-        return llr_fail(e, "%s: tensor '%s': unknown dtype '%s'", fname, key,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': unknown dtype '%s'", fname, key,
                         json_string_value(jd));
     if (!json_is_array(js))
-        return llr_fail(e, "%s: tensor '%s': shape is not an array", fname,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': shape is not an array", fname,
                         key);
     size_t rank = json_array_size(js);
     if (rank > LLR_ST_MAX_RANK)
-        return llr_fail(e, "%s: tensor '%s': rank %zu exceeds the limit %d",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s': rank %zu exceeds the limit %d",
                         fname, key, rank, LLR_ST_MAX_RANK);
     t->rank = (int)rank;
     for (size_t i = 0; i < rank; i++)
         if (json_u64(json_array_get(js, i), &t->shape[i]))
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "%s: tensor '%s': shape[%zu] is not an integer "
                             "in [0, 2^62]",
                             fname, key, i);
     if (!json_is_array(jo) || json_array_size(jo) != 2 ||
         json_u64(json_array_get(jo, 0), &t->begin) ||
         json_u64(json_array_get(jo, 1), &t->end))
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "%s: tensor '%s': data_offsets is not a pair of "
                         "integers in [0, 2^62]",
                         fname, key);
@@ -129,7 +136,7 @@ static int parse_tensor(const char *fname, const char *key, json_t *val,
     if (llr_st_elem_count(t->shape, t->rank, &t->count) != LLR_ST_OK ||
         llr_st_nbytes(t->count, (uint64_t)llr_st_dtype_size(t->dtype),
                       &nbytes) != LLR_ST_OK)
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "%s: tensor '%s': the shape's size overflows "
                         "(more than 2^62 bytes)",
                         fname, key);
@@ -137,19 +144,19 @@ static int parse_tensor(const char *fname, const char *key, json_t *val,
     case LLR_ST_OK:
         break;
     case LLR_ST_BEGIN_AFTER_END:
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "%s: tensor '%s': data_offsets [%llu, %llu] begin "
                         "after they end",
                         fname, key, (unsigned long long)t->begin,
                         (unsigned long long)t->end);
     case LLR_ST_END_BEYOND:
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "%s: tensor '%s': data_offsets end %llu is beyond "
                         "the data section (%llu bytes)",
                         fname, key, (unsigned long long)t->end,
                         (unsigned long long)data_size);
     default:
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "%s: tensor '%s': data_offsets span %llu bytes but "
                         "dtype %s and the shape need %llu",
                         fname, key, (unsigned long long)(t->end - t->begin),
@@ -184,7 +191,7 @@ static int check_cover(llr_st_file *f, uint64_t data_size, llr_error *e)
     uint64_t *en = malloc((n ? n : 1) * sizeof *en);
     if (!sp || !order || !b || !en) {
         free(sp), free(order), free(b), free(en);
-        return llr_fail(e, "%s: out of memory", f->name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
     }
     for (size_t i = 0; i < n; i++) {
         sp[i] = (span){f->tensors[i].begin, f->tensors[i].end, i};
@@ -198,16 +205,17 @@ static int check_cover(llr_st_file *f, uint64_t data_size, llr_error *e)
     int rc = llr_st_check_cover(b, en, order, n, data_size, &where);
     int res = 0;
     if (rc == LLR_ST_OVERLAP)
-        res = llr_fail(e, "%s: tensor '%s': data_offsets overlap tensor '%s'",
+        res = llr_fail(e, LLR_EINPUT,
+                       "%s: tensor '%s': data_offsets overlap tensor '%s'",
                        f->name, f->tensors[order[where]].name,
                        f->tensors[order[where - 1]].name);
     else if (rc == LLR_ST_GAP)
-        res = llr_fail(e,
+        res = llr_fail(e, LLR_EINPUT,
                        "%s: tensor '%s': data_offsets leave a gap of bytes "
                        "that belong to no tensor",
                        f->name, f->tensors[order[where]].name);
     else if (rc == LLR_ST_TRAILING)
-        res = llr_fail(e,
+        res = llr_fail(e, LLR_EINPUT,
                        "%s: data section has %llu bytes but the tensors "
                        "cover only %llu",
                        f->name, (unsigned long long)data_size,
@@ -220,28 +228,30 @@ static int parse_header(llr_st_file *f, json_t *root, uint64_t data_size,
                         llr_error *e)
 {
     if (!json_is_object(root))
-        return llr_fail(e, "%s: header is not a JSON object", f->name);
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: header is not a JSON object", f->name);
     size_t n = json_object_size(root);
     f->tensors = calloc(n ? n : 1, sizeof *f->tensors);
     if (!f->tensors)
-        return llr_fail(e, "%s: out of memory", f->name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
     const char *key;
     json_t *val;
     json_object_foreach(root, key, val) {
         if (strcmp(key, "__metadata__") == 0) {
             if (!json_is_object(val))
-                return llr_fail(e, "%s: __metadata__ is not an object",
+                return llr_fail(e, LLR_EINPUT,
+                                "%s: __metadata__ is not an object",
                                 f->name);
             size_t m = json_object_size(val);
             f->meta_key = calloc(m ? m : 1, sizeof(char *));
             f->meta_val = calloc(m ? m : 1, sizeof(char *));
             if (!f->meta_key || !f->meta_val)
-                return llr_fail(e, "%s: out of memory", f->name);
+                return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
             const char *mk;
             json_t *mv;
             json_object_foreach(val, mk, mv) {
                 if (!json_is_string(mv))
-                    return llr_fail(e,
+                    return llr_fail(e, LLR_EINPUT,
                                     "%s: __metadata__ value of '%s' is not "
                                     "a string",
                                     f->name, mk);
@@ -249,14 +259,15 @@ static int parse_header(llr_st_file *f, json_t *root, uint64_t data_size,
                 f->meta_val[f->nmeta] = strdup(json_string_value(mv));
                 f->nmeta++;
                 if (!f->meta_key[f->nmeta - 1] || !f->meta_val[f->nmeta - 1])
-                    return llr_fail(e, "%s: out of memory", f->name);
+                    return llr_fail(e, LLR_ENOMEM,
+                                    "%s: out of memory", f->name);
             }
             continue;
         }
         llr_st_tensor *t = &f->tensors[f->ntensors];
         t->name = strdup(key);
         if (!t->name)
-            return llr_fail(e, "%s: out of memory", f->name);
+            return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
         f->ntensors++;
         if (parse_tensor(f->name, key, val, data_size, t, e))
             return -1;
@@ -270,31 +281,36 @@ int llr_st_parse(const void *bytes, size_t size, const char *name,
     memset(f, 0, sizeof *f);
     f->name = strdup(name ? name : "(buffer)");
     if (!f->name)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     const unsigned char *p = bytes;
     uint64_t hlen = size >= 8 ? le64(p) : 0;
     switch (llr_st_check_header_len(size, hlen)) {
     case LLR_ST_OK:
         break;
     case LLR_ST_SHORT_FILE:
-        llr_fail(e, "%s: truncated file: %zu bytes, fewer than the 8 of the "
+        llr_fail(e, LLR_EINPUT,
+                 "%s: truncated file: %zu bytes, fewer than the 8 of the "
                     "header length", f->name, size);
         goto fail;
     case LLR_ST_HEADER_HUGE:
-        llr_fail(e, "%s: header length %llu exceeds the limit of %llu bytes",
+        llr_fail(e, LLR_EINPUT,
+                 "%s: header length %llu exceeds the limit of %llu bytes",
                  f->name, (unsigned long long)hlen, LLR_ST_MAX_HEADER);
         goto fail;
     case LLR_ST_HEADER_BEYOND:
-        llr_fail(e, "%s: header length %llu is beyond the end of the file "
+        llr_fail(e, LLR_EINPUT,
+                 "%s: header length %llu is beyond the end of the file "
                     "(%zu bytes)", f->name, (unsigned long long)hlen, size);
         goto fail;
     default:
-        llr_fail(e, "%s: header length %llu is too short for a JSON object",
+        llr_fail(e, LLR_EINPUT,
+                 "%s: header length %llu is too short for a JSON object",
                  f->name, (unsigned long long)hlen);
         goto fail;
     }
     if (p[8] != '{') {
-        llr_fail(e, "%s: invalid JSON header: it does not start with '{'",
+        llr_fail(e, LLR_EINPUT,
+                 "%s: invalid JSON header: it does not start with '{'",
                  f->name);
         goto fail;
     }
@@ -302,7 +318,8 @@ int llr_st_parse(const void *bytes, size_t size, const char *name,
     json_t *root = json_loadb((const char *)p + 8, (size_t)hlen,
                               JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        llr_fail(e, "%s: invalid JSON header: %s (line %d, column %d)",
+        llr_fail(e, LLR_EINPUT,
+                 "%s: invalid JSON header: %s (line %d, column %d)",
                  f->name, jerr.text, jerr.line, jerr.column);
         goto fail;
     }
@@ -313,7 +330,7 @@ int llr_st_parse(const void *bytes, size_t size, const char *name,
         goto fail;
     f->buf = malloc(size);
     if (!f->buf) {
-        llr_fail(e, "%s: out of memory", f->name);
+        llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
         goto fail;
     }
     memcpy(f->buf, p, size);
@@ -357,16 +374,18 @@ const llr_st_tensor *llr_st_expect(const llr_st_file *f, const char *name,
 {
     const llr_st_tensor *t = llr_st_find(f, name);
     if (!t) {
-        llr_fail(e, "%s: missing tensor '%s'", f->name, name);
+        llr_fail(e, LLR_EINPUT, "%s: missing tensor '%s'", f->name, name);
         return NULL;
     }
     if (t->dtype != dtype) {
-        llr_fail(e, "%s: tensor '%s' has dtype %s, expected %s", f->name,
+        llr_fail(e, LLR_EINPUT,
+                 "%s: tensor '%s' has dtype %s, expected %s", f->name,
                  name, llr_st_dtype_name(t->dtype), llr_st_dtype_name(dtype));
         return NULL;
     }
     if (t->rank != rank) {
-        llr_fail(e, "%s: tensor '%s' has rank %d, expected %d", f->name, name,
+        llr_fail(e, LLR_EINPUT,
+                 "%s: tensor '%s' has rank %d, expected %d", f->name, name,
                  t->rank, rank);
         return NULL;
     }
@@ -377,13 +396,14 @@ int llr_st_copy_f64(const llr_st_file *f, const llr_st_tensor *t, double *out,
                     int finite, llr_error *e)
 {
     if (t->dtype != LLR_DT_F64)
-        return llr_fail(e, "%s: tensor '%s' is not F64", f->name, t->name);
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s' is not F64", f->name, t->name);
     const unsigned char *p = f->buf + f->data_start + t->begin;
     memcpy(out, p, (size_t)t->count * 8);
     if (finite)
         for (uint64_t i = 0; i < t->count; i++)
             if (!isfinite(out[i]))
-                return llr_fail(e,
+                return llr_fail(e, LLR_EINPUT,
                                 "%s: tensor '%s': element %llu is %s; "
                                 "finite values are required",
                                 f->name, t->name, (unsigned long long)i,
@@ -396,7 +416,8 @@ int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
 {
     if (t->dtype != LLR_DT_I64 && t->dtype != LLR_DT_I32 &&
         t->dtype != LLR_DT_U8)
-        return llr_fail(e, "%s: tensor '%s' has dtype %s, expected an "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor '%s' has dtype %s, expected an "
                            "integer dtype (I64, I32 or U8)",
                         f->name, t->name, llr_st_dtype_name(t->dtype));
     const unsigned char *p = f->buf + f->data_start + t->begin;
@@ -430,12 +451,12 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
     *len = 0;
     json_t *root = json_object();
     if (!root)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     if (nmeta) {
         json_t *m = json_object();
         if (!m || json_object_set_new(root, "__metadata__", m)) {
             json_decref(root);
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < nmeta; i++) {
             json_t *v = json_string(meta[2 * i + 1]);
@@ -445,7 +466,8 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
             /* json_object_set_new takes v, also when it fails. */
             if (!v || dup || json_object_set_new(m, meta[2 * i], v)) {
                 json_decref(root);
-                return llr_fail(e, "metadata '%s': duplicate key, or key or "
+                return llr_fail(e, LLR_EINPUT,
+                                "metadata '%s': duplicate key, or key or "
                                    "value not valid UTF-8", meta[2 * i]);
             }
         }
@@ -459,7 +481,8 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
             llr_st_nbytes(count, (uint64_t)es, &nbytes) ||
             nbytes > LLR_ST_MAX_BYTES - off) {
             json_decref(root);
-            return llr_fail(e, "tensor '%s': bad dtype or size", t[i].name);
+            return llr_fail(e, LLR_EINPUT,
+                            "tensor '%s': bad dtype or size", t[i].name);
         }
         json_t *shape = json_array();
         for (int k = 0; k < t[i].rank; k++)
@@ -472,12 +495,14 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
             !strcmp(t[i].name, "__metadata__")) {
             json_decref(ent);
             json_decref(root);
-            return llr_fail(e, "tensor '%s': duplicate or reserved name, or "
+            return llr_fail(e, LLR_ENOMEM,
+                            "tensor '%s': duplicate or reserved name, or "
                                "out of memory", t[i].name);
         }
         if (json_object_set_new(root, t[i].name, ent)) {
             json_decref(root);
-            return llr_fail(e, "tensor '%s': duplicate name or out of memory",
+            return llr_fail(e, LLR_ENOMEM,
+                            "tensor '%s': duplicate name or out of memory",
                             t[i].name);
         }
         off += nbytes;
@@ -485,14 +510,14 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
     char *hdr = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (!hdr)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     size_t hl = strlen(hdr);
     size_t padded = (hl + 7) / 8 * 8;
     size_t total = 8 + padded + (size_t)off;
     unsigned char *b = malloc(total ? total : 1);
     if (!b) {
         free(hdr);
-        return llr_fail(e, "out of memory (%zu bytes)", total);
+        return llr_fail(e, LLR_ENOMEM, "out of memory (%zu bytes)", total);
     }
     for (int i = 0; i < 8; i++)
         b[i] = (unsigned char)((uint64_t)padded >> (8 * i));

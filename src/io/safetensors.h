@@ -45,9 +45,11 @@ typedef struct llr_st_file {
 
 /* Parse a safetensors image of size bytes (copied). name labels messages.
  * On failure f is left empty (llr_st_free is still safe). */
+LLR_MUST_CHECK
 int llr_st_parse(const void *bytes, size_t size, const char *name,
                  llr_st_file *f, llr_error *e);
 /* Read and parse the file at path. */
+LLR_MUST_CHECK
 int llr_st_read(const char *path, llr_st_file *f, llr_error *e);
 void llr_st_free(llr_st_file *f);
 
@@ -63,10 +65,12 @@ const llr_st_tensor *llr_st_expect(const llr_st_file *f, const char *name,
 
 /* Copy an F64 tensor's elements (row-major) into out (count doubles).
  * With finite != 0, a NaN or infinity is an error naming the element. */
+LLR_MUST_CHECK
 int llr_st_copy_f64(const llr_st_file *f, const llr_st_tensor *t, double *out,
                     int finite, llr_error *e);
 /* Copy an integer tensor (I64, I32 or U8; any other dtype is an error)
  * into out as int64. */
+LLR_MUST_CHECK
 int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
                     int64_t *out, llr_error *e);
 
@@ -84,10 +88,12 @@ typedef struct llr_st_out {
  * header is padded with spaces so the data section starts 8-aligned.
  * Fails on a duplicate or reserved tensor name, a rank outside [0, 8], a
  * duplicate metadata key, or a key or value that is not valid UTF-8. */
+LLR_MUST_CHECK
 int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
                      size_t nmeta, unsigned char **buf, size_t *len,
                      llr_error *e);
 /* Serialise and write atomically to path (temporary file, then rename). */
+LLR_MUST_CHECK
 int llr_st_write(const char *path, const llr_st_out *t, size_t n,
                  const char *const *meta, size_t nmeta, llr_error *e);
 

@@ -17,16 +17,17 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
 {
     *fallback = 0;
     if (m < 1 || n < 1)
-        return llr_fail(e, "singular values of an empty %d x %d matrix", m, n);
+        return llr_fail(e, LLR_EINPUT,
+                        "singular values of an empty %d x %d matrix", m, n);
     if ((double)m * n > (double)(1u << 30))
-        return llr_fail(e, "matrix %d x %d is too large", m, n);
+        return llr_fail(e, LLR_EINPUT, "matrix %d x %d is too large", m, n);
     int k = m < n ? m : n;
     size_t cnt = (size_t)m * n;
     /* LAPACKE refuses NaNs, but an infinity goes through and comes back as
      * NaN singular values with info 0. */
     for (size_t i = 0; i < cnt; i++)
         if (!isfinite(a[i]))
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "singular values of a %d x %d matrix with %s at "
                             "row %d, column %d",
                             m, n, non_finite(a[i]), (int)(i / n),
@@ -35,7 +36,7 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
     double *u = vt ? malloc((size_t)m * k * sizeof *u) : NULL;
     if (!copy || (vt && !u)) {
         free(copy), free(u);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     memcpy(copy, a, cnt * sizeof *copy);
     /* Values only: a row-major m x n matrix is the column-major n x m
@@ -51,14 +52,15 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
                                    &dummy, 1, &dummy, 1);
     if (info < 0 && !(flags & LLR_SVD_FORCE_GESVD)) {
         free(copy), free(u);
-        return llr_fail(e, "LAPACKE_dgesdd rejected argument %d%s", (int)-info,
+        return llr_fail(e, LLR_ESOLVER,
+                        "LAPACKE_dgesdd rejected argument %d%s", (int)-info,
                         info == -5 ? " (the matrix has a NaN)" : "");
     }
     if (info != 0) {
         double *superb = malloc((size_t)(k > 1 ? k - 1 : 1) * sizeof *superb);
         if (!superb) {
             free(copy), free(u);
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         }
         *fallback = 1;
         info = vt ? LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'S', m, n, copy, n,
@@ -68,7 +70,8 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
         free(superb);
         if (info != 0) {
             free(copy), free(u);
-            return llr_fail(e, "LAPACKE_dgesvd failed (info %d)%s", (int)info,
+            return llr_fail(e, LLR_ESOLVER,
+                            "LAPACKE_dgesvd failed (info %d)%s", (int)info,
                             info == -6 ? ": the matrix has a NaN" : "");
         }
     }
@@ -76,13 +79,13 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
     /* Finite entries whose largest singular value exceeds DBL_MAX. */
     for (int i = 0; i < k; i++)
         if (!isfinite(s[i]))
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "the singular values of the %d x %d matrix "
                             "overflow the double range",
                             m, n);
     for (size_t i = 0; vt && i < (size_t)k * n; i++)
         if (!isfinite(vt[i]))
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "the singular vectors of the %d x %d matrix are "
                             "not finite",
                             m, n);
@@ -99,20 +102,24 @@ int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
               double rcond, double *x, int *rank, llr_error *e)
 {
     if (m < 1 || n < 1 || nrhs < 1)
-        return llr_fail(e, "least squares with a %d x %d matrix and %d "
+        return llr_fail(e, LLR_EINPUT,
+                        "least squares with a %d x %d matrix and %d "
                            "right-hand sides", m, n, nrhs);
     int ld = m > n ? m : n, k = m < n ? m : n;
     if ((double)ld * (n > nrhs ? n : nrhs) > (double)(1u << 30))
-        return llr_fail(e, "least squares of size %d x %d x %d is too large",
+        return llr_fail(e, LLR_EINPUT,
+                        "least squares of size %d x %d x %d is too large",
                         m, n, nrhs);
     for (size_t i = 0; i < (size_t)m * n; i++)
         if (!isfinite(a[i]))
-            return llr_fail(e, "least squares with %s in the matrix at "
+            return llr_fail(e, LLR_EINPUT,
+                            "least squares with %s in the matrix at "
                                "row %d, column %d",
                             non_finite(a[i]), (int)(i / n), (int)(i % n));
     for (size_t i = 0; i < (size_t)m * nrhs; i++)
         if (!isfinite(b[i]))
-            return llr_fail(e, "least squares with %s in the right-hand "
+            return llr_fail(e, LLR_EINPUT,
+                            "least squares with %s in the right-hand "
                                "side at row %d, column %d",
                             non_finite(b[i]), (int)(i / nrhs),
                             (int)(i % nrhs));
@@ -121,7 +128,7 @@ int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
     double *sv = malloc((size_t)k * sizeof *sv);
     if (!ac || !bc || !sv) {
         free(ac), free(bc), free(sv);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     memcpy(ac, a, (size_t)m * n * sizeof *ac);
     memcpy(bc, b, (size_t)m * nrhs * sizeof *bc);
@@ -130,11 +137,13 @@ int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
                                      nrhs, sv, rcond, &rk);
     int rc = 0;
     if (info != 0)
-        rc = llr_fail(e, "LAPACKE_dgelsd failed (info %d)%s", (int)info,
+        rc = llr_fail(e, LLR_ESOLVER,
+                      "LAPACKE_dgelsd failed (info %d)%s", (int)info,
                       info > 0 ? ": its SVD did not converge" : "");
     for (size_t i = 0; rc == 0 && i < (size_t)n * nrhs; i++)
         if (!isfinite(bc[i]))
-            rc = llr_fail(e, "the least-squares solution overflows the "
+            rc = llr_fail(e, LLR_EINPUT,
+                          "the least-squares solution overflows the "
                              "double range");
     if (rc == 0) {
         memcpy(x, bc, (size_t)n * nrhs * sizeof *x);

@@ -27,6 +27,7 @@ enum { LLR_SVD_FORCE_GESVD = 1 };
             vt[0 .. \min(m, n) * n - 1], *fallback, *e;
     ensures \result == 0 || \result == -1;
 */
+LLR_MUST_CHECK
 int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
             int *fallback, llr_error *e);
 
@@ -38,6 +39,7 @@ int llr_svd(double *a, int m, int n, double *s, double *vt, int flags,
     assigns a[0 .. m * n - 1], s[0 .. \min(m, n) - 1], *fallback, *e;
     ensures \result == 0 || \result == -1;
 */
+LLR_MUST_CHECK
 int llr_singular_values(double *a, int m, int n, double *s, int flags,
                         int *fallback, llr_error *e);
 
@@ -58,6 +60,7 @@ int llr_singular_values(double *a, int m, int n, double *s, int flags,
     assigns x[0 .. n * nrhs - 1], *rank, *e;
     ensures \result == 0 || \result == -1;
 */
+LLR_MUST_CHECK
 int llr_lstsq(const double *a, int m, int n, const double *b, int nrhs,
               double rcond, double *x, int *rank, llr_error *e);
 

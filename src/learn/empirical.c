@@ -115,7 +115,7 @@ static int reserve(empirical *p, int V, size_t *cap, llr_error *e)
     if (co)
         p->counts = co;
     if (!pa || !to || !co)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     *cap = c;
     return 0;
 }
@@ -125,7 +125,7 @@ static int wrap(empirical *p, int V, int T, llr_model **out, llr_error *e)
     llr_model *m = calloc(1, sizeof *m);
     if (!m) {
         emp_free(p);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     *m = (llr_model){&emp_ops, V, T, 0, sizeof(int64_t), p};
     *out = m;
@@ -138,7 +138,8 @@ int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
     int V = teacher->V, T = teacher->T;
     *out = NULL;
     if (!(alpha > 0) || !isfinite(alpha))
-        return llr_fail(e, "empirical: alpha %g must be positive", alpha);
+        return llr_fail(e, LLR_EUSAGE,
+                        "empirical: alpha %g must be positive", alpha);
     empirical *p = calloc(1, sizeof *p);
     int *y = malloc((size_t)T * sizeof *y);
     size_t cap = 0;
@@ -146,7 +147,7 @@ int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
         free(y);
         if (p)
             emp_free(p);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     p->alpha = alpha;
     p->n = 1;
@@ -205,18 +206,20 @@ int llr_empirical_from_file(const llr_st_file *f, llr_model **out,
     int okT = sh && *sh && !*end && !errno;
     uint64_t n = tp->shape[0], V = tc->shape[1];
     if (!okalpha || !okT)
-        return llr_fail(e, "%s: __metadata__ llr.alpha or llr.horizon is "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ llr.alpha or llr.horizon is "
                            "missing or malformed", f->name);
     if (llr_model_check_dims((long long)V, T, 0, e))
         return llr_fail_prefix(e, "%s", f->name);
     if (n < 1 || tt->shape[0] != n || tc->shape[0] != n)
-        return llr_fail(e, "%s: tensors parent, token and counts must have "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensors parent, token and counts must have "
                            "the same number (>= 1) of nodes", f->name);
     empirical *p = calloc(1, sizeof *p);
     size_t cap = 0;
     if (!p || llr_trie_init(&p->trie, (int)V, e)) {
         free(p);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     p->alpha = alpha;
     while (cap < n)
@@ -231,7 +234,7 @@ int llr_empirical_from_file(const llr_st_file *f, llr_model **out,
     int *depth = malloc((size_t)n * sizeof *depth);
     if (!path || !depth) {
         free(path), free(depth);
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto fail;
     }
     depth[0] = 0;
@@ -257,7 +260,8 @@ int llr_empirical_from_file(const llr_st_file *f, llr_model **out,
         bad = p->counts[i] < 0;
     free(path), free(depth);
     if (bad) {
-        llr_fail(e, "%s: the tensors parent and token do not describe a "
+        llr_fail(e, LLR_EINPUT,
+                 "%s: the tensors parent and token do not describe a "
                     "prefix tree in creation order (or a count is negative)",
                  f->name);
         goto fail;

@@ -16,9 +16,11 @@
 #include "models/model.h"
 #include "io/safetensors.h"
 
+LLR_MUST_CHECK
 int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
                         uint64_t seed, llr_model **out, llr_error *e);
 
+LLR_MUST_CHECK
 int llr_empirical_from_file(const llr_st_file *f, llr_model **out,
                             llr_error *e);
 

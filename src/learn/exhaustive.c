@@ -21,13 +21,14 @@ int llr_exhaustive_learn(llr_oracle *o, llr_model **out, llr_error *e)
     *out = NULL;
     if (llr_prefix_total((uint64_t)V, (uint64_t)T, LLR_TABLE_MAX_ENTRIES / V,
                          &rows))
-        return llr_fail(e, "exhaustive: V=%d, T=%d has more than 2^27 table "
+        return llr_fail(e, LLR_EBUDGET,
+                        "exhaustive: V=%d, T=%d has more than 2^27 table "
                            "entries", V, T);
     double *l = malloc((size_t)rows * V * sizeof *l);
     int *tok = calloc((size_t)T, sizeof *tok);
     if (!l || !tok) {
         free(l), free(tok);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     uint64_t r = 0;
     for (int t = 0; t < T; t++) {

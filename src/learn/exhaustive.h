@@ -7,6 +7,7 @@
 #include "models/model.h"
 #include "oracle/oracle.h"
 
+LLR_MUST_CHECK
 int llr_exhaustive_learn(llr_oracle *o, llr_model **out, llr_error *e);
 
 /* sum_{t<T} V^t, or -1 when above 2^62. */

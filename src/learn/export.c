@@ -16,7 +16,8 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
         if (g->cut[s].k > d)
             d = g->cut[s].k;
         if (!g->separated || !g->separated[s])
-            return llr_fail(e, "cannot export: at cut %d the futures do not "
+            return llr_fail(e, LLR_EINPUT,
+                            "cannot export: at cut %d the futures do not "
                                "separate the basis, so the coefficients are "
                                "not determined linearly", s);
     }
@@ -25,7 +26,7 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
     double *A = calloc((size_t)T * V * d * d, sizeof *A);
     if (!x0 || !B || !A) {
         free(x0), free(B), free(A);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     x0[0] = 1.0;
     int rc = 0;
@@ -45,7 +46,7 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
         double *sv = malloc((size_t)(kn ? kn : 1) * sizeof *sv);
         if (!M || !W || !sv) {
             free(M), free(W), free(sv);
-            rc = llr_fail(e, "out of memory");
+            rc = llr_fail(e, LLR_ENOMEM, "out of memory");
             break;
         }
         for (int a = 0; rc == 0 && a < V; a++) {
@@ -62,7 +63,7 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
             double *M0 = malloc((size_t)rows * (kn ? kn : 1) * sizeof *M0);
             if (!W0 || !M0) {
                 free(W0), free(M0);
-                rc = llr_fail(e, "out of memory");
+                rc = llr_fail(e, LLR_ENOMEM, "out of memory");
                 break;
             }
             memcpy(W0, W, (size_t)rows * ks * sizeof *W0);
@@ -73,7 +74,8 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
                                           kn, W, ks, sv, -1.0, &rank)
                          : 0;
             if (info)
-                rc = llr_fail(e, "LAPACKE_dgelsd failed (info %d)", (int)info);
+                rc = llr_fail(e, LLR_ESOLVER,
+                              "LAPACKE_dgelsd failed (info %d)", (int)info);
             /* Residual of the solution, recomputed. */
             double worst = 0;
             for (int r = 0; rc == 0 && r < rows; r++)
@@ -84,7 +86,8 @@ int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
                     worst = fmax(worst, fabs(v));
                 }
             if (rc == 0 && !(worst <= tol))
-                rc = llr_fail(e, "cannot export: the representation is not "
+                rc = llr_fail(e, LLR_EINPUT,
+                              "cannot export: the representation is not "
                                  "exact at cut %d, token %d (residual %.3g > "
                                  "%.3g)", s, a, worst, tol);
             double *Aa = A + ((size_t)s * V + a) * d * d;

@@ -16,6 +16,7 @@
 
 #include "learn/gls.h"
 
+LLR_MUST_CHECK
 int llr_export_isan(const llr_gls *g, double tol, llr_model **out,
                     llr_error *e);
 

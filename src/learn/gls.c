@@ -38,7 +38,7 @@ int llr_gls_row(llr_oracle *o, const llr_gls *g, int s, const int *h,
     int V = g->V, T = g->T;
     int *tok = malloc((size_t)T * sizeof *tok);
     if (!tok)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     if (s)
         memcpy(tok, h, (size_t)s * sizeof *tok);
     const llr_strings *F = &g->cut[s].fhat;
@@ -85,7 +85,7 @@ static int build_cut(run *R, int s)
     int *idx = malloc((size_t)(g->d > 1 ? g->d : 1) * sizeof *idx);
     if (!X || !idx) {
         free(X), free(idx);
-        return llr_fail(R->e, "out of memory");
+        return llr_fail(R->e, LLR_ENOMEM, "out of memory");
     }
     int rc = 0;
     for (int i = 0; rc == 0 && i < n; i++)
@@ -112,7 +112,7 @@ static int build_cut(run *R, int s)
                               sizeof *c->rext)
                      : NULL;
         if (!c->basis || !c->rhat || (nn && !c->rext))
-            rc = llr_fail(R->e, "out of memory");
+            rc = llr_fail(R->e, LLR_ENOMEM, "out of memory");
         for (int i = 0; rc == 0 && i < sr.k; i++) {
             const double *x = X + (size_t)idx[i] * m;
             if (s)
@@ -259,9 +259,10 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     memset(st, 0, sizeof *st);
     int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     if (p->d < 1 || p->d > LLR_MAX_RANK)
-        return llr_fail(e, "rank %d is outside [1, %d]", p->d, LLR_MAX_RANK);
+        return llr_fail(e, LLR_EUSAGE,
+                        "rank %d is outside [1, %d]", p->d, LLR_MAX_RANK);
     if (!(p->eps > 0 && p->eps < 1))
-        return llr_fail(e, "eps %g is outside (0, 1)", p->eps);
+        return llr_fail(e, LLR_EUSAGE, "eps %g is outside (0, 1)", p->eps);
     llr_gls g = {V, T, p->d, p->box, p->tau, NULL, NULL};
     g.cut = calloc((size_t)T, sizeof *g.cut);
     llr_strings *pool = calloc((size_t)T, sizeof *pool);
@@ -272,7 +273,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     run R = {o, p, &g, pool, st, llr_oracle_options(o)->trace, 1, e};
     int rc = -1;
     if (!g.cut || !pool || !y || !pred || !c) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     for (int s = 0; s < T; s++)
@@ -375,7 +376,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
              * the prediction still misses by more than the gap, so no
              * bases of d rows do better: the run cannot succeed. */
             if (llr_strings_find(&pool[fix.cut], ys, fix.cut) >= 0) {
-                llr_fail(e, "a teacher sample is not reproduced within the "
+                llr_fail(e, LLR_EINPUT,
+                         "a teacher sample is not reproduced within the "
                             "gap %.3g at length %d (error %.3g) although "
                             "each of its prefixes up to that length was "
                             "offered to the spanner of its cut: the teacher "
@@ -402,7 +404,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                                                             : "history",
                             checked);
         if (++st->epochs > p->max_epochs) {
-            llr_fail(e, "validation still fails after the epoch cap of %d "
+            llr_fail(e, LLR_EBUDGET,
+                     "validation still fails after the epoch cap of %d "
                         "(%d witnesses, %d basis additions); the model may "
                         "not have logit rank %d, or the tolerances are too "
                         "tight for the oracle's noise",

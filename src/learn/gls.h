@@ -69,24 +69,30 @@ typedef struct llr_gls_stats {
 /* Learn from the oracle. On success *out is the learned model (a model
  * like any other: kind "gls"). Progress lines go to progress (may be
  * NULL). */
+LLR_MUST_CHECK
 int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                   llr_model **out, llr_gls_stats *st, llr_error *e);
 
 /* Derived data: separated[s] = 1 when the k_s x (|F^_s| V) matrix of
  * basis rows on F^_s has rank k_s (numerical rank, NumPy's tolerance), so
  * the LP's coefficients at cut s are determined by its constraints. */
+LLR_MUST_CHECK
 int llr_gls_prepare(llr_gls *g, llr_error *e);
 
 /* Free the arrays of a representation. */
 void llr_gls_free(llr_gls *g);
 
 /* Wrap a representation as a model (taken over). */
+LLR_MUST_CHECK
 int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
 /* The learned model's file (gls_io.c). */
+LLR_MUST_CHECK
 int llr_gls_save(const llr_gls *g, const char *path, llr_error *e);
+LLR_MUST_CHECK
 int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
 
 /* The row of history h (length s) on F~_s, V values per future, queried. */
+LLR_MUST_CHECK
 int llr_gls_row(llr_oracle *o, const llr_gls *g, int s, const int *h,
                 double *row, llr_error *e);
 

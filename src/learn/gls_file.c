@@ -24,7 +24,7 @@ int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
     int64_t **bufs = calloc((size_t)2 * T, sizeof *bufs);
     int n = 0, rc = -1;
     if (!t || !names || !bufs) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     for (int s = 0; s < T; s++) {
@@ -35,7 +35,7 @@ int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
         int64_t *fu = malloc(((size_t)nf * w + 1) * sizeof *fu);
         bufs[2 * s] = b, bufs[2 * s + 1] = fu;
         if (!b || !fu) {
-            llr_fail(e, "out of memory");
+            llr_fail(e, LLR_ENOMEM, "out of memory");
             goto done;
         }
         for (size_t i = 0; i < (size_t)c->k * s; i++)
@@ -88,11 +88,13 @@ static int meta_double(const llr_st_file *f, const char *key, double *out,
     const char *v = llr_st_meta(f, key);
     char *end;
     if (!v)
-        return llr_fail(e, "%s: __metadata__ lacks %s", f->name, key);
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ lacks %s", f->name, key);
     errno = 0;
     *out = strtod(v, &end);
     if (!*v || *end || errno || !isfinite(*out))
-        return llr_fail(e, "%s: __metadata__ %s '%s' is not a finite number",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ %s '%s' is not a finite number",
                         f->name, key, v);
     return 0;
 }
@@ -109,7 +111,8 @@ static const llr_st_tensor *want(const llr_st_file *f, int s,
         return NULL;
     for (int i = 0; i < rank; i++)
         if (shape[i] != (uint64_t)-1 && t->shape[i] != shape[i]) {
-            llr_fail(e, "%s: tensor '%s' has dimension %d = %llu, expected "
+            llr_fail(e, LLR_EINPUT,
+                     "%s: tensor '%s' has dimension %d = %llu, expected "
                         "%llu",
                      f->name, name, i, (unsigned long long)t->shape[i],
                      (unsigned long long)shape[i]);
@@ -126,17 +129,20 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         meta_double(f, "llr.rank", &rank, e))
         return -1;
     if (!(box > 0) || tau < 0 || rank < 1 || rank > LLR_MAX_RANK)
-        return llr_fail(e, "%s: llr.box, llr.tau or llr.rank out of range",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: llr.box, llr.tau or llr.rank out of range",
                         f->name);
     /* T and V from cut0. */
     const llr_st_tensor *r0 = llr_st_find(f, "cut0.rhat");
     if (!r0 || r0->rank != 3)
-        return llr_fail(e, "%s: missing tensor 'cut0.rhat' of rank 3",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: missing tensor 'cut0.rhat' of rank 3",
                         f->name);
     uint64_t V = r0->shape[2];
     const llr_st_tensor *f0 = llr_st_find(f, "cut0.futures");
     if (!f0 || f0->rank != 2)
-        return llr_fail(e, "%s: missing tensor 'cut0.futures' of rank 2",
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: missing tensor 'cut0.futures' of rank 2",
                         f->name);
     uint64_t T = f0->shape[1] + 1;
     if (llr_model_check_dims((long long)V, (long long)T, (long long)rank, e))
@@ -144,7 +150,7 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     llr_gls g = {(int)V, (int)T, (int)rank, box, tau, NULL, NULL};
     g.cut = calloc((size_t)T, sizeof *g.cut);
     if (!g.cut)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     int64_t *tmp = NULL;
     int rc = 0;
     for (int s = (int)T - 1; rc == 0 && s >= 0; s--) {
@@ -161,7 +167,8 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         uint64_t k = tb->shape[0], nf = tf->shape[0];
         uint64_t nn = s + 1 < (int)T ? (uint64_t)g.cut[s + 1].fhat.count : 0;
         if (k > rank || (s == 0 && k != 1) || nf < 1 || nf > 1000000) {
-            rc = llr_fail(e, "%s: cut %d has %llu basis histories and %llu "
+            rc = llr_fail(e, LLR_EINPUT,
+                          "%s: cut %d has %llu basis histories and %llu "
                              "futures (need 1..rank, and at least one future)",
                           f->name, s, (unsigned long long)k,
                           (unsigned long long)nf);
@@ -182,7 +189,7 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         c->rext = te ? malloc((te->count + 1) * sizeof *c->rext) : NULL;
         tmp = realloc(tmp, (tb->count + tf->count + 1) * sizeof *tmp);
         if (!c->basis || !c->rhat || (te && !c->rext) || !tmp) {
-            rc = llr_fail(e, "out of memory");
+            rc = llr_fail(e, LLR_ENOMEM, "out of memory");
             break;
         }
         if (llr_st_copy_i64(f, tb, tmp, e) ||
@@ -193,7 +200,8 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         }
         for (uint64_t i = 0; i < tb->count; i++) {
             if (tmp[i] < 0 || (uint64_t)tmp[i] >= V) {
-                rc = llr_fail(e, "%s: cut%d.basis holds token %lld outside "
+                rc = llr_fail(e, LLR_EINPUT,
+                              "%s: cut%d.basis holds token %lld outside "
                                  "[0, %llu]", f->name, s, (long long)tmp[i],
                               (unsigned long long)V - 1);
                 break;
@@ -213,14 +221,16 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
                 int64_t v = tmp[j * w + q];
                 if ((q < (uint64_t)len && v >= (int64_t)V) ||
                     (q >= (uint64_t)len && v != -1))
-                    rc = llr_fail(e, "%s: cut%d.futures row %llu is not a "
+                    rc = llr_fail(e, LLR_EINPUT,
+                                  "%s: cut%d.futures row %llu is not a "
                                      "token string padded with -1",
                                   f->name, s, (unsigned long long)j);
                 if (q < (uint64_t)len)
                     row[q] = (int)v;
             }
             if (rc == 0 && j == 0 && len != 0)
-                rc = llr_fail(e, "%s: cut%d.futures must start with the "
+                rc = llr_fail(e, LLR_EINPUT,
+                              "%s: cut%d.futures must start with the "
                                  "empty future", f->name, s);
             if (rc == 0)
                 rc = llr_strings_push(&c->fhat, row, len, e);

@@ -37,7 +37,7 @@ int llr_gls_prepare(llr_gls *g, llr_error *e)
     free(g->separated);
     g->separated = calloc((size_t)g->T, sizeof *g->separated);
     if (!g->separated)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     for (int s = 0; s < g->T; s++) {
         const llr_gls_cut *c = &g->cut[s];
         int cols = c->fhat.count * g->V;
@@ -51,7 +51,7 @@ int llr_gls_prepare(llr_gls *g, llr_error *e)
         double *sv = malloc((size_t)c->k * sizeof *sv);
         if (!a || !sv) {
             free(a), free(sv);
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         }
         memcpy(a, c->rhat, (size_t)c->k * cols * sizeof *a);
         int fb;
@@ -114,7 +114,7 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
     if (!m || !l || !c) {
         free(m), free(l), free(c);
         llr_gls_free(g);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     if (llr_gls_prepare(g, e)) {
         free(m), free(l), free(c);

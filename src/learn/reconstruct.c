@@ -26,7 +26,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     memset(L, 0, sizeof *L);
     L->off = calloc((size_t)t + 2, sizeof *L->off);
     if (!L->off)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     int n = 0, m = 0;
     for (int s = 1; s <= t; s++) {
         L->off[s] = n;
@@ -37,7 +37,8 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     L->A = calloc((size_t)m * (n ? n : 1), sizeof *L->A);
     L->b = calloc((size_t)(m ? m : 1), sizeof *L->b);
     if (!L->A || !L->b)
-        return llr_fail(e, "out of memory for an LP of %d rows", m);
+        return llr_fail(e, LLR_ENOMEM,
+                        "out of memory for an LP of %d rows", m);
     int row = 0;
     for (int s = 0; s < t; s++) {
         const llr_gls_cut *cs = &g->cut[s], *cn = &g->cut[s + 1];
@@ -60,7 +61,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     }
     for (size_t i = 0; i < (size_t)m * n; i++)
         if (!isfinite(L->A[i]))
-            return llr_fail(e, "LP coefficient is not finite");
+            return llr_fail(e, LLR_EINPUT, "LP coefficient is not finite");
     return 0;
 }
 
@@ -136,7 +137,7 @@ static int solve(const lp_data *L, double box, int determined, double *x,
     if (!ia || !ja || !ar) {
         free(ia), free(ja), free(ar);
         glp_delete_prob(lp);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     int ne = 0;
     for (int i = 0; i < m; i++)
@@ -162,7 +163,8 @@ static int solve(const lp_data *L, double box, int determined, double *x,
     if (rc != 0) {
         int st = glp_get_status(lp);
         glp_delete_prob(lp);
-        return llr_fail(e, "GLPK simplex failed on the reconstruction LP "
+        return llr_fail(e, LLR_ESOLVER,
+                        "GLPK simplex failed on the reconstruction LP "
                            "(code %d, status %d)", rc, st);
     }
     *tiebreak = 0;
@@ -188,7 +190,8 @@ static int solve(const lp_data *L, double box, int determined, double *x,
         rc = simplex(lp, &parm);
         if (rc != 0) {
             glp_delete_prob(lp);
-            return llr_fail(e, "GLPK simplex failed on the tie-break LP "
+            return llr_fail(e, LLR_ESOLVER,
+                            "GLPK simplex failed on the tie-break LP "
                                "(code %d)", rc);
         }
     }
@@ -232,10 +235,12 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         /* Certify: the box, and the residuals recomputed from scratch. */
         double r = llr_check_residual(L.A, x, L.b, L.m, L.n);
         if (!llr_check_box(x, L.n, g->box, GLPK_TOL_BND * (1 + g->box)))
-            rc = llr_fail(e, "LP certificate rejected: a coefficient lies "
+            rc = llr_fail(e, LLR_ECERT,
+                          "LP certificate rejected: a coefficient lies "
                              "outside the box [-%g, %g]", g->box, g->box);
         else if (!(r <= rclaim + GLPK_TOL_BND * (1 + fabs(rclaim))))
-            rc = llr_fail(e, "LP certificate rejected: recomputed residual "
+            rc = llr_fail(e, LLR_ECERT,
+                          "LP certificate rejected: recomputed residual "
                              "%.3g exceeds the solver's claim %.3g", r,
                           rclaim);
         else {

@@ -49,6 +49,7 @@ enum { LLR_LP_CORRUPT_FOR_TEST = 1 };
     assigns logits[0 .. g->V - 1], *res, res->c[0 .. t * g->d], *e;
     ensures \result == 0 || \result == -1;
 */
+LLR_MUST_CHECK
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e);
 

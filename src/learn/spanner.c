@@ -43,7 +43,7 @@ static int initial_basis(const double *X, int n, int m, int d,
     double *q = malloc((size_t)m * sizeof *q);
     if (!R || !q) {
         free(R), free(q);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     memcpy(R, X, (size_t)n * m * sizeof *R);
     double big = 0;
@@ -87,7 +87,7 @@ static int coefficients(const double *X, int n, int m, const int *idx, int k,
     double *sv = malloc((size_t)k * sizeof *sv);
     if (!A || !Bm || !sv) {
         free(A), free(Bm), free(sv);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     for (int r = 0; r < m; r++) {
         for (int j = 0; j < k; j++)
@@ -103,7 +103,8 @@ static int coefficients(const double *X, int n, int m, const int *idx, int k,
         info = LAPACKE_dgels(LAPACK_ROW_MAJOR, 'N', m, k, n, A, k, Bm, n);
     if (info != 0) {
         free(A), free(Bm), free(sv);
-        return llr_fail(e, "LAPACKE_%s failed (info %d) on the spanner basis",
+        return llr_fail(e, LLR_ESOLVER,
+                        "LAPACKE_%s failed (info %d) on the spanner basis",
                         svd ? "dgelsd" : "dgels", (int)info);
     }
     for (int i = 0; i < n; i++)
@@ -131,12 +132,14 @@ int llr_spanner_traced(const double *X, int n, int m, int d, double box,
 {
     memset(r, 0, sizeof *r);
     if (n < 1 || m < 1 || d < 1)
-        return llr_fail(e, "spanner of %d rows of length %d at rank %d", n, m,
+        return llr_fail(e, LLR_EINPUT,
+                        "spanner of %d rows of length %d at rank %d", n, m,
                         d);
     double big = 0;
     for (size_t i = 0; i < (size_t)n * m; i++) {
         if (!isfinite(X[i]))
-            return llr_fail(e, "spanner: a row entry is not finite");
+            return llr_fail(e, LLR_EINPUT,
+                            "spanner: a row entry is not finite");
         big = fmax(big, fabs(X[i]));
     }
     /* Rows of tiny (or huge) entries are scaled by a power of 2, which
@@ -150,7 +153,7 @@ int llr_spanner_traced(const double *X, int n, int m, int d, double box,
         int ex = ilogb(big);
         double *S = malloc((size_t)n * m * sizeof *S);
         if (!S)
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         for (size_t i = 0; i < (size_t)n * m; i++)
             S[i] = ldexp(X[i], -ex);
         int rc = spanner_rows(S, n, m, d, box, rank_tol, ldexp(floor, -ex),
@@ -181,7 +184,7 @@ static int spanner_rows(const double *X, int n, int m, int d, double box,
         return 0; /* every row is zero: the empty basis spans them */
     double *C = malloc((size_t)n * k * sizeof *C);
     if (!C)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     int cap = 64 * d + 64;
     for (;;) {
         if (coefficients(X, n, m, idx, k, 0, C, e)) {
@@ -199,7 +202,8 @@ static int spanner_rows(const double *X, int n, int m, int d, double box,
             break;
         if (r->swaps >= cap) {
             free(C);
-            return llr_fail(e, "spanner: basis exchange did not settle after "
+            return llr_fail(e, LLR_ESOLVER,
+                            "spanner: basis exchange did not settle after "
                                "%d swaps", cap);
         }
         if (tr) {
@@ -219,7 +223,8 @@ static int spanner_rows(const double *X, int n, int m, int d, double box,
     if (rc == 0 && (flags & LLR_SPANNER_CORRUPT_FOR_TEST))
         C[0] = box * 1.5;
     if (rc == 0 && !llr_check_box(C, n * k, box, LLR_SPANNER_TOL))
-        rc = llr_fail(e, "spanner certificate rejected: a recomputed "
+        rc = llr_fail(e, LLR_ECERT,
+                      "spanner certificate rejected: a recomputed "
                          "coefficient lies outside [-%g, %g]", box, box);
     if (rc == 0) {
         r->certified = 1;

@@ -40,6 +40,7 @@ enum { LLR_SPANNER_CORRUPT_FOR_TEST = 1 };
     ensures \result == 0 || \result == -1;
     ensures \result == 0 ==> 0 <= r->k <= d;
 */
+LLR_MUST_CHECK
 int llr_spanner(const double *X, int n, int m, int d, double box,
                 double rank_tol, double floor, int flags, int *idx,
                 llr_spanner_result *r, llr_error *e);
@@ -54,6 +55,7 @@ int llr_spanner(const double *X, int n, int m, int d, double box,
     ensures \result == 0 || \result == -1;
     ensures \result == 0 ==> 0 <= r->k <= d;
 */
+LLR_MUST_CHECK
 int llr_spanner_traced(const double *X, int n, int m, int d, double box,
                        double rank_tol, double floor, int flags, int *idx,
                        llr_spanner_result *r, llr_trace *trace, llr_error *e);

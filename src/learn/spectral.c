@@ -22,7 +22,7 @@ static int rows(llr_oracle *o, int t, const llr_strings *H,
     int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     int *tok = malloc((size_t)T * sizeof *tok);
     if (!tok)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     int rc = 0;
     for (int i = 0; rc == 0 && i < H->count; i++)
         for (int j = 0; rc == 0 && j < F->count; j++) {
@@ -53,7 +53,7 @@ static int top_vectors(const double *L, int m, int n, int d, double *W,
     double *vt = malloc((size_t)k * n * sizeof *vt);
     if (!a || !s || !vt) {
         free(a), free(s), free(vt);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     memcpy(a, L, (size_t)m * n * sizeof *a);
     int rc = llr_svd(a, m, n, s, vt, 0, &fallback, e);
@@ -86,7 +86,8 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
     int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T, d = p->d;
     *out = NULL;
     if (d < 1 || p->histories < 1 || p->futures < 1)
-        return llr_fail(e, "spectral: rank, histories and futures must be "
+        return llr_fail(e, LLR_EUSAGE,
+                        "spectral: rank, histories and futures must be "
                            "positive");
     cutdata *cd = calloc((size_t)T, sizeof *cd);
     int *y = malloc((size_t)T * sizeof *y);
@@ -97,7 +98,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
            *Wt = NULL;
     int rc = -1;
     if (!cd || !y || !x0 || !B || !A) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     llr_prng g;
@@ -131,7 +132,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
         Lt = malloc((size_t)m * n * sizeof *Lt);
         cd[t].W = malloc((size_t)n * d * sizeof *cd[t].W);
         if (!Lt || !cd[t].W) {
-            llr_fail(e, "out of memory");
+            llr_fail(e, LLR_ENOMEM, "out of memory");
             goto done;
         }
         if (rows(o, t, &cd[t].H, &cd[t].F, Lt, e) ||
@@ -144,7 +145,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
         Y = malloc((size_t)m * V * sizeof *Y);
         Wt = malloc((size_t)d * V * sizeof *Wt);
         if (!Xt || !Y || !Wt) {
-            llr_fail(e, "out of memory");
+            llr_fail(e, LLR_ENOMEM, "out of memory");
             goto done;
         }
         project(Lt, m, n, cd[t].W, d, Xt);
@@ -170,7 +171,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
         free(Lt);
         Lt = malloc((size_t)m * cd[t].F.count * V * sizeof *Lt);
         if (!Xt || !Xn || !Ln || !Wt || !Lt) {
-            llr_fail(e, "out of memory");
+            llr_fail(e, LLR_ENOMEM, "out of memory");
             goto done;
         }
         if (rows(o, t, &cd[t].H, &cd[t].F, Lt, e))

@@ -26,6 +26,7 @@ typedef struct llr_spectral_params {
 /* Defaults: histories = 8 d + 8, futures = 2 d + 4. */
 void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p);
 
+LLR_MUST_CHECK
 int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
                        llr_model **out, llr_error *e);
 

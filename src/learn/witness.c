@@ -22,7 +22,7 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     double *v = malloc(2 * (size_t)V * sizeof *v), *q = v + V;
     if (!tok || !v) {
         free(tok), free(v);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     int off = 1, rc = 0;
     *cut = t;
@@ -122,7 +122,7 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
         int s = t, nerrs = 0;
         double *errs = malloc((size_t)t * sizeof *errs);
         if (!errs)
-            return llr_fail(e, "out of memory");
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         if (locate(o, g, y, t, lr->c, truth, gap, &s, errs, &nerrs, e)) {
             free(errs);
             return -1;

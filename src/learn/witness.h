@@ -34,6 +34,7 @@ typedef struct llr_witness_fix {
 
 /* Validate one sample y (length T). pred holds 2V doubles; lr->c room for
  * 1 + T d. *max_residual is raised to the largest LP residual seen. */
+LLR_MUST_CHECK
 int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
                  const int *y, double gap, double *pred, llr_lp_result *lr,
                  llr_witness_fix *fix, double *max_residual, llr_error *e);

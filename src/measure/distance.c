@@ -12,7 +12,7 @@ int llr_distance_compatible(const llr_model *P, const llr_model *Q,
                             llr_error *e)
 {
     if (P->V != Q->V || P->T != Q->T)
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "the models differ in shape: V=%d, T=%d against "
                         "V=%d, T=%d",
                         P->V, P->T, Q->V, Q->T);
@@ -161,7 +161,7 @@ int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
     if (max_leaves > (UINT64_MAX >> 1))
         max_leaves = UINT64_MAX >> 1;
     if (llr_prefix_count((uint64_t)P->V, (uint64_t)P->T, max_leaves, &leaves))
-        return llr_fail(e,
+        return llr_fail(e, LLR_EBUDGET,
                         "exact TV enumerates V^T = %d^%d sequences, more "
                         "than the limit %llu; use Monte Carlo instead",
                         P->V, P->T, (unsigned long long)max_leaves);
@@ -182,7 +182,7 @@ int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
     if (hooks && hooks->step_tv)
         memset(hooks->step_tv, 0, (size_t)P->T * sizeof *hooks->step_tv);
     if (!w.sp || !w.sq || !w.p || !w.q || !w.lp || !w.lq || !w.tok) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     if (P->ops->root(P, w.sp, e) || Q->ops->root(Q, w.sq, e))
@@ -225,9 +225,11 @@ int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
     if (llr_distance_compatible(P, Q, e))
         return -1;
     if (n < 1)
-        return llr_fail(e, "Monte Carlo needs at least one sample");
+        return llr_fail(e, LLR_EUSAGE,
+                        "Monte Carlo needs at least one sample");
     if (!(delta > 0 && delta < 1))
-        return llr_fail(e, "confidence parameter delta %g is outside (0, 1)",
+        return llr_fail(e, LLR_EUSAGE,
+                        "confidence parameter delta %g is outside (0, 1)",
                         delta);
     int V = P->V, T = P->T;
     void *sp = llr_model_states(P, 2), *sq = llr_model_states(Q, 2);
@@ -238,7 +240,7 @@ int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
     if (step)
         memset(step, 0, (size_t)T * sizeof *step);
     if (!sp || !sq || !buf || !tok) {
-        llr_fail(e, "out of memory");
+        llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
     double *lp = buf, *lq = buf + V, *pp = buf + 2 * V, *qq = buf + 3 * V,

@@ -45,6 +45,7 @@ typedef struct llr_exact {
  * n = T (V-1) + T + 2,  tv_err = gamma_n (1 + gamma_n) (mass_p + mass_q) / 2.
  * The rounding of the conditionals themselves (softmax of each model's
  * logits) is the models' own and is not included. */
+LLR_MUST_CHECK
 int llr_distance_exact(const llr_model *P, const llr_model *Q,
                        uint64_t max_leaves, const llr_progress *progress,
                        llr_exact *out, llr_error *e);
@@ -57,6 +58,7 @@ typedef struct llr_mc {
     double kl, kl_stderr; /* mean of log P(y)/Q(y) and its standard error */
 } llr_mc;
 
+LLR_MUST_CHECK
 int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
                     uint64_t seed, double delta, const llr_progress *progress,
                     llr_mc *out, llr_error *e);
@@ -80,11 +82,13 @@ typedef struct llr_distance_hooks {
 
 /* llr_distance_exact and llr_distance_mc with hooks (NULL: none); the
  * results are the same. */
+LLR_MUST_CHECK
 int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
                               uint64_t max_leaves,
                               const llr_progress *progress,
                               const llr_distance_hooks *hooks, llr_exact *out,
                               llr_error *e);
+LLR_MUST_CHECK
 int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
                            uint64_t n, uint64_t seed, double delta,
                            const llr_progress *progress,
@@ -92,6 +96,7 @@ int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
                            llr_error *e);
 
 /* Both models must have the same V and T. */
+LLR_MUST_CHECK
 int llr_distance_compatible(const llr_model *P, const llr_model *Q,
                             llr_error *e);
 

@@ -15,7 +15,7 @@ int llr_sample_histories(const llr_model *M, int t, int n, llr_prng *g,
     int *seq = malloc((size_t)M->T * sizeof *seq);
     if (!seq || llr_strings_alloc(out, n, (size_t)n * t, e)) {
         free(seq);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     for (int i = 0; i < n; i++) {
         if (llr_model_sample(M, g, seq, e)) {
@@ -40,7 +40,7 @@ int llr_sample_futures(const llr_model *M, int t, int n, llr_prng *g,
     if (!seq || llr_strings_alloc(out, n, (size_t)n * (maxlen > 0 ? maxlen : 1),
                               e)) {
         free(seq);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     size_t pos = 0;
     out->off[0] = 0;
@@ -64,24 +64,27 @@ int llr_logit_matrix(const llr_model *M, int t, const llr_strings *H,
                      const llr_strings *F, double *out, llr_error *e)
 {
     if (t < 0 || t >= M->T)
-        return llr_fail(e, "cut %d is outside [0, %d]", t, M->T - 1);
+        return llr_fail(e, LLR_EUSAGE,
+                        "cut %d is outside [0, %d]", t, M->T - 1);
     int V = M->V;
     size_t cols = (size_t)F->count * V;
     void *st = llr_model_states(M, M->T + 1);
     if (!st)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     int rc = 0;
     for (int i = 0; rc == 0 && i < H->count; i++) {
         const int *h = H->tok + H->off[i];
         if (H->off[i + 1] - H->off[i] != t) {
-            rc = llr_fail(e, "history %d has length %d, not the cut %d", i,
+            rc = llr_fail(e, LLR_EINPUT,
+                          "history %d has length %d, not the cut %d", i,
                           H->off[i + 1] - H->off[i], t);
             break;
         }
         rc = M->ops->root(M, llr_model_state_at(M, st, 0), e);
         for (int k = 0; rc == 0 && k < t; k++) {
             if (h[k] < 0 || h[k] >= V)
-                rc = llr_fail(e, "history %d: token %d out of range", i, h[k]);
+                rc = llr_fail(e, LLR_EINPUT,
+                              "history %d: token %d out of range", i, h[k]);
             else
                 rc = M->ops->step(M, llr_model_state_at(M, st, k), k, h[k],
                                   llr_model_state_at(M, st, k + 1), e);
@@ -90,14 +93,16 @@ int llr_logit_matrix(const llr_model *M, int t, const llr_strings *H,
             const int *f = F->tok + F->off[j];
             int len = F->off[j + 1] - F->off[j];
             if (len > M->T - 1 - t) {
-                rc = llr_fail(e, "future %d has length %d; at cut %d the "
+                rc = llr_fail(e, LLR_EINPUT,
+                              "future %d has length %d; at cut %d the "
                                  "longest is %d", j, len, t, M->T - 1 - t);
                 break;
             }
             /* States t .. t+len hold h, h f_1, ..., h f. */
             for (int k = 0; rc == 0 && k < len; k++) {
                 if (f[k] < 0 || f[k] >= V)
-                    rc = llr_fail(e, "future %d: token %d out of range", j,
+                    rc = llr_fail(e, LLR_EINPUT,
+                                  "future %d: token %d out of range", j,
                                   f[k]);
                 else
                     rc = M->ops->step(M, llr_model_state_at(M, st, t + k),
@@ -128,7 +133,7 @@ int llr_spectrum_of(double *a, int rows, int cols, double tol, int flags,
     out->rows = rows, out->cols = cols, out->k = k;
     out->sigma = malloc((size_t)(k > 0 ? k : 1) * sizeof *out->sigma);
     if (!out->sigma)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     if (llr_singular_values(a, rows, cols, out->sigma, flags, &out->fallback,
                             e)) {
         llr_spectrum_free(out);

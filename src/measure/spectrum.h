@@ -12,16 +12,19 @@
 
 /* n histories of length t drawn from M: the first t tokens of samples
  * y ~ M. */
+LLR_MUST_CHECK
 int llr_sample_histories(const llr_model *M, int t, int n, llr_prng *g,
                          llr_strings *out, llr_error *e);
 
 /* The empty future, then n-1 futures for cut t: each of a length k drawn
  * uniformly from 0..T-1-t (llr_prng_below), its tokens y_{t+1..t+k} of a
  * sample y ~ M. */
+LLR_MUST_CHECK
 int llr_sample_futures(const llr_model *M, int t, int n, llr_prng *g,
                        llr_strings *out, llr_error *e);
 
 /* The extended logit matrix at cut t, row-major, H.count x (F.count * V). */
+LLR_MUST_CHECK
 int llr_logit_matrix(const llr_model *M, int t, const llr_strings *H,
                      const llr_strings *F, double *out, llr_error *e);
 
@@ -41,6 +44,7 @@ typedef struct llr_spectrum {
  * rank at tol (tol < 0: max(rows, cols) * sigma_1 * DBL_EPSILON, NumPy's
  * matrix_rank default), and the least-squares fit of log sigma_i against
  * log i over the sigma_i above tol, as GLS1 reports its power law. */
+LLR_MUST_CHECK
 int llr_spectrum_of(double *a, int rows, int cols, double tol, int flags,
                     llr_spectrum *out, llr_error *e);
 void llr_spectrum_free(llr_spectrum *s);

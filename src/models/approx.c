@@ -56,7 +56,7 @@ static int approx_logits(const llr_model *m, const void *state, int t,
         return -1;
     double *eta = malloc((size_t)m->V * sizeof *eta);
     if (!eta)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     llr_noise_eta(h, m->V, impl(m)->eps, eta);
     for (int z = 0; z < m->V; z++)
         out[z] += eta[z];
@@ -101,7 +101,7 @@ static int wrap(llr_model *base, double eps, uint64_t pseed, llr_model **out,
     if (!m || !a) {
         free(m), free(a);
         llr_model_free(base);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     a->isan = *llr_isan_of(base);
     a->eps = eps;
@@ -116,7 +116,7 @@ static int wrap(llr_model *base, double eps, uint64_t pseed, llr_model **out,
 static int check_eps(double eps, llr_error *e)
 {
     if (!(eps >= 0) || !isfinite(eps) || eps > 1e6)
-        return llr_fail(e, "eps %g is outside [0, 1e6]", eps);
+        return llr_fail(e, LLR_EINPUT, "eps %g is outside [0, 1e6]", eps);
     return 0;
 }
 
@@ -137,23 +137,27 @@ int llr_approx_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     const char *se = llr_st_meta(f, "llr.eps");
     const char *ss = llr_st_meta(f, "llr.perturb_seed");
     if (!se || !ss)
-        return llr_fail(e, "%s: approx file lacks __metadata__ %s", f->name,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: approx file lacks __metadata__ %s", f->name,
                         !se ? "llr.eps" : "llr.perturb_seed");
     char *end;
     errno = 0;
     double eps = strtod(se, &end);
     if (*se == 0 || *end != 0 || errno || check_eps(eps, e))
-        return llr_fail(e, "%s: __metadata__ llr.eps '%s' is not a number in "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ llr.eps '%s' is not a number in "
                            "[0, 1e6]", f->name, se);
     errno = 0;
     unsigned long long seed = strtoull(ss, &end, 10);
     if (*ss < '0' || *ss > '9' || *end != 0 || errno)
-        return llr_fail(e, "%s: __metadata__ llr.perturb_seed '%s' is not an "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ llr.perturb_seed '%s' is not an "
                            "unsigned 64-bit integer", f->name, ss);
     llr_isan s;
     llr_model *base;
     if (f->ntensors != 3)
-        return llr_fail(e, "%s: an approx file holds exactly the tensors x0, "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: an approx file holds exactly the tensors x0, "
                            "B and A; this one has %zu tensors",
                         f->name, f->ntensors);
     if (llr_isan_read_arrays(f, &s, e) ||

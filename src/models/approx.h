@@ -18,12 +18,14 @@
 
 /* Generate: the ISAN of llr_isan_generate(V, d, T, seed, scale) plus the
  * perturbation of size eps with perturbation seed llr_mix64(seed). */
+LLR_MUST_CHECK
 int llr_approx_generate(int V, int d, int T, uint64_t seed, double scale,
                         double eps, llr_model **out, llr_error *e);
 
 /* The eps and perturbation seed of an approx model (0 if not approx). */
 double llr_approx_eps(const llr_model *m);
 
+LLR_MUST_CHECK
 int llr_approx_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
 
 #endif

@@ -36,13 +36,15 @@ static int arpa_step(const llr_model *m, const void *state, int t, int tok,
     (void)t;
     const llr_arpa_tables *a = impl(m);
     if (llr_arpa_check_token(tok, m->V))
-        return llr_fail(e, "arpa: token %d is outside [0, %d]", tok,
+        return llr_fail(e, LLR_EINPUT,
+                        "arpa: token %d is outside [0, %d]", tok,
                         m->V - 1);
     int32_t s[LLR_ARPA_MAX_ORDER];
     memcpy(s, state, m->state_bytes);
     int k = s[0];
     if (llr_arpa_check_context(k, a->N))
-        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
+        return llr_fail(e, LLR_EINPUT,
+                        "arpa: corrupt state (context length %d)", k);
     if (a->N > 1) {
         if (k < a->N - 1) {
             s[++k] = a->sigma[tok];
@@ -64,7 +66,8 @@ static int arpa_logits(const llr_model *m, const void *state, int t,
     memcpy(s, state, m->state_bytes);
     int k = s[0];
     if (llr_arpa_check_context(k, a->N))
-        return llr_fail(e, "arpa: corrupt state (context length %d)", k);
+        return llr_fail(e, LLR_EINPUT,
+                        "arpa: corrupt state (context length %d)", k);
     /* key = c_1..c_k z: the suffix starting at j is key + j. */
     int32_t key[LLR_ARPA_MAX_ORDER];
     memcpy(key, s + 1, (size_t)k * sizeof *key);
@@ -126,7 +129,8 @@ static int arpa_logits(const llr_model *m, const void *state, int t,
 static int arpa_save(const llr_model *m, const char *path, llr_error *e)
 {
     (void)m;
-    return llr_fail(e, "%s: ARPA models are read-only; use llr gen table "
+    return llr_fail(e, LLR_EUSAGE,
+                    "%s: ARPA models are read-only; use llr gen table "
                        "--from", path);
 }
 
@@ -157,7 +161,8 @@ int llr_arpa_order(const llr_model *m)
 static int check_horizon(const char *name, int T, llr_error *e)
 {
     if (T < 1 || T > LLR_MAX_HORIZON)
-        return llr_fail(e, "%s: horizon %d is outside [1, %d]", name, T,
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: horizon %d is outside [1, %d]", name, T,
                         LLR_MAX_HORIZON);
     return 0;
 }
@@ -168,7 +173,7 @@ static int wrap(llr_arpa_tables *a, int T, llr_model **out, llr_error *e,
     llr_model *m = calloc(1, sizeof *m);
     if (!m) {
         llr_arpa_tables_free(a);
-        return llr_fail(e, "%s: out of memory", name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", name);
     }
     *m = (llr_model){&arpa_ops, a->V, T, 0, (size_t)a->N * sizeof(int32_t),
                      a};

@@ -26,10 +26,12 @@
 #include "models/model.h"
 
 /* Load the ARPA file at path as a model of horizon T. */
+LLR_MUST_CHECK
 int llr_arpa_load(const char *path, int T, llr_model **out, llr_error *e);
 
 /* The same from size bytes in memory (copied); name labels the messages
  * ("NAME:LINE: problem"). */
+LLR_MUST_CHECK
 int llr_arpa_parse(const char *bytes, size_t size, const char *name, int T,
                    llr_model **out, llr_error *e);
 

@@ -117,7 +117,7 @@ int llr_isan_wrap(int V, int d, int T, double *x0, double *B, double *A,
     llr_isan *s = calloc(1, sizeof *s);
     if (!m || !s) {
         free(m), free(s), free(x0), free(B), free(A);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     *s = (llr_isan){V, T, d, x0, B, A};
     *m = (llr_model){&isan_ops, V, T, d, (size_t)d * sizeof(double), s};
@@ -131,7 +131,7 @@ static int isan_sizes(int V, int d, int T, size_t *nb, size_t *na,
 {
     double b = (double)T * V * d, a = b * d;
     if (a > (double)(1 << 28))
-        return llr_fail(e,
+        return llr_fail(e, LLR_EINPUT,
                         "an ISAN with V=%d, d=%d, T=%d needs %.3g doubles "
                         "for A; the limit is 2^28",
                         V, d, T, a);
@@ -155,12 +155,14 @@ static int orthogonalise(double *a, int d, double *tau, double *rdiag,
 {
     lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, d, d, a, d, tau);
     if (info != 0)
-        return llr_fail(e, "LAPACKE_dgeqrf failed (info %d)", (int)info);
+        return llr_fail(e, LLR_ESOLVER,
+                        "LAPACKE_dgeqrf failed (info %d)", (int)info);
     for (int i = 0; i < d; i++)
         rdiag[i] = a[(size_t)i * d + i];
     info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, d, d, d, a, d, tau);
     if (info != 0)
-        return llr_fail(e, "LAPACKE_dorgqr failed (info %d)", (int)info);
+        return llr_fail(e, LLR_ESOLVER,
+                        "LAPACKE_dorgqr failed (info %d)", (int)info);
     for (int j = 0; j < d; j++)
         if (rdiag[j] < 0)
             for (int i = 0; i < d; i++)
@@ -176,9 +178,9 @@ int llr_isan_generate(int V, int d, int T, uint64_t seed, double scale,
     if (llr_model_check_dims(V, T, d, e))
         return -1;
     if (d < 1)
-        return llr_fail(e, "rank must be at least 1");
+        return llr_fail(e, LLR_EINPUT, "rank must be at least 1");
     if (!(scale > 0) || !isfinite(scale) || scale > 1e6)
-        return llr_fail(e, "scale %g is outside (0, 1e6]", scale);
+        return llr_fail(e, LLR_EINPUT, "scale %g is outside (0, 1e6]", scale);
     if (isan_sizes(V, d, T, &nb, &na, e))
         return -1;
     double *x0 = malloc((size_t)d * sizeof *x0);
@@ -187,7 +189,7 @@ int llr_isan_generate(int V, int d, int T, uint64_t seed, double scale,
     double *work = malloc(2 * (size_t)d * sizeof *work);
     if (!x0 || !B || !A || !work) {
         free(x0), free(B), free(A), free(work);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     llr_prng g;
     llr_prng_seed(&g, seed);
@@ -228,14 +230,16 @@ int llr_isan_read_arrays(const llr_st_file *f, llr_isan *s, llr_error *e)
         return -1;
     uint64_t d = tx->shape[0], T = tb->shape[0], V = tb->shape[1];
     if (tb->shape[2] != d)
-        return llr_fail(e, "%s: tensor 'B' has shape [%llu, %llu, %llu]; its "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'B' has shape [%llu, %llu, %llu]; its "
                            "last dimension must equal d = %llu (from x0)",
                         f->name, (unsigned long long)T, (unsigned long long)V,
                         (unsigned long long)tb->shape[2],
                         (unsigned long long)d);
     if (ta->shape[0] != T || ta->shape[1] != V || ta->shape[2] != d ||
         ta->shape[3] != d)
-        return llr_fail(e, "%s: tensor 'A' has shape [%llu, %llu, %llu, "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'A' has shape [%llu, %llu, %llu, "
                            "%llu]; expected [T, V, d, d] = [%llu, %llu, "
                            "%llu, %llu]",
                         f->name, (unsigned long long)ta->shape[0],
@@ -247,14 +251,15 @@ int llr_isan_read_arrays(const llr_st_file *f, llr_isan *s, llr_error *e)
     if (llr_model_check_dims((long long)V, (long long)T, (long long)d, e))
         return llr_fail_prefix(e, "%s", f->name);
     if (d < 1)
-        return llr_fail(e, "%s: tensor 'x0' is empty (d = 0)", f->name);
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'x0' is empty (d = 0)", f->name);
     s->V = (int)V, s->T = (int)T, s->d = (int)d;
     s->x0 = malloc(tx->count * sizeof(double));
     s->B = malloc(tb->count * sizeof(double));
     s->A = malloc(ta->count * sizeof(double));
     if (!s->x0 || !s->B || !s->A) {
         isan_free_arrays(s);
-        return llr_fail(e, "%s: out of memory", f->name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
     }
     if (llr_st_copy_f64(f, tx, s->x0, 1, e) ||
         llr_st_copy_f64(f, tb, s->B, 1, e) ||
@@ -272,7 +277,8 @@ int llr_isan_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         return -1;
     if (f->ntensors != 3)
         return isan_free_arrays(&s),
-               llr_fail(e, "%s: an isan file holds exactly the tensors x0, "
+               llr_fail(e, LLR_EINPUT,
+                        "%s: an isan file holds exactly the tensors x0, "
                            "B and A; this one has %zu tensors",
                         f->name, f->ntensors);
     return llr_isan_wrap(s.V, s.d, s.T, s.x0, s.B, s.A, out, e);

@@ -31,10 +31,12 @@ typedef struct llr_isan {
  * signs of Q's columns fixed so that R has a positive diagonal.
  * So ||x_t|| = 1 for every t, every raw logit lies in [-lambda/2, lambda/2]
  * and every centred logit in [-lambda, lambda] (up to rounding). */
+LLR_MUST_CHECK
 int llr_isan_generate(int V, int d, int T, uint64_t seed, double scale,
                       llr_model **out, llr_error *e);
 
 /* Wrap explicit arrays (taken over by the model; freed with it). */
+LLR_MUST_CHECK
 int llr_isan_wrap(int V, int d, int T, double *x0, double *B, double *A,
                   llr_model **out, llr_error *e);
 
@@ -43,7 +45,9 @@ const llr_isan *llr_isan_of(const llr_model *m);
 
 /* Load the tensors x0, B, A of an isan (or approx) file, checking shapes
  * and finiteness. */
+LLR_MUST_CHECK
 int llr_isan_read_arrays(const llr_st_file *f, llr_isan *isan, llr_error *e);
+LLR_MUST_CHECK
 int llr_isan_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
 
 /* The raw logits B[t] x into out[0..V-1]. */

@@ -9,13 +9,15 @@
 int llr_model_check_dims(long long V, long long T, long long d, llr_error *e)
 {
     if (V < 2 || V > LLR_MAX_VOCAB)
-        return llr_fail(e, "vocabulary size %lld is outside [2, %d]", V,
+        return llr_fail(e, LLR_EINPUT,
+                        "vocabulary size %lld is outside [2, %d]", V,
                         LLR_MAX_VOCAB);
     if (T < 1 || T > LLR_MAX_HORIZON)
-        return llr_fail(e, "horizon %lld is outside [1, %d]", T,
+        return llr_fail(e, LLR_EINPUT, "horizon %lld is outside [1, %d]", T,
                         LLR_MAX_HORIZON);
     if (d < 0 || d > LLR_MAX_RANK)
-        return llr_fail(e, "rank %lld is outside [1, %d]", d, LLR_MAX_RANK);
+        return llr_fail(e, LLR_EINPUT,
+                        "rank %lld is outside [1, %d]", d, LLR_MAX_RANK);
     return 0;
 }
 
@@ -23,7 +25,7 @@ int llr_check_finite_logits(const double *l, int V, int t, llr_error *e)
 {
     for (int z = 0; z < V; z++)
         if (!isfinite(l[z]))
-            return llr_fail(e,
+            return llr_fail(e, LLR_EINPUT,
                             "logit of token %d at a prefix of length %d is "
                             "not finite (the model's values overflow)",
                             z, t);
@@ -64,15 +66,17 @@ int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
                      llr_error *e)
 {
     if (len < 0 || len >= m->T)
-        return llr_fail(e, "prefix length %d is outside [0, %d] (horizon %d)",
+        return llr_fail(e, LLR_EUSAGE,
+                        "prefix length %d is outside [0, %d] (horizon %d)",
                         len, m->T - 1, m->T);
     for (int i = 0; i < len; i++)
         if (tok[i] < 0 || tok[i] >= m->V)
-            return llr_fail(e, "token %d at position %d is outside [0, %d]",
+            return llr_fail(e, LLR_EUSAGE,
+                            "token %d at position %d is outside [0, %d]",
                             tok[i], i, m->V - 1);
     void *s = llr_model_states(m, 2);
     if (!s)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
     int rc = m->ops->root(m, cur, e);
     for (int i = 0; rc == 0 && i < len; i++) {
@@ -97,7 +101,7 @@ static int walk_sequence(const llr_model *m, int *seq, int len, llr_prng *g,
     double *l = malloc(2 * (size_t)m->V * sizeof *l);
     if (!s || !l) {
         free(s), free(l);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     void *cur = llr_model_state_at(m, s, 0), *nxt = llr_model_state_at(m, s, 1);
     double acc = 0.0;
@@ -135,10 +139,12 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
                       double *out, llr_error *e)
 {
     if (len < 0 || len > m->T)
-        return llr_fail(e, "sequence length %d is outside [0, %d]", len, m->T);
+        return llr_fail(e, LLR_EINPUT,
+                        "sequence length %d is outside [0, %d]", len, m->T);
     for (int i = 0; i < len; i++)
         if (seq[i] < 0 || seq[i] >= m->V)
-            return llr_fail(e, "token %d at position %d is outside [0, %d]",
+            return llr_fail(e, LLR_EINPUT,
+                            "token %d at position %d is outside [0, %d]",
                             seq[i], i, m->V - 1);
     /* seq is only read when no generator is given. */
     return walk_sequence(m, (int *)seq, len, NULL, out, e);

@@ -49,24 +49,30 @@ struct llr_model {
 };
 
 /* Check V, T and d against the limits above. */
+LLR_MUST_CHECK
 int llr_model_check_dims(long long V, long long T, long long d, llr_error *e);
 
 /* Fail when a logit vector (at a prefix of length t) has a NaN or an
  * infinity: finite parameters can still overflow. */
+LLR_MUST_CHECK
 int llr_check_finite_logits(const double *l, int V, int t, llr_error *e);
 
 /* The centred logits after the prefix tok[0..len-1] (0 <= len < T). */
+LLR_MUST_CHECK
 int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
                      llr_error *e);
 
 /* Draw one sequence of length T: token by token, llr_sample_token on the
  * centred logits (docs/models.md specifies the rule bit for bit). */
+LLR_MUST_CHECK
 int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e);
 
 /* log M(seq) for a sequence of length len <= T (natural log). */
+LLR_MUST_CHECK
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
                       double *out, llr_error *e);
 
+LLR_MUST_CHECK
 int llr_model_save(const llr_model *m, const char *path, llr_error *e);
 
 void llr_model_free(llr_model *m);
@@ -74,7 +80,9 @@ void llr_model_free(llr_model *m);
 /* Root and step for families whose state is the prefix itself (int length,
  * then T ints of tokens; state_bytes = (T + 1) * sizeof(int)): learned
  * models, models behind a process. */
+LLR_MUST_CHECK
 int llr_prefix_state_root(const llr_model *m, void *state, llr_error *e);
+LLR_MUST_CHECK
 int llr_prefix_state_step(const llr_model *m, const void *state, int t,
                           int tok, void *next, llr_error *e);
 

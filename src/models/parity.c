@@ -93,20 +93,22 @@ int llr_parity_new(int n, const unsigned char *secret, double nu,
 {
     *out = NULL;
     if (n < 1 || n + 1 > LLR_MAX_HORIZON)
-        return llr_fail(e, "parity: %d bits is outside [1, %d]", n,
+        return llr_fail(e, LLR_EINPUT, "parity: %d bits is outside [1, %d]", n,
                         LLR_MAX_HORIZON - 1);
     if (!(nu > 0 && nu < 0.5))
-        return llr_fail(e, "parity: noise %g is outside (0, 1/2)", nu);
+        return llr_fail(e, LLR_EINPUT,
+                        "parity: noise %g is outside (0, 1/2)", nu);
     for (int i = 0; i < n; i++)
         if (secret[i] > 1)
-            return llr_fail(e, "parity: secret bit %d is %d, not 0 or 1", i,
+            return llr_fail(e, LLR_EINPUT,
+                            "parity: secret bit %d is %d, not 0 or 1", i,
                             secret[i]);
     llr_model *m = calloc(1, sizeof *m);
     parity *p = calloc(1, sizeof *p);
     unsigned char *s = malloc((size_t)n);
     if (!m || !p || !s) {
         free(m), free(p), free(s);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     memcpy(s, secret, (size_t)n);
     *p = (parity){n, s, nu, 0.5 * log((1 - nu) / nu)};
@@ -119,7 +121,8 @@ int llr_parity_secret_from_seed(int n, uint64_t seed, int k,
                                 unsigned char *secret, llr_error *e)
 {
     if (k < 0 || k > n)
-        return llr_fail(e, "parity: weight %d is outside [0, %d]", k, n);
+        return llr_fail(e, LLR_EINPUT,
+                        "parity: weight %d is outside [0, %d]", k, n);
     llr_prng g;
     llr_prng_seed(&g, seed);
     if (k == 0) {
@@ -129,7 +132,7 @@ int llr_parity_secret_from_seed(int n, uint64_t seed, int k,
     }
     int *pos = malloc((size_t)n * sizeof *pos);
     if (!pos)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     for (int i = 0; i < n; i++)
         pos[i] = i;
     memset(secret, 0, (size_t)n);
@@ -151,12 +154,13 @@ int llr_parity_secret_from_hex(int n, const char *hex, unsigned char *secret,
         hex += 2;
     size_t len = strlen(hex);
     if (len == 0)
-        return llr_fail(e, "parity: empty --secret");
+        return llr_fail(e, LLR_EINPUT, "parity: empty --secret");
     memset(secret, 0, (size_t)n);
     for (size_t i = 0; i < len; i++) {
         char c = hex[len - 1 - i];
         if (!isxdigit((unsigned char)c))
-            return llr_fail(e, "parity: --secret '%s' is not hexadecimal",
+            return llr_fail(e, LLR_EINPUT,
+                            "parity: --secret '%s' is not hexadecimal",
                             hex);
         int v = isdigit((unsigned char)c) ? c - '0'
                                           : tolower((unsigned char)c) - 'a' + 10;
@@ -165,7 +169,8 @@ int llr_parity_secret_from_hex(int n, const char *hex, unsigned char *secret,
             if (!((v >> b) & 1))
                 continue;
             if (bit >= (size_t)n)
-                return llr_fail(e, "parity: --secret '%s' has a bit beyond "
+                return llr_fail(e, LLR_EINPUT,
+                                "parity: --secret '%s' has a bit beyond "
                                    "the %d input bits", hex, n);
             secret[bit] = 1;
         }
@@ -180,7 +185,8 @@ int llr_parity_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     if (!t)
         return -1;
     if (f->ntensors != 1)
-        return llr_fail(e, "%s: a parity file holds exactly the tensor "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: a parity file holds exactly the tensor "
                            "'secret'; this one has %zu tensors",
                         f->name, f->ntensors);
     const char *sn = llr_st_meta(f, "llr.noise");
@@ -188,22 +194,25 @@ int llr_parity_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     errno = 0;
     double nu = sn ? strtod(sn, &end) : NAN;
     if (!sn || !*sn || *end || errno)
-        return llr_fail(e, "%s: __metadata__ llr.noise is missing or not a "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: __metadata__ llr.noise is missing or not a "
                            "number", f->name);
     if (t->shape[0] < 1 || t->shape[0] + 1 > LLR_MAX_HORIZON)
-        return llr_fail(e, "%s: tensor 'secret' has %llu bits, outside [1, "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'secret' has %llu bits, outside [1, "
                            "%d]", f->name, (unsigned long long)t->shape[0],
                         LLR_MAX_HORIZON - 1);
     int64_t *v = malloc((size_t)t->count * sizeof *v);
     unsigned char *s = malloc((size_t)t->count);
     if (!v || !s) {
         free(v), free(s);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     int rc = llr_st_copy_i64(f, t, v, e);
     for (uint64_t i = 0; rc == 0 && i < t->count; i++) {
         if (v[i] != 0 && v[i] != 1)
-            rc = llr_fail(e, "%s: tensor 'secret': element %llu is %lld, not "
+            rc = llr_fail(e, LLR_EINPUT,
+                          "%s: tensor 'secret': element %llu is %lld, not "
                              "0 or 1", f->name, (unsigned long long)i,
                           (long long)v[i]);
         s[i] = (unsigned char)v[i];

@@ -18,6 +18,7 @@
 #include "io/safetensors.h"
 
 /* The secret s (n bits, s[i] in {0,1}) and noise nu in (0, 1/2). */
+LLR_MUST_CHECK
 int llr_parity_new(int n, const unsigned char *secret, double nu,
                    llr_model **out, llr_error *e);
 
@@ -25,17 +26,20 @@ int llr_parity_new(int n, const unsigned char *secret, double nu,
  * exactly k ones at positions chosen by a partial Fisher-Yates shuffle
  * (for i = 0..k-1: swap position i with i + below(n - i)); with k = 0,
  * each bit is (next() >> 63). */
+LLR_MUST_CHECK
 int llr_parity_secret_from_seed(int n, uint64_t seed, int k,
                                 unsigned char *secret, llr_error *e);
 
 /* A secret from hexadecimal: read as a big-endian binary number, bit i of
  * the number (from the least significant) is s[i]; it must fit in n bits. */
+LLR_MUST_CHECK
 int llr_parity_secret_from_hex(int n, const char *hex, unsigned char *secret,
                                llr_error *e);
 
 /* The secret and noise of a parity model (NULL / 0 for other kinds). */
 const unsigned char *llr_parity_secret(const llr_model *m, double *nu);
 
+LLR_MUST_CHECK
 int llr_parity_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
 
 #endif

@@ -63,11 +63,13 @@ static int read_line(child *c, size_t *len, const char *what, llr_error *e)
         }
         scanned = c->len;
         if (!llr_proto_line_ok(c->len))
-            return llr_fail(e, "%s: %s is longer than %u bytes", c->cmd,
+            return llr_fail(e, LLR_EINPUT,
+                            "%s: %s is longer than %u bytes", c->cmd,
                             what, LLR_PROTOCOL_MAX_LINE);
         double left = deadline - llr_clock_seconds();
         if (left <= 0)
-            return llr_fail(e, "%s: no %s within %g s (the process stalls)",
+            return llr_fail(e, LLR_EIO,
+                            "%s: no %s within %g s (the process stalls)",
                             c->cmd, what, c->timeout);
         struct pollfd p = {c->out, POLLIN, 0};
         int r = poll(&p, 1, (int)(left * 1000) + 1);
@@ -79,7 +81,7 @@ static int read_line(child *c, size_t *len, const char *what, llr_error *e)
             size_t nc = c->cap ? 2 * c->cap : 1 << 16;
             char *t = realloc(c->buf, nc);
             if (!t)
-                return llr_fail(e, "out of memory");
+                return llr_fail(e, LLR_ENOMEM, "out of memory");
             c->buf = t;
             c->cap = nc;
         }
@@ -90,7 +92,8 @@ static int read_line(child *c, size_t *len, const char *what, llr_error *e)
             char st[96];
             usleep(10000);
             exit_status(c, st, sizeof st);
-            return llr_fail(e, "%s: the process closed its output before "
+            return llr_fail(e, LLR_EIO,
+                            "%s: the process closed its output before "
                                "the %s%s", c->cmd, what, st);
         }
         c->len += (size_t)got;
@@ -114,7 +117,8 @@ static int write_all(child *c, const char *s, llr_error *e)
         if (w <= 0) {
             char st[96];
             exit_status(c, st, sizeof st);
-            return llr_fail(e, "%s: cannot send a request: %s%s", c->cmd,
+            return llr_fail(e, LLR_EIO,
+                            "%s: cannot send a request: %s%s", c->cmd,
                             strerror(errno), st);
         }
         done += (size_t)w;
@@ -127,11 +131,12 @@ static int ex_logits(const llr_model *m, const void *state, int t,
 {
     child *c = impl(m);
     if (c->dead)
-        return llr_fail(e, "%s: the process failed earlier", c->cmd);
+        return llr_fail(e, LLR_EIO, "%s: the process failed earlier", c->cmd);
     const int *s = state;
     char *req = llr_proto_format_request(s + 1, t);
     size_t len;
-    int rc = !req ? llr_fail(e, "out of memory") : write_all(c, req, e);
+    int rc = !req ? llr_fail(e, LLR_ENOMEM,
+                             "out of memory") : write_all(c, req, e);
     free(req);
     if (rc == 0)
         rc = read_line(c, &len, "reply", e);
@@ -149,7 +154,8 @@ static int ex_logits(const llr_model *m, const void *state, int t,
 static int ex_save(const llr_model *m, const char *path, llr_error *e)
 {
     (void)path;
-    return llr_fail(e, "%s: a model behind a process cannot be saved; use "
+    return llr_fail(e, LLR_EUSAGE,
+                    "%s: a model behind a process cannot be saved; use "
                        "llr gen table --from exec:... for a small one",
                     impl(m)->cmd);
 }
@@ -197,10 +203,12 @@ int llr_exec_open(const char *command, llr_model **out, llr_error *e)
     *out = NULL;
     int pin[2], pout[2];
     if (pipe(pin) != 0)
-        return llr_fail(e, "exec:%s: pipe: %s", command, strerror(errno));
+        return llr_fail(e, LLR_EIO,
+                        "exec:%s: pipe: %s", command, strerror(errno));
     if (pipe(pout) != 0) {
         close(pin[0]), close(pin[1]);
-        return llr_fail(e, "exec:%s: pipe: %s", command, strerror(errno));
+        return llr_fail(e, LLR_EIO,
+                        "exec:%s: pipe: %s", command, strerror(errno));
     }
     /* A child that exits makes writes fail with EPIPE, not kill us. */
     signal(SIGPIPE, SIG_IGN);
@@ -208,7 +216,8 @@ int llr_exec_open(const char *command, llr_model **out, llr_error *e)
     pid_t pid = fork();
     if (pid < 0) {
         close(pin[0]), close(pin[1]), close(pout[0]), close(pout[1]);
-        return llr_fail(e, "exec:%s: fork: %s", command, strerror(errno));
+        return llr_fail(e, LLR_EIO,
+                        "exec:%s: fork: %s", command, strerror(errno));
     }
     if (pid == 0) {
         dup2(pin[0], 0);
@@ -228,7 +237,7 @@ int llr_exec_open(const char *command, llr_model **out, llr_error *e)
     if (!c || !name) {
         free(c), free(name);
         close(pin[1]), close(pout[0]);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     snprintf(name, cl, "exec:%s", command);
     *c = (child){pid, pin[1], pout[0], name, 0, 30.0, NULL, 0, 0, 0};
@@ -248,7 +257,7 @@ int llr_exec_open(const char *command, llr_model **out, llr_error *e)
     llr_model *m = calloc(1, sizeof *m);
     if (!m) {
         stop(c);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     *m = (llr_model){&exec_ops, g.V, g.T, 0, (size_t)(g.T + 1) * sizeof(int),
                      c};

@@ -12,6 +12,7 @@
 
 #include "models/model.h"
 
+LLR_MUST_CHECK
 int llr_exec_open(const char *command, llr_model **out, llr_error *e);
 
 #endif

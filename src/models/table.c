@@ -80,7 +80,7 @@ static int table_rows(int V, int T, uint64_t *rows, llr_error *e)
         return -1;
     if (llr_prefix_total((uint64_t)V, (uint64_t)T,
                          LLR_TABLE_MAX_ENTRIES / (uint64_t)V, rows))
-        return llr_fail(e,
+        return llr_fail(e, LLR_EBUDGET,
                         "a table for V=%d, T=%d has more than 2^27 entries",
                         V, T);
     return 0;
@@ -100,7 +100,7 @@ int llr_table_wrap(int V, int T, double *logits, llr_model **out,
     uint64_t *first = malloc((size_t)(T + 1) * sizeof *first);
     if (!m || !tb || !first) {
         free(m), free(tb), free(first), free(logits);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     for (int t = 0; t <= T; t++)
         llr_prefix_total((uint64_t)V, (uint64_t)t, UINT64_MAX >> 1, &first[t]);
@@ -118,10 +118,10 @@ int llr_table_generate(int V, int T, uint64_t seed, double scale,
     if (table_rows(V, T, &rows, e))
         return -1;
     if (!(scale > 0) || !isfinite(scale) || scale > 1e6)
-        return llr_fail(e, "scale %g is outside (0, 1e6]", scale);
+        return llr_fail(e, LLR_EINPUT, "scale %g is outside (0, 1e6]", scale);
     double *l = malloc((size_t)rows * V * sizeof *l);
     if (!l)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     llr_prng g;
     llr_prng_seed(&g, seed);
     for (size_t i = 0; i < (size_t)rows * V; i++)
@@ -141,7 +141,7 @@ int llr_table_from_model(const llr_model *src, llr_model **out, llr_error *e)
     void *st = llr_model_states(src, T + 1);
     if (!l || !tok || !st) {
         free(l), free(tok), free(st);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     /* Walk each length in enumeration order; the state stack shares the
      * work of common prefixes (only the changed suffix is re-stepped). */
@@ -184,12 +184,14 @@ int llr_table_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     if (!t)
         return -1;
     if (f->ntensors != 1)
-        return llr_fail(e, "%s: a table file holds exactly the tensor "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: a table file holds exactly the tensor "
                            "'logits'; this one has %zu tensors",
                         f->name, f->ntensors);
     uint64_t rows = t->shape[0], V = t->shape[1];
     if (V < 2 || V > LLR_MAX_VOCAB)
-        return llr_fail(e, "%s: tensor 'logits' has %llu columns; the "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'logits' has %llu columns; the "
                            "vocabulary size must be in [2, %d]",
                         f->name, (unsigned long long)V, LLR_MAX_VOCAB);
     int T = 0;
@@ -202,14 +204,15 @@ int llr_table_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         power *= V;
     }
     if (total != rows || T < 1)
-        return llr_fail(e, "%s: tensor 'logits' has %llu rows, which is not "
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: tensor 'logits' has %llu rows, which is not "
                            "1 + V + ... + V^(T-1) for V = %llu and any "
                            "horizon T",
                         f->name, (unsigned long long)rows,
                         (unsigned long long)V);
     double *l = malloc((size_t)t->count * sizeof *l);
     if (!l)
-        return llr_fail(e, "%s: out of memory", f->name);
+        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", f->name);
     if (llr_st_copy_f64(f, t, l, 1, e)) {
         free(l);
         return -1;

@@ -24,20 +24,22 @@ int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
     if (!opts)
         opts = &z;
     if (!(opts->xi >= 0) || !isfinite(opts->xi))
-        return llr_fail(e, "oracle noise xi %g must be finite and >= 0",
+        return llr_fail(e, LLR_EUSAGE,
+                        "oracle noise xi %g must be finite and >= 0",
                         opts->xi);
     if (!(opts->quantum >= 0) || !isfinite(opts->quantum))
-        return llr_fail(e, "oracle quantum %g must be finite and >= 0",
+        return llr_fail(e, LLR_EUSAGE,
+                        "oracle quantum %g must be finite and >= 0",
                         opts->quantum);
     llr_oracle *o = calloc(1, sizeof *o);
     if (!o)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     o->M = M;
     o->opts = *opts;
     o->work = malloc(3 * (size_t)M->V * sizeof *o->work);
     if (!o->work) {
         free(o);
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     if (llr_trie_init(&o->trie, M->V, e)) {
         free(o->work);
@@ -87,7 +89,8 @@ static void write_transcript(FILE *f, const int *tok, int len,
 int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e)
 {
     if (o->opts.topk > 0 && o->opts.topk < o->M->V)
-        return llr_fail(e, "%s needs whole logit vectors, but this oracle "
+        return llr_fail(e, LLR_EUSAGE,
+                        "%s needs whole logit vectors, but this oracle "
                            "answers only the top %d of %d logits per query "
                            "(API-shaped); GLS2 assumes full logit access",
                         who, o->opts.topk, o->M->V);
@@ -112,7 +115,7 @@ int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
                                                               : V;
     double *l = malloc((size_t)V * sizeof *l);
     if (!l)
-        return llr_fail(e, "out of memory");
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     if (query(o, prefix, len, l, e)) {
         free(l);
         return -1;
@@ -140,11 +143,13 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
     const llr_model *M = o->M;
     int V = M->V;
     if (len < 0 || len >= M->T)
-        return llr_fail(e, "query of length %d: prefixes have length 0..%d",
+        return llr_fail(e, LLR_EUSAGE,
+                        "query of length %d: prefixes have length 0..%d",
                         len, M->T - 1);
     for (int i = 0; i < len; i++)
         if (prefix[i] < 0 || prefix[i] >= V)
-            return llr_fail(e, "query: token %d at position %d is outside "
+            return llr_fail(e, LLR_EUSAGE,
+                            "query: token %d at position %d is outside "
                                "[0, %d]", prefix[i], i, V - 1);
     int64_t node = llr_trie_node(&o->trie, prefix, len, 1, e);
     if (node < 0)
@@ -153,11 +158,12 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
     if (a) {
         memcpy(out, a, (size_t)V * sizeof *out);
         if (llr_counts_add(&o->n, (uint64_t)len, 0))
-            return llr_fail(e, "query counters overflow");
+            return llr_fail(e, LLR_EBUDGET, "query counters overflow");
         return 0;
     }
     if (!llr_counts_allow(&o->n, o->opts.budget))
-        return llr_fail(e, "query budget of %llu distinct prefixes is "
+        return llr_fail(e, LLR_EBUDGET,
+                        "query budget of %llu distinct prefixes is "
                            "exhausted",
                         (unsigned long long)o->opts.budget);
     if (llr_model_logits(M, prefix, len, out, e))
@@ -174,7 +180,7 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
     if (llr_trie_store(&o->trie, node, out, e))
         return -1;
     if (llr_counts_add(&o->n, (uint64_t)len, 1))
-        return llr_fail(e, "query counters overflow");
+        return llr_fail(e, LLR_EBUDGET, "query counters overflow");
     if (o->opts.transcript)
         write_transcript(o->opts.transcript, prefix, len, out, V);
     if (o->opts.trace) {

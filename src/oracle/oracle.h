@@ -48,6 +48,7 @@ typedef struct llr_oracle llr_oracle;
 /* A new oracle for M (which must outlive it) with the given options (NULL:
  * all zero, an exact oracle without budget); free with llr_oracle_free.
  * On failure *out is NULL and nothing needs freeing. */
+LLR_MUST_CHECK
 int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
                    llr_oracle **out, llr_error *e);
 /* NULL is allowed. */
@@ -60,20 +61,24 @@ const llr_oracle_opts *llr_oracle_options(const llr_oracle *o);
 llr_counts llr_oracle_counts(const llr_oracle *o);
 
 /* l(prefix) into out[0..V-1]. */
+LLR_MUST_CHECK
 int llr_oracle_query(llr_oracle *o, const int *prefix, int len, double *out,
                      llr_error *e);
 
 /* The k = opts.topk largest entries of l(prefix), in decreasing order
  * (ties: smaller token first): tokens into idx, logits into val. Counted as
  * one query. */
+LLR_MUST_CHECK
 int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
                     double *val, llr_error *e);
 
 /* Fail, without querying, when the oracle cannot answer whole vectors. */
+LLR_MUST_CHECK
 int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e);
 
 /* A sequence of length T drawn from the oracle's answers, token by token
  * (llr_sample_token), querying each prefix (cached ones are free). */
+LLR_MUST_CHECK
 int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e);
 
 #endif

@@ -25,10 +25,10 @@ static int64_t new_node(llr_trie *t, llr_error *e)
 {
     size_t cap = t->cap;
     if (grow((void **)&t->child_block, &cap, t->nodes + 1, sizeof(int64_t)))
-        return llr_fail(e, "out of memory (prefix trie)");
+        return llr_fail(e, LLR_ENOMEM, "out of memory (prefix trie)");
     cap = t->cap;
     if (grow((void **)&t->answer, &cap, t->nodes + 1, sizeof(int64_t)))
-        return llr_fail(e, "out of memory (prefix trie)");
+        return llr_fail(e, LLR_ENOMEM, "out of memory (prefix trie)");
     t->cap = cap;
     t->child_block[t->nodes] = -1;
     t->answer[t->nodes] = -1;
@@ -64,7 +64,7 @@ int64_t llr_trie_node(llr_trie *t, const int *tok, int len, int create,
             if (llr_trie_need(t->nblocks, t->V, &need) ||
                 grow((void **)&t->children, &t->block_cap, need,
                      sizeof(int64_t)))
-                return llr_fail(e, "out of memory (prefix trie)");
+                return llr_fail(e, LLR_ENOMEM, "out of memory (prefix trie)");
             b = (int64_t)t->nblocks++;
             for (int z = 0; z < t->V; z++)
                 t->children[llr_trie_slot((size_t)b, t->V, z)] = -1;
@@ -125,7 +125,7 @@ int llr_trie_store(llr_trie *t, int64_t n, const double *v, llr_error *e)
     size_t need;
     if (llr_trie_need(t->nanswers, t->V, &need) ||
         grow((void **)&t->answers, &t->answer_cap, need, sizeof(double)))
-        return llr_fail(e, "out of memory (prefix trie answers)");
+        return llr_fail(e, LLR_ENOMEM, "out of memory (prefix trie answers)");
     memcpy(t->answers + t->nanswers * (size_t)t->V, v,
            (size_t)t->V * sizeof *v);
     t->answer[n] = (int64_t)t->nanswers++;

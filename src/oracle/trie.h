@@ -52,6 +52,7 @@ typedef struct llr_trie {
     requires e == \null || \valid(e);
     assigns *t, e->msg[..];
 */
+LLR_MUST_CHECK
 int llr_trie_init(llr_trie *t, int V, llr_error *e);
 
 /*@ requires \valid(t);
@@ -101,6 +102,7 @@ const double *llr_trie_answer(const llr_trie *t, int64_t n);
     requires e == \null || \valid(e);
     assigns *t, t->answer[n], t->answers[..], e->msg[..];
 */
+LLR_MUST_CHECK
 int llr_trie_store(llr_trie *t, int64_t n, const double *v, llr_error *e);
 
 /* The index of token tok's slot in block b (b V + tok): inside block b,
