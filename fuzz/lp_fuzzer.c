@@ -47,8 +47,8 @@
  *     + 1e-7 (1 + r* + 1e-7 (4n + (2m + 1) W)) + 3e-7 max ||A_i||_1
  *     + gamma W;
  *   - both solutions pass the checker: x* lies in the box exactly
- *     (llr_check_box with tolerance 0) and its residual recomputed by
- *     llr_check_residual is r* up to gamma W; the library's c is in the
+ *     (llr_cert_box with tolerance 0) and its residual recomputed by
+ *     llr_cert_residual is r* up to gamma W; the library's c is in the
  *     box within 1e-7 (1 + 2), and its residual recomputed here in long
  *     double equals the reported one within gamma W;
  *   - feasible == (residual <= tau); the prediction is sum_i c_{t,i}
@@ -383,8 +383,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ld gamma = (n + 1) * U / (1 - (n + 1) * U);
 
     /* The exact solution passes the checker. */
-    CHECK(llr_check_box(xs, n, BOX, 0) == 1);
-    double rx = llr_check_residual(L.A, xs, L.b, m, n);
+    CHECK(llr_cert_box(xs, n, BOX, 0) == 1);
+    double rx = llr_cert_residual(L.A, xs, L.b, m, n);
     CHECK(!isnan(rx) && fabsl((ld)rx - rstar) <= gamma * W + 4 * U * rstar);
 
     /* The library. */
@@ -398,7 +398,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(rc == 0);
     CHECK(r1.nc == 1 + n && c1[0] == 1.0);
     const double *x = c1 + 1;
-    CHECK(llr_check_box(x, n, BOX, 1e-7 * (1 + BOX)) == 1);
+    CHECK(llr_cert_box(x, n, BOX, 1e-7 * (1 + BOX)) == 1);
     ld mine = 0;
     for (int i = 0; i < m; i++) {
         ld s = -(ld)L.b[i];

@@ -193,7 +193,7 @@ static ld solve_ls(const ld *Q, const ld *R, int m, int k, const double *x,
     return sqrtl(nr);
 }
 
-/* The contract of llr_check_box, evaluated here. */
+/* The contract of llr_cert_box, evaluated here. */
 static int box_contract(const double *x, int n, double bound, double tol)
 {
     double lim = bound + tol;
@@ -203,7 +203,7 @@ static int box_contract(const double *x, int n, double bound, double tol)
     return 1;
 }
 
-/* llr_check_residual on (A = the basis rows transposed, a, x) against the
+/* llr_cert_residual on (A = the basis rows transposed, a, x) against the
  * long-double value, within gamma_{k+1} (sum |A||a| + |x|) + (k + 1)
  * 2^-1074 per row.
  * Returns the checker's value. */
@@ -214,7 +214,7 @@ static double residual_checked(const double *X, int m, const int *idx, int k,
     for (int c = 0; c < m; c++)
         for (int j = 0; j < k; j++)
             A[c * k + j] = X[(size_t)idx[j] * m + c];
-    double got = llr_check_residual(A, a, x, m, k);
+    double got = llr_cert_residual(A, a, x, m, k);
     ld want = 0, slack = 0;
     int nan = 0;
     for (int c = 0; c < m; c++) {
@@ -379,7 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The box checker: agrees with its contract on honest coefficients,
      * rejects corrupted ones. */
-    int honest = llr_check_box(C, n * k, 2.0, LLR_SPANNER_TOL);
+    int honest = llr_cert_box(C, n * k, 2.0, LLR_SPANNER_TOL);
     CHECK(honest == box_contract(C, n * k, 2.0, LLR_SPANNER_TOL));
     if (worst <= 2)
         CHECK(honest == 1);
@@ -387,14 +387,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double keep = C[at], lim = 2.0 + LLR_SPANNER_TOL;
     static const double sign[2] = {1, -1};
     C[at] = sign[fz_bool(&in)] * nextafter(lim, INFINITY);
-    CHECK(llr_check_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
+    CHECK(llr_cert_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
     C[at] = sign[fz_bool(&in)] * (lim + fz_range(&in, 0, 1e3));
     if (fabs(C[at]) > lim)
-        CHECK(llr_check_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
+        CHECK(llr_cert_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
     C[at] = NAN;
-    CHECK(llr_check_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
+    CHECK(llr_cert_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
     C[at] = -INFINITY;
-    CHECK(llr_check_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
+    CHECK(llr_cert_box(C, n * k, 2.0, LLR_SPANNER_TOL) == 0);
     C[at] = keep;
 
     /* The residual checker on honest coefficients of a few rows. */

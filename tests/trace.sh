@@ -1,7 +1,7 @@
 #!/bin/bash
-# Traces (llr learn --trace), llr trace diff and llr check: determinism,
+# Traces (llr learn --trace), llr trace diff and llr compare: determinism,
 # a single changed number caught with its line and field, tolerances,
-# malformed input, and llr check against llr tv.
+# malformed input, and llr compare against llr tv.
 # Usage: tests/trace.sh path/to/llr
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -107,19 +107,19 @@ check "no trace from a failed run" test ! -e z.jsonl
 expect 0 "" "$LLR" learn m.st --method exhaustive --trace x.jsonl -o x.st
 check "exhaustive: 63 query lines" test "$(grep -c '"type": "query"' x.jsonl)" -eq 63
 
-# llr check: a model against itself, against a perturbed copy (as llr tv).
+# llr compare: a model against itself, against a perturbed copy (as llr tv).
 expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 5 --seed 4 -o t.st
 expect 0 "" "$LLR" gen approx --vocab 3 --rank 2 --horizon 5 --seed 4 --eps 0.1 -o q.st
-expect 0 "TV\(TRUTH, CANDIDATE\) = 0  \(exact over 243 sequences" "$LLR" check t.st t.st
+expect 0 "TV\(TRUTH, CANDIDATE\) = 0  \(exact over 243 sequences" "$LLR" compare t.st t.st
 check "itself: no prefix contributes" grep -q "no prefix contributes" out.txt
 expect 0 "" "$LLR" tv t.st q.st
 tv=$(sed -n 's/^TV = \([^ ]*\) .*/\1/p' out.txt)
 tele=$(sed -n 's/^telescoping bound = \([^ ]*\) .*/\1/p' out.txt)
-expect 0 "TV\(TRUTH, CANDIDATE\) = $tv  \(exact" "$LLR" check t.st q.st --top 4
+expect 0 "TV\(TRUTH, CANDIDATE\) = $tv  \(exact" "$LLR" compare t.st q.st --top 4
 check "the telescoping bound is llr tv's" grep -q "^telescoping bound = $tele$" out.txt
 check "5 per-step terms" test "$(grep -c '^  t = [1-5] ' out.txt)" -eq 5
 check "4 top prefixes" test "$(sed -n '/^top 4 prefixes/,$p' out.txt | grep -c '^  [0-9(]')" -eq 4
-expect 0 "" "$LLR" check t.st q.st --top 6 --json
+expect 0 "" "$LLR" compare t.st q.st --top 6 --json
 check "check --json: steps sum to the telescoping bound, top prefixes ordered" python3 - out.txt "$tv" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -137,22 +137,23 @@ e = [x for x in top if x["prefix"] == []]
 assert e and e[0]["p"] == 1.0 and e[0]["tv"] == r["steps"][0]
 PY
 # Monte Carlo: its interval holds the exact TV (seeded, so reproducible).
-expect 0 '"samples": 4000' "$LLR" check t.st q.st --samples 4000 --seed 3 --json
+expect 0 '"samples": 4000' "$LLR" compare t.st q.st --samples 4000 --seed 3 --json
 check "the MC interval holds the exact TV" python3 -c "
 import json; r = json.load(open('out.txt'))
 assert r['method'] == 'mc' and r['ci'][0] <= $tv <= r['ci'][1], r"
 # An exec: candidate is checked like a file.
-expect 0 "TV\(TRUTH, CANDIDATE\) = $tv  \(exact" "$LLR" check t.st "exec:$LLR serve q.st"
+expect 0 "TV\(TRUTH, CANDIDATE\) = $tv  \(exact" "$LLR" compare t.st "exec:$LLR serve q.st"
 # --max-tv: exit 1 above it, 0 below.
-expect 1 "exceeds --max-tv 0.001" "$LLR" check t.st q.st --max-tv 0.001
-expect 0 "" "$LLR" check t.st q.st --max-tv 0.5
+expect 1 "exceeds --max-tv 0.001" "$LLR" compare t.st q.st --max-tv 0.001
+expect 0 "" "$LLR" compare t.st q.st --max-tv 0.5
 # Errors.
-expect 1 "nosuch.st: cannot open" "$LLR" check t.st nosuch.st
-expect 1 "nosuch.st: cannot open" "$LLR" check nosuch.st t.st
-expect 1 "differ in shape" "$LLR" check t.st m.st
-expect 2 "expected TRUTH and CANDIDATE" "$LLR" check t.st
-expect 2 "--exact and --samples exclude each other" "$LLR" check t.st q.st --exact --samples 10
-expect 2 "--top '-1'" "$LLR" check t.st q.st --top -1
-expect 0 "usage: llr check" "$LLR" check --help
+expect 1 "nosuch.st: cannot open" "$LLR" compare t.st nosuch.st
+expect 1 "nosuch.st: cannot open" "$LLR" compare nosuch.st t.st
+expect 1 "differ in shape" "$LLR" compare t.st m.st
+expect 2 "expected TRUTH and CANDIDATE" "$LLR" compare t.st
+expect 2 "--exact and --samples exclude each other" "$LLR" compare t.st q.st --exact --samples 10
+expect 2 "--top '-1'" "$LLR" compare t.st q.st --top -1
+expect 0 "usage: llr compare" "$LLR" compare --help
+expect 0 "usage: llr compare" "$LLR" check --help # the older name
 
 finish trace

@@ -1,6 +1,6 @@
 #include "checkers/certificate.h"
 
-int llr_check_box(const double *x, int n, double bound, double tol)
+int llr_cert_box(const double *x, int n, double bound, double tol)
 {
     double lim = bound + tol;
     /*@ loop invariant 0 <= i <= n;
@@ -14,7 +14,7 @@ int llr_check_box(const double *x, int n, double bound, double tol)
     return 1;
 }
 
-double llr_check_residual(const double *A, const double *x, const double *b,
+double llr_cert_residual(const double *A, const double *x, const double *b,
                           int m, int n)
 {
     double worst = 0.0;

@@ -48,7 +48,7 @@
     ensures spanner: llr_same(bound, (double)2.0) ==>
       (\result == 1 <==> llr_spanner_box(x, n, tol));
 */
-int llr_check_box(const double *x, int n, double bound, double tol);
+int llr_cert_box(const double *x, int n, double bound, double tol);
 
 /* The largest |A x - b| over the m rows of the m x n matrix A (the
  * residuals recomputed from scratch); NaN when any is NaN.
@@ -78,7 +78,7 @@ int llr_check_box(const double *x, int n, double bound, double tol);
       \eq_double(\result, (double)0.0) ||
       (\exists integer i; 0 <= i < m && llr_row_is(A, x, b, n, i, \result));
 */
-double llr_check_residual(const double *A, const double *x, const double *b,
+double llr_cert_residual(const double *A, const double *x, const double *b,
                           int m, int n);
 
 #endif

@@ -101,6 +101,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
-int cmd_check(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -10,7 +10,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *what;
 } cmds[] = {
-    {"gen", cmd_gen, "generate a model file (isan, approx, table)"},
+    {"gen", cmd_gen, "generate a model file (isan, approx, table, parity)"},
     {"info", cmd_info, "describe a model file"},
     {"logits", cmd_logits, "centred next-token logits after a prefix"},
     {"sample", cmd_sample, "draw sequences from a model"},
@@ -22,7 +22,7 @@ static const struct {
     {"serve", cmd_serve, "serve a model's logits over stdin/stdout"},
     {"vectors", cmd_vectors, "golden vectors: make DIR, check DIR"},
     {"trace", cmd_trace, "trace diff: the first divergence of two traces"},
-    {"check", cmd_check, "where a candidate model differs from the truth"},
+    {"compare", cmd_compare, "where a candidate model differs from the truth"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 
@@ -75,6 +75,9 @@ int main(int argc, char **argv)
         argc = w;
         argv[argc] = NULL;
     }
+    /* The older name of compare, kept so that scripts go on working. */
+    if (!strcmp(argv[1], "check"))
+        argv[1] = "compare";
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
             return cmds[i].fn(argc - 1, argv + 1);

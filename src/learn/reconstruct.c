@@ -233,8 +233,8 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         x[L.n - 1] = g->box + 0.5; /* out of the box, whatever it was */
     if (rc == 0) {
         /* Certify: the box, and the residuals recomputed from scratch. */
-        double r = llr_check_residual(L.A, x, L.b, L.m, L.n);
-        if (!llr_check_box(x, L.n, g->box, GLPK_TOL_BND * (1 + g->box)))
+        double r = llr_cert_residual(L.A, x, L.b, L.m, L.n);
+        if (!llr_cert_box(x, L.n, g->box, GLPK_TOL_BND * (1 + g->box)))
             rc = llr_fail(e, LLR_ECERT,
                           "LP certificate rejected: a coefficient lies "
                              "outside the box [-%g, %g]", g->box, g->box);

@@ -14,8 +14,8 @@
  * > 1e-9), a second LP takes, among solutions
  * with r <= r* (1 + 1e-9) + 1e-15, one minimising sum |c_{s,i}| (GLPK's
  * primal simplex). The answer is certified before use:
- * llr_check_box on c (tolerance: GLPK's bound tolerance 1e-7 (1 + box)) and
- * llr_check_residual recomputing every residual; the recomputed maximum is
+ * llr_cert_box on c (tolerance: GLPK's bound tolerance 1e-7 (1 + box)) and
+ * llr_cert_residual recomputing every residual; the recomputed maximum is
  * what is reported and compared with tau. A failed check is an error.
  * Prediction: L^_t = sum_i c_{t,i} rhat_t[i][0] (F^_t[0] is the empty
  * future); when the residual exceeds tau the prefix is infeasible and the

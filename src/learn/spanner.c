@@ -222,7 +222,7 @@ static int spanner_rows(const double *X, int n, int m, int d, double box,
     int rc = coefficients(X, n, m, idx, k, 1, C, e);
     if (rc == 0 && (flags & LLR_SPANNER_CORRUPT_FOR_TEST))
         C[0] = box * 1.5;
-    if (rc == 0 && !llr_check_box(C, n * k, box, LLR_SPANNER_TOL))
+    if (rc == 0 && !llr_cert_box(C, n * k, box, LLR_SPANNER_TOL))
         rc = llr_fail(e, LLR_ECERT,
                       "spanner certificate rejected: a recomputed "
                          "coefficient lies outside [-%g, %g]", box, box);

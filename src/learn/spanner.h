@@ -11,7 +11,7 @@
  * |det| grows by |a_ij| > box each time, so this ends). Coefficients come
  * from LAPACKE dgels (QR). Certification: the coefficients are recomputed
  * independently with LAPACKE dgelsd (SVD) and every one must pass
- * llr_check_box with tolerance LLR_SPANNER_TOL; otherwise it is an error.
+ * llr_cert_box with tolerance LLR_SPANNER_TOL; otherwise it is an error.
  */
 #ifndef LLR_SPANNER_H
 #define LLR_SPANNER_H

@@ -1,4 +1,4 @@
-/* llr check TRUTH CANDIDATE: how far a candidate implementation is from
+/* llr compare TRUTH CANDIDATE: how far a candidate implementation is from
  * the truth, step by step and prefix by prefix (docs/commands.md). */
 #include <getopt.h>
 #include <math.h>
@@ -10,12 +10,12 @@
 #include "measure/distance.h"
 #include "base/prefix.h"
 
-#define CMD "llr check"
+#define CMD "llr compare"
 
 static void help(void)
 {
     printf(
-        "usage: llr check TRUTH CANDIDATE [--exact | --samples N] [--seed S] "
+        "usage: llr compare TRUTH CANDIDATE [--exact | --samples N] [--seed S] "
         "[--delta D]\n"
         "                 [--top K] [--max-tv X] [--json]\n\n"
         "Where CANDIDATE differs from TRUTH (any model llr loads, or "
@@ -111,7 +111,7 @@ static void print_prefix(const top_entry *x)
     printf("  %-24s", buf);
 }
 
-int cmd_check(int argc, char **argv)
+int cmd_compare(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"exact", no_argument, 0, 'x'},
