@@ -243,7 +243,8 @@ static void check_walk(fz_input *in)
         CHECK(llr_table_wrap(V, T, copy, &m[k], &e) == 0);
     }
     llr_exact out;
-    int rc = llr_distance_exact(m[0], m[1], WMAX, NULL, &out, &e);
+    llr_distance_opts o = {.max_leaves = WMAX};
+    int rc = llr_distance_exact(m[0], m[1], &o, &out, &e);
     CHECK(rc == 0);
     /* MPFR enumeration: leaf y = digits of its index, first token most
      * significant; the row of prefix y_<t is first[t] + index(y_<t). */

@@ -305,7 +305,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     llr_spanner_result r;
     llr_error e;
     e.msg[0] = 0;
-    int rc = llr_spanner(X, n, m, d, 2.0, rank_tol, floor, 0, idx, &r, &e);
+    llr_spanner_opts so = {d, 2.0, rank_tol, floor, 0, NULL};
+    int rc = llr_spanner(X, n, m, &so, idx, &r, &e);
     if (bad) {
         CHECK(rc != 0 && strstr(e.msg, "not finite") != NULL);
         return 0;
@@ -429,8 +430,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The library's own corruption switch. */
     e.msg[0] = 0;
-    CHECK(llr_spanner(X, n, m, d, 2.0, rank_tol, floor,
-                      LLR_SPANNER_CORRUPT_FOR_TEST, idx, &r, &e) != 0);
+    so.flags = LLR_SPANNER_CORRUPT_FOR_TEST;
+    CHECK(llr_spanner(X, n, m, &so, idx, &r, &e) != 0);
     CHECK(strstr(e.msg, "spanner certificate rejected") != NULL);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "models/model.h"
+#include "measure/distance.h"
 #include "measure/spectrum.h"
 
 /* The category of a failure (base/error.h), with the message on mismatch. */
@@ -13,6 +14,11 @@
     cr_assert_eq((err).code, (want), "category '%s', expected '%s': %s",    \
                  llr_errcode_name((err).code), llr_errcode_name(want),      \
                  (err).msg)
+
+/* Distance options: exact up to n sequences; Monte Carlo. */
+#define EXACT(n) (&(llr_distance_opts){.max_leaves = (n)})
+#define MC(n, s, d)                                                         \
+    (&(llr_distance_opts){.samples = (n), .seed = (s), .delta = (d)})
 
 /* A fresh temporary directory for this test process, and a path in it. */
 const char *tmp_path(const char *name);

@@ -25,7 +25,7 @@ static llr_exact exact(const llr_model *a, const llr_model *b)
 {
     llr_error err;
     llr_exact x;
-    cr_assert(llr_distance_exact(a, b, 1 << 24, NULL, &x, &err) == 0, "%s",
+    cr_assert(llr_distance_exact(a, b, EXACT(1 << 24), &x, &err) == 0, "%s",
               err.msg);
     return x;
 }
@@ -101,7 +101,7 @@ Test(tv, monte_carlo_agrees_within_its_interval)
         llr_mc mc;
         /* delta = 1e-6: for a random seed the exact value lies outside the
          * interval with probability at most 1e-6. */
-        cr_assert(llr_distance_mc(a, b, 20000, s, 1e-6, NULL, &mc, &err) == 0,
+        cr_assert(llr_distance_mc(a, b, MC(20000, s, 1e-6), &mc, &err) == 0,
                   "%s", err.msg);
         cr_assert(mc.tv_lo <= x.tv && x.tv <= mc.tv_hi, "exact %g not in "
                   "[%g, %g]", x.tv, mc.tv_lo, mc.tv_hi);
@@ -118,10 +118,10 @@ Test(tv, refuses_mismatched_or_huge)
     llr_error err;
     llr_model *a = gen(0, 3, 5, 1), *b = gen(0, 2, 5, 1);
     llr_exact x;
-    cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) != 0);
+    cr_assert(llr_distance_exact(a, b, EXACT(1 << 20), &x, &err) != 0);
     cr_assert(strstr(err.msg, "differ in shape") != NULL, "%s", err.msg);
     assert_code(err, LLR_EINPUT);
-    cr_assert(llr_distance_exact(a, a, 100, NULL, &x, &err) != 0);
+    cr_assert(llr_distance_exact(a, a, EXACT(100), &x, &err) != 0);
     cr_assert(strstr(err.msg, "Monte Carlo") != NULL, "%s", err.msg);
     assert_code(err, LLR_EBUDGET);
     llr_model_free(a);

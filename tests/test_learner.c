@@ -32,6 +32,15 @@ typedef struct outcome {
     char err[512];
 } outcome;
 
+/* Spanner options without a trace. */
+static const llr_spanner_opts *opts(int d, double box, double rank_tol,
+                                    double floor, int flags)
+{
+    static llr_spanner_opts o;
+    o = (llr_spanner_opts){d, box, rank_tol, floor, flags, NULL};
+    return &o;
+}
+
 /* Learn M with the practical parameters; exact TV of the result. */
 static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
                      double xi, double q, uint64_t budget, FILE *transcript,
@@ -54,7 +63,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     }
     if (r.ok) {
         llr_exact x;
-        cr_assert(llr_distance_exact(M, L, 1 << 22, NULL, &x, &err) == 0,
+        cr_assert(llr_distance_exact(M, L, EXACT(1 << 22), &x, &err) == 0,
                   "%s", err.msg);
         r.tv = x.tv;
         r.tele = x.telescoping;
@@ -243,7 +252,7 @@ Test(learner, same_seed_gives_identical_files_and_transcripts,
     cr_assert(llr_model_load(tmp_path("l1.st"), NULL, &b, &err) == 0, "%s",
               err.msg);
     llr_exact x;
-    cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(a, b, EXACT(1 << 20), &x, &err) == 0);
     cr_assert_eq(x.tv, 0.0);
     for (int i = 0; i < 2; i++)
         free(tr[i]), free(file[i]);
@@ -388,10 +397,12 @@ Test(learner, corrupted_solver_answers_are_rejected)
     double X[4 * 3] = {1, 0, 0, 0, 1, 0, 1, 1, 0, 2, -1, 0};
     int idx[2];
     llr_spanner_result sr;
-    cr_assert(llr_spanner(X, 4, 3, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
+    cr_assert(llr_spanner(X, 4, 3, opts(2, 2.0, 1e-9, 0, 0), idx, &sr,
+                          &err) == 0);
     cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL);
-    cr_assert(llr_spanner(X, 4, 3, 2, 2.0, 1e-9, 0,
-                          LLR_SPANNER_CORRUPT_FOR_TEST, idx, &sr, &err) != 0);
+    cr_assert(llr_spanner(X, 4, 3,
+                          opts(2, 2.0, 1e-9, 0, LLR_SPANNER_CORRUPT_FOR_TEST),
+                          idx, &sr, &err) != 0);
     cr_assert(strstr(err.msg, "spanner certificate rejected") != NULL, "%s",
               err.msg);
     assert_code(err, LLR_ECERT);
@@ -450,12 +461,14 @@ Test(spanner, tiny_rows_are_not_zero_rows)
     double X[3 * 2] = {t, 0, 0, t, t, t};
     int idx[2];
     llr_spanner_result sr;
-    cr_assert(llr_spanner(X, 3, 2, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0,
+    cr_assert(llr_spanner(X, 3, 2, opts(2, 2.0, 1e-9, 0, 0), idx, &sr,
+                          &err) == 0,
               "%s", err.msg);
     cr_assert_eq(sr.k, 2);
     cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL && sr.max_coef > 0.5);
     double Y[1] = {2.2250738585072014e-308}; /* DBL_MIN */
-    cr_assert(llr_spanner(Y, 1, 1, 1, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0);
+    cr_assert(llr_spanner(Y, 1, 1, opts(1, 2.0, 1e-9, 0, 0), idx, &sr,
+                          &err) == 0);
     cr_assert_eq(sr.k, 1);
     /* With norms fixed, equal rows of subnormal entries then gave rounding
      * noise for residuals, a second "independent" row and a failed dgels
@@ -467,7 +480,8 @@ Test(spanner, tiny_rows_are_not_zero_rows)
         for (int j = 0; j < 7; j++)
             Z[7 * i + j] = pat[j] * s;
     int id7[7];
-    cr_assert(llr_spanner(Z, 9, 7, 7, 2.0, 1e-12, 0, 0, id7, &sr, &err) == 0,
+    cr_assert(llr_spanner(Z, 9, 7, opts(7, 2.0, 1e-12, 0, 0), id7, &sr,
+                          &err) == 0,
               "%s", err.msg);
     cr_assert_eq(sr.k, 1);
     cr_assert(fabs(sr.max_coef - 1) < 1e-12, "%g", sr.max_coef);
@@ -483,7 +497,8 @@ Test(spanner, no_more_basis_rows_than_columns)
     double X[5 * 2] = {1, 0.3, -0.7, 2, 0.1, 0.9, 3, -1, 0.5, 0.25};
     int idx[4];
     llr_spanner_result sr;
-    cr_assert(llr_spanner(X, 5, 2, 4, 2.0, 0, 0, 0, idx, &sr, &err) == 0,
+    cr_assert(llr_spanner(X, 5, 2, opts(4, 2.0, 0, 0, 0), idx, &sr,
+                          &err) == 0,
               "%s", err.msg);
     cr_assert_eq(sr.k, 2);
     cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL);
@@ -629,7 +644,8 @@ Test(spanner, exchange_reaches_a_2_barycentric_spanner)
     int idx[2];
     llr_spanner_result sr;
     llr_error err;
-    cr_assert(llr_spanner(X, 5, 2, 2, 2.0, 1e-9, 0, 0, idx, &sr, &err) == 0,
+    cr_assert(llr_spanner(X, 5, 2, opts(2, 2.0, 1e-9, 0, 0), idx, &sr,
+                          &err) == 0,
               "%s", err.msg);
     cr_assert_eq(sr.k, 2);
     cr_assert(sr.max_coef <= 2.0 + LLR_SPANNER_TOL, "max coef %g",
@@ -649,14 +665,14 @@ Test(baselines, spectral_and_exhaustive_on_an_exact_isan, .timeout = 120)
     cr_assert(llr_spectral_learn(o, &sp, &S, &err) == 0, "%s", err.msg);
     cr_assert_str_eq(S->ops->kind, "isan");
     llr_exact x;
-    cr_assert(llr_distance_exact(M, S, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(M, S, EXACT(1 << 20), &x, &err) == 0);
     cr_assert(x.tv < 1e-9, "spectral TV %g on an exact ISAN", x.tv);
     llr_oracle_free(o);
     cr_assert(llr_oracle_new(M, NULL, &o, &err) == 0);
     cr_assert(llr_exhaustive_learn(o, &X, &err) == 0, "%s", err.msg);
     cr_assert_eq(llr_oracle_counts(o).distinct, (uint64_t)llr_exhaustive_count(4, 5));
     cr_assert_eq(llr_oracle_counts(o).calls, llr_oracle_counts(o).distinct);
-    cr_assert(llr_distance_exact(M, X, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(M, X, EXACT(1 << 20), &x, &err) == 0);
     cr_assert(x.tv < 1e-15, "exhaustive TV %g", x.tv);
     llr_oracle_free(o);
     llr_model_free(S);
@@ -675,8 +691,8 @@ Test(export, exact_representations_export_to_an_equivalent_isan,
     cr_assert(llr_export_isan(llr_gls_of(L), 1e-9, &I, &err) == 0, "%s",
               err.msg);
     llr_exact a, b;
-    cr_assert(llr_distance_exact(M, I, 1 << 20, NULL, &a, &err) == 0);
-    cr_assert(llr_distance_exact(L, I, 1 << 20, NULL, &b, &err) == 0);
+    cr_assert(llr_distance_exact(M, I, EXACT(1 << 20), &a, &err) == 0);
+    cr_assert(llr_distance_exact(L, I, EXACT(1 << 20), &b, &err) == 0);
     cr_assert(a.tv < 1e-12 && b.tv < 1e-12, "TV %g, %g", a.tv, b.tv);
     llr_model_free(I);
     llr_model_free(L);
@@ -740,7 +756,7 @@ Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
      * cut 2 in place of the stop. */
     cr_assert_eq(st.basis_additions, 2);
     llr_exact ex;
-    cr_assert(llr_distance_exact(M, L, 1 << 22, NULL, &ex, &err) == 0, "%s",
+    cr_assert(llr_distance_exact(M, L, EXACT(1 << 22), &ex, &err) == 0, "%s",
               err.msg);
     cr_assert(ex.tv < 1e-12, "TV %g", ex.tv);
     llr_model_free(L);

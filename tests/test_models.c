@@ -93,7 +93,7 @@ Test(isan, adding_a_constant_to_raw_logits_changes_nothing)
     rank_info r = exhaustive_rank(m, m2, 1, -1);
     cr_assert(r.maxdiff < 1e-12, "max difference %g", r.maxdiff);
     llr_exact x;
-    cr_assert(llr_distance_exact(m, m2, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(m, m2, EXACT(1 << 20), &x, &err) == 0);
     cr_assert(x.tv < 1e-12, "TV %g", x.tv);
     llr_model_free(m);
     llr_model_free(m2);
@@ -134,7 +134,7 @@ Test(approx, zero_eps_is_the_isan)
     cr_assert(llr_approx_generate(3, 2, 4, 5, 3.0, 0.0, &a, &err) == 0);
     cr_assert(llr_isan_generate(3, 2, 4, 5, 3.0, &m, &err) == 0);
     llr_exact x;
-    cr_assert(llr_distance_exact(a, m, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(a, m, EXACT(1 << 20), &x, &err) == 0);
     cr_assert_eq(x.tv, 0.0);
     llr_model_free(a);
     llr_model_free(m);
@@ -167,7 +167,7 @@ Test(table, adding_a_constant_per_row_changes_nothing)
         for (int z = 0; z < 3; z++)
             l[r * 3 + z] += 100.0 * r - 7;
     llr_exact x;
-    cr_assert(llr_distance_exact(a, b, 1 << 20, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(a, b, EXACT(1 << 20), &x, &err) == 0);
     cr_assert(x.tv < 1e-12, "TV %g", x.tv);
     llr_model_free(a);
     llr_model_free(b);

@@ -75,7 +75,7 @@ Test(parity, files_round_trip)
     cr_assert(llr_model_load(tmp_path("par.st"), NULL, &b, &err) == 0, "%s",
               err.msg);
     llr_exact x;
-    cr_assert(llr_distance_exact(m, b, 1 << 12, NULL, &x, &err) == 0);
+    cr_assert(llr_distance_exact(m, b, EXACT(1 << 12), &x, &err) == 0);
     cr_assert_eq(x.tv, 0.0);
     llr_model_free(b);
     llr_model_free(m);
@@ -95,10 +95,10 @@ Test(parity, query_learner_learns_it_samples_learner_does_not,
               err.msg);
     cr_assert(st.witnesses >= 1);
     llr_exact xg, xs;
-    cr_assert(llr_distance_exact(M, G, 1 << 12, NULL, &xg, &err) == 0);
+    cr_assert(llr_distance_exact(M, G, EXACT(1 << 12), &xg, &err) == 0);
     cr_assert(xg.tv < 1e-9, "gls TV %g", xg.tv);
     cr_assert(llr_empirical_learn(M, llr_oracle_counts(o).distinct, 0.5, 1, &S, &err) == 0);
-    cr_assert(llr_distance_exact(M, S, 1 << 12, NULL, &xs, &err) == 0);
+    cr_assert(llr_distance_exact(M, S, EXACT(1 << 12), &xs, &err) == 0);
     /* The label's conditional at unseen prefixes is uniform: about
      * 0.5 - nu = 0.4 of TV from there alone. */
     cr_assert(xs.tv > 0.2, "samples TV %g", xs.tv);
@@ -108,7 +108,7 @@ Test(parity, query_learner_learns_it_samples_learner_does_not,
     cr_assert(llr_model_load(tmp_path("emp.st"), NULL, &S2, &err) == 0, "%s",
               err.msg);
     llr_exact z;
-    cr_assert(llr_distance_exact(S, S2, 1 << 12, NULL, &z, &err) == 0);
+    cr_assert(llr_distance_exact(S, S2, EXACT(1 << 12), &z, &err) == 0);
     cr_assert_eq(z.tv, 0.0);
     llr_model_free(S2);
     llr_oracle_free(o);

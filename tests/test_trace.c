@@ -102,8 +102,8 @@ Test(trace, spanner_exchanges_are_traced)
     int idx[3];
     llr_spanner_result r;
     llr_error e;
-    cr_assert(llr_spanner_traced(X, n, m, d, 1.1, 1e-9, 0, 0, idx, &r, &t,
-                                 &e) == 0, "%s", e.msg);
+    llr_spanner_opts so = {d, 1.1, 1e-9, 0, 0, &t};
+    cr_assert(llr_spanner(X, n, m, &so, idx, &r, &e) == 0, "%s", e.msg);
     fclose(f);
     cr_assert(r.swaps >= 1);
     int swaps = 0;
@@ -118,7 +118,8 @@ Test(trace, spanner_exchanges_are_traced)
     /* Untraced, the same choice. */
     int idx2[3];
     llr_spanner_result r2;
-    cr_assert(llr_spanner(X, n, m, d, 1.1, 1e-9, 0, 0, idx2, &r2, &e) == 0);
+    so.trace = NULL;
+    cr_assert(llr_spanner(X, n, m, &so, idx2, &r2, &e) == 0);
     cr_assert(memcmp(idx, idx2, sizeof idx) == 0 && r2.swaps == r.swaps);
     free(out);
 }
@@ -208,8 +209,10 @@ Test(distance, hooks_give_the_telescoping_terms)
     acc a = {by_t, 0};
     llr_distance_hooks hk = {steps, visit, &a};
     llr_exact x, y;
-    cr_assert(llr_distance_exact_hooked(P, Q, 1000, NULL, &hk, &x, &e) == 0);
-    cr_assert(llr_distance_exact(P, Q, 1000, NULL, &y, &e) == 0);
+    llr_distance_opts o = {.max_leaves = 1000, .hooks = &hk};
+    cr_assert(llr_distance_exact(P, Q, &o, &x, &e) == 0);
+    o.hooks = NULL;
+    cr_assert(llr_distance_exact(P, Q, &o, &y, &e) == 0);
     cr_assert(x.tv == y.tv && x.telescoping == y.telescoping);
     cr_assert_eq(a.calls, 1 + 3 + 9 + 27);
     double sum = 0;
@@ -223,9 +226,11 @@ Test(distance, hooks_give_the_telescoping_terms)
     llr_mc m1, m2;
     double ms[4];
     llr_distance_hooks hm = {ms, NULL, NULL};
-    cr_assert(llr_distance_mc_hooked(P, Q, 3000, 5, 0.05, NULL, &hm, &m1,
-                                     &e) == 0);
-    cr_assert(llr_distance_mc(P, Q, 3000, 5, 0.05, NULL, &m2, &e) == 0);
+    llr_distance_opts om = {.samples = 3000, .seed = 5, .delta = 0.05,
+                            .hooks = &hm};
+    cr_assert(llr_distance_mc(P, Q, &om, &m1, &e) == 0);
+    om.hooks = NULL;
+    cr_assert(llr_distance_mc(P, Q, &om, &m2, &e) == 0);
     cr_assert(m1.tv == m2.tv && m1.telescoping == m2.telescoping);
     double msum = 0;
     for (int t = 0; t < 4; t++)

@@ -182,12 +182,10 @@ int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
     }
     cli_progress pr;
     cli_progress_init(&pr, d->exact ? "exact TV" : "Monte Carlo TV");
-    int fail = d->exact
-                   ? llr_distance_exact_hooked(a, b, CLI_MAX_EXACT, &pr.p,
-                                               hooks, &d->x, &e)
-                   : llr_distance_mc_hooked(a, b, (uint64_t)d->mc, d->seed,
-                                            d->delta, &pr.p, hooks, &d->m,
-                                            &e);
+    llr_distance_opts o = {CLI_MAX_EXACT, (uint64_t)d->mc, d->seed,
+                           d->delta, &pr.p, hooks};
+    int fail = d->exact ? llr_distance_exact(a, b, &o, &d->x, &e)
+                        : llr_distance_mc(a, b, &o, &d->m, &e);
     cli_progress_done(&pr);
     return fail ? cli_fail(cmd, &e) : EXIT_OK;
 }

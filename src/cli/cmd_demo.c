@@ -42,15 +42,16 @@ typedef struct tvres {
 static int measure(const llr_model *M, const llr_model *L, long long mc,
                    uint64_t seed, tvres *r, llr_error *e)
 {
+    llr_distance_opts o = {1ULL << 20, (uint64_t)mc, seed, 0.05, NULL, NULL};
     if (M->T <= 17) {
         llr_exact x;
-        if (llr_distance_exact(M, L, 1ULL << 20, NULL, &x, e))
+        if (llr_distance_exact(M, L, &o, &x, e))
             return -1;
         *r = (tvres){x.tv, x.tv - x.tv_err, x.tv + x.tv_err, 1};
         return 0;
     }
     llr_mc m;
-    if (llr_distance_mc(M, L, (uint64_t)mc, seed, 0.05, NULL, &m, e))
+    if (llr_distance_mc(M, L, &o, &m, e))
         return -1;
     *r = (tvres){m.tv, m.tv_lo, m.tv_hi, 0};
     return 0;

@@ -291,7 +291,8 @@ int cmd_learn(int argc, char **argv)
         0) {
         cli_progress pr;
         cli_progress_init(&pr, "exact TV of the result");
-        if (llr_distance_exact(M, L, TV_LIMIT, &pr.p, &x, &e)) {
+        llr_distance_opts o = {.max_leaves = TV_LIMIT, .progress = &pr.p};
+        if (llr_distance_exact(M, L, &o, &x, &e)) {
             cli_progress_done(&pr);
             cli_fail(CMD, &e);
             goto done;

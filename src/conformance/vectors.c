@@ -851,7 +851,8 @@ static int do_tv(ctx *c, json_t *item)
     if (!b || get_model(c, a, &P) || get_model(c, b, &Q))
         return -1;
     llr_exact x;
-    if (llr_distance_exact(P, Q, MAX_LEAVES, NULL, &x, c->e))
+    llr_distance_opts o = {.max_leaves = MAX_LEAVES};
+    if (llr_distance_exact(P, Q, &o, &x, c->e))
         return llr_fail_prefix(c->e, "%s", c->where);
     const char *names[3] = {"tv", "telescoping", "kl"};
     double vals[3] = {x.tv, x.telescoping, x.kl};

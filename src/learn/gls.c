@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "learn/gls_trace.h"
 #include "learn/reconstruct.h"
 #include "learn/spanner.h"
 #include "learn/witness.h"
@@ -96,9 +97,11 @@ static int build_cut(run *R, int s)
         sr.k = 1;
         idx[0] = 0;
     } else if (rc == 0) {
-        double floor = 2 * (llr_oracle_options(R->o)->xi + llr_oracle_options(R->o)->quantum) * sqrt(m);
-        rc = llr_spanner_traced(X, n, m, g->d, g->box, R->p->rank_tol,
-                                floor, 0, idx, &sr, R->tr, R->e);
+        const llr_oracle_opts *oo = llr_oracle_options(R->o);
+        llr_spanner_opts so = {g->d, g->box, R->p->rank_tol,
+                               2 * (oo->xi + oo->quantum) * sqrt(m), 0,
+                               R->tr};
+        rc = llr_spanner(X, n, m, &so, idx, &sr, R->e);
         /* An empty basis (every row zero) has no coefficients to check. */
         R->st->spanner_solves += rc != 0 || sr.k > 0;
         R->st->spanner_checked += rc == 0 && sr.certified;
@@ -125,113 +128,10 @@ static int build_cut(run *R, int s)
                        (size_t)V * nn * V * sizeof *x);
         }
     }
-    if (rc == 0 && R->tr) {
-        llr_trace_begin(R->tr, "basis");
-        llr_trace_int(R->tr, "epoch", R->epoch);
-        llr_trace_int(R->tr, "cut", s);
-        llr_trace_int(R->tr, "pool", n);
-        llr_trace_int(R->tr, "futures", nf);
-        llr_trace_int(R->tr, "columns", m);
-        llr_trace_int(R->tr, "k", sr.k);
-        llr_trace_ints(R->tr, "chosen", idx, (size_t)sr.k);
-        llr_trace_int_rows(R->tr, "histories", c->basis, (size_t)sr.k,
-                           (size_t)s);
-        llr_trace_int(R->tr, "swaps", sr.swaps);
-        llr_trace_real(R->tr, "max_coef", sr.max_coef);
-        llr_trace_real(R->tr, "max_resid", sr.max_resid);
-        llr_trace_end(R->tr);
-    }
+    if (rc == 0)
+        llr_gls_trace_basis(R->tr, R->epoch, s, n, nf, m, c, idx, &sr);
     free(X), free(idx);
     return rc;
-}
-
-static void trace_sample(run *R, const char *stream, int index,
-                         const int *y)
-{
-    llr_trace_begin(R->tr, "sample");
-    llr_trace_str(R->tr, "stream", stream);
-    llr_trace_int(R->tr, "index", index);
-    llr_trace_ints(R->tr, "tokens", y, (size_t)R->g->T);
-    llr_trace_end(R->tr);
-}
-
-static void trace_epoch_begin(run *R)
-{
-    llr_trace_begin(R->tr, "epoch_begin");
-    llr_trace_int(R->tr, "epoch", R->epoch);
-    llr_trace_int(R->tr, "witnesses", R->st->witnesses);
-    llr_trace_int(R->tr, "basis_additions", R->st->basis_additions);
-    llr_trace_int(R->tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
-    llr_trace_end(R->tr);
-}
-
-static void trace_epoch_end(run *R, const char *outcome, int checked)
-{
-    llr_trace_begin(R->tr, "epoch_end");
-    llr_trace_int(R->tr, "epoch", R->epoch);
-    llr_trace_str(R->tr, "outcome", outcome);
-    llr_trace_int(R->tr, "validated", checked);
-    llr_trace_int(R->tr, "calls", (long long)llr_oracle_counts(R->o).calls);
-    llr_trace_int(R->tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
-    llr_trace_end(R->tr);
-}
-
-static void trace_begin(run *R)
-{
-    const llr_gls_params *p = R->p;
-    const llr_oracle_opts *oo = llr_oracle_options(R->o);
-    llr_trace *tr = R->tr;
-    llr_trace_begin(tr, "learn_begin");
-    llr_trace_str(tr, "method", "gls");
-    llr_trace_int(tr, "V", R->g->V);
-    llr_trace_int(tr, "T", R->g->T);
-    llr_trace_int(tr, "rank", p->d);
-    llr_trace_real(tr, "eps", p->eps);
-    llr_trace_real(tr, "delta", p->delta);
-    llr_trace_real(tr, "box", p->box);
-    llr_trace_real(tr, "tau", p->tau);
-    llr_trace_real(tr, "gap", p->gap);
-    llr_trace_int(tr, "spanner_n", p->spanner_n);
-    llr_trace_int(tr, "valid_n", p->valid_n);
-    llr_trace_int(tr, "max_epochs", p->max_epochs);
-    llr_trace_real(tr, "rank_tol", p->rank_tol);
-    llr_trace_u64str(tr, "seed", p->seed);
-    llr_trace_real(tr, "xi", oo->xi);
-    llr_trace_u64str(tr, "noise_seed", oo->noise_seed);
-    llr_trace_real(tr, "quantum", oo->quantum);
-    llr_trace_u64str(tr, "budget", oo->budget);
-    llr_trace_end(tr);
-}
-
-static void trace_end(run *R)
-{
-    llr_trace *tr = R->tr;
-    const llr_gls *g = R->g;
-    const llr_gls_stats *st = R->st;
-    for (int s = 0; s < g->T; s++) {
-        const llr_gls_cut *c = &g->cut[s];
-        llr_trace_begin(tr, "cut");
-        llr_trace_int(tr, "cut", s);
-        llr_trace_int(tr, "k", c->k);
-        llr_trace_int_rows(tr, "histories", c->basis, (size_t)c->k,
-                           (size_t)s);
-        llr_trace_int(tr, "witnesses", c->witnesses);
-        llr_trace_bool(tr, "separated", g->separated ? g->separated[s] : 0);
-        llr_trace_strings(tr, "futures", &c->fhat);
-        llr_trace_end(tr);
-    }
-    llr_trace_begin(tr, "learn_end");
-    llr_trace_str(tr, "status", "ok");
-    llr_trace_int(tr, "epochs", st->epochs);
-    llr_trace_int(tr, "witnesses", st->witnesses);
-    llr_trace_int(tr, "basis_additions", st->basis_additions);
-    llr_trace_int(tr, "lp_solves", st->lp_solves);
-    llr_trace_int(tr, "spanner_solves", st->spanner_solves);
-    llr_trace_real(tr, "max_residual", st->max_residual);
-    llr_trace_int(tr, "calls", (long long)llr_oracle_counts(R->o).calls);
-    llr_trace_int(tr, "distinct", (long long)llr_oracle_counts(R->o).distinct);
-    llr_trace_int(tr, "tokens", (long long)llr_oracle_counts(R->o).tokens);
-    llr_trace_end(tr);
 }
 
 static int build_all(run *R)
@@ -252,6 +152,58 @@ static int pool_sample(run *R, const int *y)
     return 0;
 }
 
+/* Draw valid_n fresh validation samples from the teacher (stream gv). */
+static int draw_round(run *R, llr_prng *gv, llr_strings *valid, int *y)
+{
+    for (int i = 0; i < R->p->valid_n; i++) {
+        if (llr_oracle_sample(R->o, gv, y, R->e))
+            return -1;
+        llr_gls_trace_sample(R->tr, "validation", valid->count, y, R->g->T);
+        if (llr_strings_push(valid, y, R->g->T, R->e))
+            return -1;
+    }
+    return 0;
+}
+
+/* Change the representation as validation of sample ys asked (fix):
+ * a witness future y_{s+1:t} joins F^_s, or the history y_{1:s} joins cut
+ * s's spanner pool. */
+static int apply_fix(run *R, const int *ys, int sample,
+                     const llr_witness_fix *fix)
+{
+    llr_gls_cut *c = &R->g->cut[fix->cut];
+    llr_strings *pool = &R->pool[fix->cut];
+    if (fix->kind == LLR_FIX_WITNESS) {
+        if (llr_strings_push(&c->fhat, ys + fix->cut, fix->t - fix->cut,
+                             R->e))
+            return -1;
+        c->witnesses++;
+        R->st->witnesses++;
+        llr_gls_trace_witness(R->tr, R->epoch, sample, ys, fix,
+                              c->fhat.count);
+        return 0;
+    }
+    /* llr_validate blames a pooled history only when every prefix y_{1:u},
+     * u <= t, is pooled: each was offered to the spanner of its cut, whose
+     * certified basis spans it in the box, and the prediction still misses
+     * by more than the gap, so no bases of d rows do better: the run cannot
+     * succeed. */
+    if (llr_strings_find(pool, ys, fix->cut) >= 0)
+        return llr_fail(R->e, LLR_EINPUT,
+                        "a teacher sample is not reproduced within the gap "
+                        "%.3g at length %d (error %.3g) although each of "
+                        "its prefixes up to that length was offered to the "
+                        "spanner of its cut: the teacher is not within the "
+                        "gap of logit rank %d; raise --eps or --rank",
+                        R->p->gap, fix->t, fix->error, R->p->d);
+    if (llr_strings_push(pool, ys, fix->cut, R->e))
+        return -1;
+    R->st->basis_additions++;
+    llr_gls_trace_history(R->tr, R->epoch, sample, ys, fix->cut,
+                          pool->count);
+    return 0;
+}
+
 int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                   llr_model **out, llr_gls_stats *st, llr_error *e)
 {
@@ -268,11 +220,12 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_strings *pool = calloc((size_t)T, sizeof *pool);
     llr_strings valid = {0};
     int *y = malloc((size_t)T * sizeof *y);
-    double *pred = malloc(2 * (size_t)V * sizeof *pred);
-    double *c = malloc((1 + (size_t)T * p->d) * sizeof *c);
+    llr_validation v = {.o = o, .g = &g, .pools = pool, .gap = p->gap};
+    v.pred = malloc(2 * (size_t)V * sizeof *v.pred);
+    v.lr.c = malloc((1 + (size_t)T * p->d) * sizeof *v.lr.c);
     run R = {o, p, &g, pool, st, llr_oracle_options(o)->trace, 1, e};
     int rc = -1;
-    if (!g.cut || !pool || !y || !pred || !c) {
+    if (!g.cut || !pool || !y || !v.pred || !v.lr.c) {
         llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
@@ -283,18 +236,17 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_prng gs, gv;
     llr_prng_seed(&gs, llr_mix64(p->seed ^ 0x5350414e4e4552ULL));
     llr_prng_seed(&gv, llr_mix64(p->seed ^ 0x56414c4944ULL));
-    if (R.tr)
-        trace_begin(&R);
+    llr_gls_trace_learn_begin(R.tr, V, T, p, llr_oracle_options(o));
+
+    /* Step 1's pools: the prefixes of spanner_n teacher samples. */
     for (int i = 0; i < p->spanner_n; i++) {
         if (llr_oracle_sample(o, &gs, y, e))
             goto done;
-        if (R.tr)
-            trace_sample(&R, "spanner", i, y);
+        llr_gls_trace_sample(R.tr, "spanner", i, y, T);
         if (pool_sample(&R, y))
             goto done;
     }
-    if (R.tr)
-        trace_epoch_begin(&R);
+    llr_gls_trace_epoch_begin(R.tr, R.epoch, st, llr_oracle_counts(o));
     if (build_all(&R))
         goto done;
     st->epochs = 1;
@@ -302,123 +254,58 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     int checked = 0; /* samples validated under the current representation */
     int clean = 0;   /* the newest round was drawn after the last change */
     for (;;) {
+        /* Step 3: done when a round drawn after the last change passes. */
         if (checked == valid.count) {
-            if (R.tr && round > 0) {
-                /* Every sample drawn so far passes. */
-                llr_trace_begin(R.tr, "round_end");
-                llr_trace_int(R.tr, "epoch", R.epoch);
-                llr_trace_int(R.tr, "round", round);
-                llr_trace_int(R.tr, "validated", valid.count);
-                llr_trace_bool(R.tr, "final", clean);
-                llr_trace_end(R.tr);
-            }
+            if (round > 0)
+                llr_gls_trace_round_end(R.tr, R.epoch, round, valid.count,
+                                        clean);
             if (clean)
                 break;
-            if (R.tr) {
-                llr_trace_begin(R.tr, "round_begin");
-                llr_trace_int(R.tr, "epoch", R.epoch);
-                llr_trace_int(R.tr, "round", ++round);
-                llr_trace_int(R.tr, "first", valid.count);
-                llr_trace_int(R.tr, "samples", p->valid_n);
-                llr_trace_end(R.tr);
-            }
-            for (int i = 0; i < p->valid_n; i++) {
-                if (llr_oracle_sample(o, &gv, y, e))
-                    goto done;
-                if (R.tr)
-                    trace_sample(&R, "validation", valid.count, y);
-                if (llr_strings_push(&valid, y, T, e))
-                    goto done;
-            }
+            llr_gls_trace_round_begin(R.tr, R.epoch, ++round, valid.count,
+                                      p->valid_n);
+            if (draw_round(&R, &gv, &valid, y))
+                goto done;
             clean = 1;
         }
+        /* Step 2: validate the next sample. */
         const int *ys = llr_strings_at(&valid, checked);
         llr_witness_fix fix;
-        llr_lp_result lr = {0};
-        lr.c = c;
-        if (R.tr) {
-            llr_trace_begin(R.tr, "validate");
-            llr_trace_int(R.tr, "epoch", R.epoch);
-            llr_trace_int(R.tr, "sample", checked);
-            llr_trace_end(R.tr);
-        }
-        if (llr_validate(o, &g, pool, ys, p->gap, pred, &lr, &fix,
-                         &st->max_residual, e))
+        llr_gls_trace_validate(R.tr, R.epoch, checked);
+        if (llr_validate(&v, ys, &fix, e))
             goto done;
         st->lp_solves += fix.lp_solves;
         st->lp_checked += fix.lp_certified;
         st->lp_tiebreaks += fix.lp_tiebreaks;
+        st->max_residual = v.max_residual;
         if (fix.kind == LLR_FIX_NONE) {
             checked++;
             continue;
         }
-        /* A failure: change the representation and start a new epoch. */
-        if (fix.kind == LLR_FIX_WITNESS) {
-            if (llr_strings_push(&g.cut[fix.cut].fhat, ys + fix.cut,
-                                 fix.t - fix.cut, e))
-                goto done;
-            g.cut[fix.cut].witnesses++;
-            st->witnesses++;
-            if (R.tr) {
-                llr_trace_begin(R.tr, "witness");
-                llr_trace_int(R.tr, "epoch", R.epoch);
-                llr_trace_int(R.tr, "cut", fix.cut);
-                llr_trace_int(R.tr, "sample", checked);
-                llr_trace_ints(R.tr, "future", ys + fix.cut,
-                               (size_t)(fix.t - fix.cut));
-                llr_trace_int(R.tr, "futures", g.cut[fix.cut].fhat.count);
-                llr_trace_end(R.tr);
-            }
-        } else {
-            /* llr_validate blames a pooled history only when every prefix
-             * y_{1:u}, u <= t, is pooled: each was offered to the spanner
-             * of its cut, whose certified basis spans it in the box, and
-             * the prediction still misses by more than the gap, so no
-             * bases of d rows do better: the run cannot succeed. */
-            if (llr_strings_find(&pool[fix.cut], ys, fix.cut) >= 0) {
-                llr_fail(e, LLR_EINPUT,
-                         "a teacher sample is not reproduced within the "
-                            "gap %.3g at length %d (error %.3g) although "
-                            "each of its prefixes up to that length was "
-                            "offered to the spanner of its cut: the teacher "
-                            "is not within the gap of logit rank %d; raise "
-                            "--eps or --rank",
-                         p->gap, fix.t, fix.error, p->d);
-                goto done;
-            }
-            if (llr_strings_push(&pool[fix.cut], ys, fix.cut, e))
-                goto done;
-            st->basis_additions++;
-            if (R.tr) {
-                llr_trace_begin(R.tr, "history");
-                llr_trace_int(R.tr, "epoch", R.epoch);
-                llr_trace_int(R.tr, "cut", fix.cut);
-                llr_trace_int(R.tr, "sample", checked);
-                llr_trace_ints(R.tr, "history", ys, (size_t)fix.cut);
-                llr_trace_int(R.tr, "pool", pool[fix.cut].count);
-                llr_trace_end(R.tr);
-            }
-        }
-        if (R.tr)
-            trace_epoch_end(&R, fix.kind == LLR_FIX_WITNESS ? "witness"
+        /* A failure: change the representation and start a new epoch
+         * (step 1 again on the changed futures and pools). */
+        if (apply_fix(&R, ys, checked, &fix))
+            goto done;
+        llr_gls_trace_epoch_end(R.tr, R.epoch,
+                                fix.kind == LLR_FIX_WITNESS ? "witness"
                                                             : "history",
-                            checked);
+                                checked, llr_oracle_counts(o));
         if (++st->epochs > p->max_epochs) {
             llr_fail(e, LLR_EBUDGET,
-                     "validation still fails after the epoch cap of %d "
-                        "(%d witnesses, %d basis additions); the model may "
-                        "not have logit rank %d, or the tolerances are too "
-                        "tight for the oracle's noise",
-                     p->max_epochs, st->witnesses, st->basis_additions, p->d);
+                     "validation still fails after the epoch cap of %d (%d "
+                     "witnesses, %d basis additions); the model may not "
+                     "have logit rank %d, or the tolerances are too tight "
+                     "for the oracle's noise",
+                     p->max_epochs, st->witnesses, st->basis_additions,
+                     p->d);
             goto done;
         }
         R.epoch = st->epochs;
-        if (R.tr)
-            trace_epoch_begin(&R);
+        llr_gls_trace_epoch_begin(R.tr, R.epoch, st, llr_oracle_counts(o));
         if (build_all(&R))
             goto done;
         checked = 0;
         clean = 0;
+        v.max_residual = 0;
         st->max_residual = 0;
         if (progress)
             fprintf(progress, "epoch %d: %d witnesses, %d basis additions, "
@@ -426,10 +313,9 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                     st->epochs, st->witnesses, st->basis_additions,
                     (unsigned long long)llr_oracle_counts(o).distinct);
     }
-    if (R.tr) {
-        trace_epoch_end(&R, "passed", checked);
-        trace_end(&R);
-    }
+    llr_gls_trace_epoch_end(R.tr, R.epoch, "passed", checked,
+                            llr_oracle_counts(o));
+    llr_gls_trace_learn_end(R.tr, &g, st, llr_oracle_counts(o));
     rc = llr_gls_model(&g, out, e);
     g.cut = NULL; /* taken over (or freed) by llr_gls_model */
     g.separated = NULL;
@@ -439,6 +325,6 @@ done:
         llr_strings_free(&pool[s]);
     free(pool);
     llr_strings_free(&valid);
-    free(y), free(pred), free(c);
+    free(y), free(v.pred), free(v.lr.c);
     return rc;
 }

@@ -118,18 +118,12 @@ static int spanner_rows(const double *X, int n, int m, int d, double box,
                         double rank_tol, double floor, int flags, int *idx,
                         llr_spanner_result *r, llr_trace *tr, llr_error *e);
 
-int llr_spanner(const double *X, int n, int m, int d, double box,
-                double rank_tol, double floor, int flags, int *idx,
-                llr_spanner_result *r, llr_error *e)
+int llr_spanner(const double *X, int n, int m, const llr_spanner_opts *o,
+                int *idx, llr_spanner_result *r, llr_error *e)
 {
-    return llr_spanner_traced(X, n, m, d, box, rank_tol, floor, flags, idx, r,
-                              NULL, e);
-}
-
-int llr_spanner_traced(const double *X, int n, int m, int d, double box,
-                       double rank_tol, double floor, int flags, int *idx,
-                       llr_spanner_result *r, llr_trace *tr, llr_error *e)
-{
+    int d = o->d, flags = o->flags;
+    double box = o->box, rank_tol = o->rank_tol, floor = o->floor;
+    llr_trace *tr = o->trace;
     memset(r, 0, sizeof *r);
     if (n < 1 || m < 1 || d < 1)
         return llr_fail(e, LLR_EINPUT,

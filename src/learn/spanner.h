@@ -29,35 +29,36 @@ typedef struct llr_spanner_result {
     int certified;      /* 1: the checker accepted the coefficients */
 } llr_spanner_result;
 
-/* idx receives the k chosen row numbers (room for d). flags: corrupt the
- * coefficients before the check (tests only). */
+/* What a spanner computation needs besides the rows. */
+typedef struct llr_spanner_opts {
+    int d;              /* at most d rows are chosen (>= 1) */
+    double box;         /* the coefficient box (2: a 2-barycentric spanner) */
+    double rank_tol;    /* relative residual below which a row is dependent */
+    double floor;       /* the residual norm answer noise alone can give */
+    int flags;          /* LLR_SPANNER_CORRUPT_FOR_TEST: corrupt the
+                         * coefficients before the check (tests only) */
+    llr_trace *trace;   /* NULL, or a sink for a line "spanner_initial"
+                         * with the initial basis and a line
+                         * "spanner_swap" per exchange (docs/trace.md) */
+} llr_spanner_opts;
+
 enum { LLR_SPANNER_CORRUPT_FOR_TEST = 1 };
-/*@ requires n >= 1 && m >= 1 && d >= 1 ==>
-             \valid_read(X + (0 .. n * m - 1)) && \valid(idx + (0 .. d - 1));
+
+/* Choose rows of X (n x m) as above; idx receives the k chosen row numbers
+ * (room for opts->d). */
+/*@ requires \valid_read(o);
+    requires n >= 1 && m >= 1 && o->d >= 1 ==>
+             \valid_read(X + (0 .. n * m - 1)) &&
+             \valid(idx + (0 .. o->d - 1));
     requires \valid(r);
+    requires o->trace == \null || \valid(o->trace);
     requires e == \null || \valid(e);
-    assigns idx[0 .. d - 1], *r, *e;
+    assigns idx[0 .. o->d - 1], *r, *e;
     ensures \result == 0 || \result == -1;
-    ensures \result == 0 ==> 0 <= r->k <= d;
+    ensures \result == 0 ==> 0 <= r->k <= o->d;
 */
 LLR_MUST_CHECK
-int llr_spanner(const double *X, int n, int m, int d, double box,
-                double rank_tol, double floor, int flags, int *idx,
-                llr_spanner_result *r, llr_error *e);
-/* The same, writing to trace (NULL: none) a line "spanner_initial" with the
- * initial basis and a line "spanner_swap" per exchange (docs/trace.md). */
-/*@ requires n >= 1 && m >= 1 && d >= 1 ==>
-             \valid_read(X + (0 .. n * m - 1)) && \valid(idx + (0 .. d - 1));
-    requires \valid(r);
-    requires trace == \null || \valid(trace);
-    requires e == \null || \valid(e);
-    assigns idx[0 .. d - 1], *r, *e;
-    ensures \result == 0 || \result == -1;
-    ensures \result == 0 ==> 0 <= r->k <= d;
-*/
-LLR_MUST_CHECK
-int llr_spanner_traced(const double *X, int n, int m, int d, double box,
-                       double rank_tol, double floor, int flags, int *idx,
-                       llr_spanner_result *r, llr_trace *trace, llr_error *e);
+int llr_spanner(const double *X, int n, int m, const llr_spanner_opts *o,
+                int *idx, llr_spanner_result *r, llr_error *e);
 
 #endif

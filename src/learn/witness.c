@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "learn/gls_trace.h"
+
 static double max_gap(const double *a, const double *b, int V)
 {
     double m = 0;
@@ -49,41 +51,14 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     return rc;
 }
 
-/* The trace's line for one LP solution (prefix y_{1:t}). */
-static void trace_lp(llr_trace *tr, const int *y, int t,
-                     const llr_lp_result *lr, double err)
+int llr_validate(llr_validation *v, const int *y, llr_witness_fix *fix,
+                 llr_error *e)
 {
-    llr_trace_begin(tr, "lp");
-    llr_trace_int(tr, "t", t);
-    llr_trace_ints(tr, "prefix", y, (size_t)t);
-    llr_trace_reals(tr, "coefficients", lr->c, (size_t)lr->nc);
-    llr_trace_real(tr, "residual", lr->residual);
-    llr_trace_real(tr, "objective", lr->objective);
-    llr_trace_bool(tr, "feasible", lr->feasible);
-    llr_trace_bool(tr, "tiebreak", lr->tiebreak);
-    llr_trace_real(tr, "error", err);
-    llr_trace_end(tr);
-}
-
-/* The trace's line for a failure of validation. */
-static void trace_failure(llr_trace *tr, const llr_witness_fix *fix,
-                          int feasible, const double *errs, int nerrs)
-{
-    llr_trace_begin(tr, "failure");
-    llr_trace_int(tr, "t", fix->t);
-    llr_trace_real(tr, "error", fix->error);
-    llr_trace_bool(tr, "feasible", feasible);
-    llr_trace_reals(tr, "locate_errors", errs, (size_t)nerrs);
-    llr_trace_int(tr, "cut", fix->cut);
-    llr_trace_str(tr, "kind",
-                  fix->kind == LLR_FIX_WITNESS ? "witness" : "history");
-    llr_trace_end(tr);
-}
-
-int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
-                 const int *y, double gap, double *pred, llr_lp_result *lr,
-                 llr_witness_fix *fix, double *max_residual, llr_error *e)
-{
+    llr_oracle *o = v->o;
+    const llr_gls *g = v->g;
+    const llr_strings *pools = v->pools;
+    double gap = v->gap, *pred = v->pred;
+    llr_lp_result *lr = &v->lr;
     int V = g->V;
     llr_trace *tr = llr_oracle_options(o)->trace;
     double *truth = pred + V;
@@ -94,13 +69,12 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
         fix->lp_solves++;
         fix->lp_certified += lr->certified;
         fix->lp_tiebreaks += lr->tiebreak;
-        if (lr->residual > *max_residual)
-            *max_residual = lr->residual;
+        if (lr->residual > v->max_residual)
+            v->max_residual = lr->residual;
         if (llr_oracle_query(o, y, t, truth, e))
             return -1;
         double err = max_gap(pred, truth, V);
-        if (tr)
-            trace_lp(tr, y, t, lr, err);
+        llr_gls_trace_lp(tr, y, t, lr, err);
         if (err <= gap)
             continue;
         const llr_strings *pool_t = &pools[t];
@@ -115,8 +89,7 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
              * spread the residual over all levels and locate nothing.) */
             fix->cut = t;
             fix->kind = LLR_FIX_BASIS;
-            if (tr)
-                trace_failure(tr, fix, 0, NULL, 0);
+            llr_gls_trace_failure(tr, fix, 0, NULL, 0);
             return 0;
         }
         int s = t, nerrs = 0;
@@ -147,8 +120,7 @@ int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
                     break;
                 }
         }
-        if (tr)
-            trace_failure(tr, fix, lr->feasible, errs, nerrs);
+        llr_gls_trace_failure(tr, fix, lr->feasible, errs, nerrs);
         free(errs);
         return 0;
     }

@@ -32,11 +32,23 @@ typedef struct llr_witness_fix {
     long lp_tiebreaks; /* of them, solves that ran the tie-break LP */
 } llr_witness_fix;
 
-/* Validate one sample y (length T). pred holds 2V doubles; lr->c room for
- * 1 + T d. *max_residual is raised to the largest LP residual seen. */
+/* What validation works with: the teacher, the current representation,
+ * the spanner pools of every cut and the gap; scratch space; and what it
+ * reports beyond each sample's verdict. */
+typedef struct llr_validation {
+    llr_oracle *o;
+    const llr_gls *g;
+    const llr_strings *pools; /* T pools, one per cut */
+    double gap;               /* g: the largest max-norm error accepted */
+    double *pred;             /* scratch: 2V doubles */
+    llr_lp_result lr;         /* scratch: lr.c has room for 1 + T d */
+    double max_residual;      /* raised to the largest LP residual seen */
+} llr_validation;
+
+/* Validate one sample y (length T): fix says whether it passed and, if
+ * not, what to change. */
 LLR_MUST_CHECK
-int llr_validate(llr_oracle *o, const llr_gls *g, const llr_strings *pools,
-                 const int *y, double gap, double *pred, llr_lp_result *lr,
-                 llr_witness_fix *fix, double *max_residual, llr_error *e);
+int llr_validate(llr_validation *v, const int *y, llr_witness_fix *fix,
+                 llr_error *e);
 
 #endif

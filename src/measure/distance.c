@@ -141,19 +141,12 @@ static double walk_node(walk *w, int t, double wp, double wq)
 }
 
 int llr_distance_exact(const llr_model *P, const llr_model *Q,
-                       uint64_t max_leaves, const llr_progress *progress,
-                       llr_exact *out, llr_error *e)
+                       const llr_distance_opts *o, llr_exact *out,
+                       llr_error *e)
 {
-    return llr_distance_exact_hooked(P, Q, max_leaves, progress, NULL, out,
-                                     e);
-}
-
-int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
-                              uint64_t max_leaves,
-                              const llr_progress *progress,
-                              const llr_distance_hooks *hooks, llr_exact *out,
-                              llr_error *e)
-{
+    uint64_t max_leaves = o->max_leaves;
+    const llr_progress *progress = o->progress;
+    const llr_distance_hooks *hooks = o->hooks;
     memset(out, 0, sizeof *out);
     if (llr_distance_compatible(P, Q, e))
         return -1;
@@ -207,20 +200,13 @@ done:
     return rc;
 }
 
-int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
-                    uint64_t seed, double delta, const llr_progress *progress,
-                    llr_mc *out, llr_error *e)
+int llr_distance_mc(const llr_model *P, const llr_model *Q,
+                    const llr_distance_opts *o, llr_mc *out, llr_error *e)
 {
-    return llr_distance_mc_hooked(P, Q, n, seed, delta, progress, NULL, out,
-                                  e);
-}
-
-int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
-                           uint64_t n, uint64_t seed, double delta,
-                           const llr_progress *progress,
-                           const llr_distance_hooks *hooks, llr_mc *out,
-                           llr_error *e)
-{
+    uint64_t n = o->samples, seed = o->seed;
+    double delta = o->delta;
+    const llr_progress *progress = o->progress;
+    const llr_distance_hooks *hooks = o->hooks;
     memset(out, 0, sizeof *out);
     if (llr_distance_compatible(P, Q, e))
         return -1;

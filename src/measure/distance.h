@@ -25,45 +25,7 @@ typedef struct llr_progress {
     void *ctx;
 } llr_progress;
 
-typedef struct llr_exact {
-    double tv;          /* TV(P, Q) */
-    double tv_err;      /* bound on the rounding error of tv (see below) */
-    double telescoping; /* sum_t E_{h~P_t} TV(P(.|h), Q(.|h)) */
-    double kl;          /* KL(P || Q), natural log */
-    double mass_p;      /* sum over leaves of the computed P(y) (about 1) */
-    double mass_q;
-    uint64_t leaves;    /* V^T */
-    uint64_t prefixes;  /* prefixes evaluated (each by both models) */
-} llr_exact;
-
-/* Exact distances by enumeration; refuses when V^T > max_leaves.
- * tv_err bounds |tv - 1/2 sum_y |prod p^(y) - prod q^(y)|| where p^, q^ are
- * the conditionals as computed: each leaf probability is a product of T
- * rounded factors (relative error gamma_T), the difference adds one
- * rounding, and the walk sums the V children of each node left to right
- * (each term passes through at most T (V-1) additions), so with
- * n = T (V-1) + T + 2,  tv_err = gamma_n (1 + gamma_n) (mass_p + mass_q) / 2.
- * The rounding of the conditionals themselves (softmax of each model's
- * logits) is the models' own and is not included. */
-LLR_MUST_CHECK
-int llr_distance_exact(const llr_model *P, const llr_model *Q,
-                       uint64_t max_leaves, const llr_progress *progress,
-                       llr_exact *out, llr_error *e);
-
-typedef struct llr_mc {
-    uint64_t n;          /* samples */
-    double delta;        /* the intervals hold with probability >= 1-delta */
-    double tv, tv_lo, tv_hi;
-    double telescoping, tele_lo, tele_hi; /* Hoeffding on [0, T] */
-    double kl, kl_stderr; /* mean of log P(y)/Q(y) and its standard error */
-} llr_mc;
-
-LLR_MUST_CHECK
-int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
-                    uint64_t seed, double delta, const llr_progress *progress,
-                    llr_mc *out, llr_error *e);
-
-/* What the walks can report beyond the totals (for llr check). */
+/* What the walks can report beyond the totals (for llr compare). */
 typedef struct llr_distance_hooks {
     /* NULL, or T entries: step_tv[t] = E_{h~P_t} TV(P(.|h), Q(.|h)), the
      * t-th term of the telescoping sum (exact: the sum over prefixes h of
@@ -80,20 +42,59 @@ typedef struct llr_distance_hooks {
     void *ctx;
 } llr_distance_hooks;
 
-/* llr_distance_exact and llr_distance_mc with hooks (NULL: none); the
- * results are the same. */
+/* How to compute a distance: the limit of the exact walk, the sample
+ * count, seed and confidence of Monte Carlo, and what to report on the
+ * way. A field the computation does not use is ignored. */
+typedef struct llr_distance_opts {
+    uint64_t max_leaves;             /* exact: refuse when V^T exceeds it */
+    uint64_t samples;                /* Monte Carlo: n >= 1 sequences */
+    uint64_t seed;                   /* Monte Carlo: the sampling seed */
+    double delta;                    /* Monte Carlo: intervals hold with
+                                      * probability >= 1 - delta */
+    const llr_progress *progress;    /* NULL: none */
+    const llr_distance_hooks *hooks; /* NULL: none; the results are the
+                                      * same with or without */
+} llr_distance_opts;
+
+typedef struct llr_exact {
+    double tv;          /* TV(P, Q) */
+    double tv_err;      /* bound on the rounding error of tv (see below) */
+    double telescoping; /* sum_t E_{h~P_t} TV(P(.|h), Q(.|h)) */
+    double kl;          /* KL(P || Q), natural log */
+    double mass_p;      /* sum over leaves of the computed P(y) (about 1) */
+    double mass_q;
+    uint64_t leaves;    /* V^T */
+    uint64_t prefixes;  /* prefixes evaluated (each by both models) */
+} llr_exact;
+
+/* Exact distances by enumeration; refuses when V^T > o->max_leaves.
+ * tv_err bounds |tv - 1/2 sum_y |prod p^(y) - prod q^(y)|| where p^, q^ are
+ * the conditionals as computed: each leaf probability is a product of T
+ * rounded factors (relative error gamma_T), the difference adds one
+ * rounding, and the walk sums the V children of each node left to right
+ * (each term passes through at most T (V-1) additions), so with
+ * n = T (V-1) + T + 2,  tv_err = gamma_n (1 + gamma_n) (mass_p + mass_q) / 2.
+ * The rounding of the conditionals themselves (softmax of each model's
+ * logits) is the models' own and is not included. */
 LLR_MUST_CHECK
-int llr_distance_exact_hooked(const llr_model *P, const llr_model *Q,
-                              uint64_t max_leaves,
-                              const llr_progress *progress,
-                              const llr_distance_hooks *hooks, llr_exact *out,
-                              llr_error *e);
+int llr_distance_exact(const llr_model *P, const llr_model *Q,
+                       const llr_distance_opts *o, llr_exact *out,
+                       llr_error *e);
+
+typedef struct llr_mc {
+    uint64_t n;          /* samples */
+    double delta;        /* the intervals hold with probability >= 1-delta */
+    double tv, tv_lo, tv_hi;
+    double telescoping, tele_lo, tele_hi; /* Hoeffding on [0, T] */
+    double kl, kl_stderr; /* mean of log P(y)/Q(y) and its standard error */
+} llr_mc;
+
+/* Monte Carlo estimates from o->samples sequences of P drawn from
+ * o->seed, with intervals at confidence 1 - o->delta. */
 LLR_MUST_CHECK
-int llr_distance_mc_hooked(const llr_model *P, const llr_model *Q,
-                           uint64_t n, uint64_t seed, double delta,
-                           const llr_progress *progress,
-                           const llr_distance_hooks *hooks, llr_mc *out,
-                           llr_error *e);
+int llr_distance_mc(const llr_model *P, const llr_model *Q,
+                    const llr_distance_opts *o, llr_mc *out, llr_error *e);
+
 
 /* Both models must have the same V and T. */
 LLR_MUST_CHECK
