@@ -73,7 +73,7 @@ out=build/proofs
 mkdir -p "$out" proofs/results
 export WHY3CONFIG="$root/build/why3.conf"
 
-# --- 1. Why3: detect the provers, add cvc5 (toolchain.md) -----------------
+# --- 1. Why3: detect the provers, add cvc5 (docs/verification.md) --------
 # Rebuilt from scratch on every run (cheap), so it is idempotent and always
 # matches the installed provers.
 tmpconf="$root/build/why3.conf.tmp"

@@ -17,8 +17,8 @@
  * termination, and the float-native facts stated with \le_double and
  * \is_finite. WP runs this file with -warn-special-float none: finiteness
  * of the intermediate sums is not proved (WP's provers fail on the
- * int-to-double and real/float mixes it needs; toolchain.md), it is left to
- * the tests. Clauses inside LLR_EXACT(...) hold in the real model only (the
+ * int-to-double and real/float mixes it needs; docs/verification.md), it
+ * is left to the tests. Clauses inside LLR_EXACT(...) hold in the real model only (the
  * exact-arithmetic idealisation, spec/exact.acsl) and are proved in a
  * separate run. */
 
