@@ -61,7 +61,7 @@ exact_plan='src/kernels/softmax.c|all||
 src/kernels/divergence.c|all||
 src/measure/distance.c|only:leaf_sum||'
 
-# Per-file options. The checkers in check.c exist to reject NaN and
+# Per-file options. The checkers in certificate.c exist to reject NaN and
 # infinite inputs, so -wp-rte must not turn every float operation into an
 # \is_finite goal: -warn-special-float none (their contracts say what
 # happens with NaN instead). softmax.c, divergence.c and distance.c run

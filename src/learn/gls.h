@@ -85,7 +85,7 @@ void llr_gls_free(llr_gls *g);
 /* Wrap a representation as a model (taken over). */
 LLR_MUST_CHECK
 int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
-/* The learned model's file (gls_io.c). */
+/* The learned model's file (gls_file.c). */
 LLR_MUST_CHECK
 int llr_gls_save(const llr_gls *g, const char *path, llr_error *e);
 LLR_MUST_CHECK

@@ -63,7 +63,7 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q, uint64_t n,
                     uint64_t seed, double delta, const llr_progress *progress,
                     llr_mc *out, llr_error *e);
 
-/* What the walks can report beyond the totals (for llr check). */
+/* What the walks can report beyond the totals (for llr compare). */
 typedef struct llr_distance_hooks {
     /* NULL, or T entries: step_tv[t] = E_{h~P_t} TV(P(.|h), Q(.|h)), the
      * t-th term of the telescoping sum (exact: the sum over prefixes h of
