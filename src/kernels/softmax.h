@@ -1,6 +1,7 @@
 /* kernels/softmax.h - centred logits, logsumexp, softmax, and the sampling rule.
  *
- * Paper notation: for logits l in R^V, centre(l)_z = l_z - (1/V) sum_z' l_z';
+ * Paper notation (docs/mathematics.md §1.2): for logits l in R^V,
+ * centre(l)_z = l_z - (1/V) sum_z' l_z';
  * softmax(l)_z = exp(l_z) / sum_z' exp(l_z'), computed as exp(l_z - max l)
  * over the sum of the same terms, which is exact in real arithmetic and never
  * overflows. Vectors have length V >= 1.

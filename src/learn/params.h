@@ -1,5 +1,6 @@
 /* learn/params.h - the learner's parameters: practical defaults and the
- * theorem's own settings (docs/learner.md derives both). */
+ * theorem's own settings (docs/mathematics.md §3.7; §5.3 derives the
+ * practical ones). */
 #ifndef LLR_PARAMS_H
 #define LLR_PARAMS_H
 
