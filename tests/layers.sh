@@ -32,6 +32,13 @@ python3 tools/layers.py --src "$W/src" >"$W/fold.txt" 2>&1
 check "a folder without a row fails the check" \
     grep -q "folder extra of src/ has no row" "$W/fold.txt"
 
+# A rule with a cycle: base may use kernels, which may use base.
+rm -rf "$W/src" && cp -r src "$W/src"
+sed -i 's/^base$/base kernels/' "$W/src/layers.txt"
+python3 tools/layers.py --src "$W/src" >"$W/cyc.txt" 2>&1
+check "a cycle in the rule fails the check" \
+    grep -q "the rule has a cycle: base -> kernels -> base" "$W/cyc.txt"
+
 # A planted call: an object of kernels/ that calls the learner without
 # including its header (only nm sees it).
 mkdir -p "$W/obj" && cp -r build/obj/* "$W/obj/"

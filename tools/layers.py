@@ -11,7 +11,8 @@ resolved to the object that defines it). Prints one line per violation,
 "FILE:LINE: FOLDER may not include OTHER/NAME.h (FOLDER may use: ...)" or
 "OBJECT: FOLDER may not call SYMBOL of OTHER (defined in OBJECT2)", and
 exits 1 when there is any; 0 otherwise. A folder of DIR missing from the
-table, or a table row naming an unknown folder, is a violation too.
+table, a table row naming an unknown folder, and a cycle among the rows
+(A may use B and B, directly or not, may use A) are violations too.
 --dot FILE writes the rule as a graphviz graph (docs/architecture.md; make
 architecture-plot renders it): the allowed edges that no longer path
 shows, and a note naming the folders a path reaches but the rule forbids.
@@ -63,6 +64,30 @@ def check_table(rule, folders, table):
         for u in uses:
             if u != "*" and u not in rule:
                 bad.append(f"{table}: {f} names an unknown folder {u}")
+    # One way: no folder may reach itself through the rows.
+    nxt = {f: [u for u in rule if u != f and allowed(rule, f, u)]
+           for f in rule}
+    state = {}
+
+    def cycle(f, path):
+        state[f] = 1
+        for u in nxt[f]:
+            if state.get(u) == 1:
+                return path[path.index(u):] + [u]
+            if u not in state:
+                c = cycle(u, path + [u])
+                if c:
+                    return c
+        state[f] = 2
+        return None
+
+    for f in rule:
+        if f not in state:
+            c = cycle(f, [f])
+            if c:
+                bad.append(f"{table}: the rule has a cycle: "
+                           + " -> ".join(c))
+                break
     return bad
 
 
