@@ -85,9 +85,9 @@ install-test: build/libllr.a build/libllr.so build/llr | deps-check
 	@echo "== install test (make install into a temporary prefix, pkg-config)"
 	tests/install.sh
 
-# Traces, llr trace diff and llr check (sanitized build).
+# Traces, llr trace diff and llr compare (sanitized build).
 trace-tests: build/san/llr | deps-check
-	@echo "== trace and check tests (ASan + UBSan)"
+	@echo "== trace and compare tests (ASan + UBSan)"
 	tests/trace.sh build/san/llr
 
 check: install-test trace-tests

@@ -8,12 +8,13 @@
  *       give the same names, dtypes, shapes, offsets, metadata and data
  *       bytes, and writing that second parse again gives the same bytes
  *       (the writer's output is a fixed point);
- *   (c) an accepted file satisfies the format independently of st_check.c:
- *       the header length matches the first 8 bytes, every tensor's
- *       [begin, end) lies in the data section, the product of its shape
- *       times the dtype size (recomputed here, overflow-checked, with a
- *       dtype table of our own) equals end - begin, and the non-empty
- *       tensors tile the data section without overlap;
+ *   (c) an accepted file satisfies the format independently of
+ *       io/safetensors_bounds.c: the header length matches the first 8
+ *       bytes, every tensor's [begin, end) lies in the data section, the
+ *       product of its shape times the dtype size (recomputed here,
+ *       overflow-checked, with a dtype table of our own) equals
+ *       end - begin, and the non-empty tensors tile the data section
+ *       without overlap;
  *   (d) the same bytes, read as a recipe by a small data producer, describe
  *       tensors and metadata to write: llr_st_serialize must accept exactly
  *       the valid requests, and the reader must return what was written.

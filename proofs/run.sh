@@ -61,7 +61,7 @@ exact_plan='src/kernels/softmax.c|all||
 src/kernels/divergence.c|all||
 src/measure/distance.c|only:leaf_sum||'
 
-# Per-file options. The checkers in check.c exist to reject NaN and
+# Per-file options. The checkers in certificate.c exist to reject NaN and
 # infinite inputs, so -wp-rte must not turn every float operation into an
 # \is_finite goal: -warn-special-float none (their contracts say what
 # happens with NaN instead). softmax.c, divergence.c and distance.c run
@@ -73,7 +73,7 @@ out=build/proofs
 mkdir -p "$out" proofs/results
 export WHY3CONFIG="$root/build/why3.conf"
 
-# --- 1. Why3: detect the provers, add cvc5 (toolchain.md) -----------------
+# --- 1. Why3: detect the provers, add cvc5 (docs/verification.md) --------
 # Rebuilt from scratch on every run (cheap), so it is idempotent and always
 # matches the installed provers.
 tmpconf="$root/build/why3.conf.tmp"

@@ -1,8 +1,10 @@
 #!/bin/bash
 # The one-way rule of src/layers.txt (tools/layers.py): the tree follows
 # it; a planted include and a planted call that break it are found, named
-# by file and line; an ARPA-only program links without GLPK, LAPACKE and
-# Jansson. Usage: tests/layers.sh (from the source tree, after make all).
+# by file and line; the committed diagram of the rule and the table of
+# docs/architecture.md are up to date; an ARPA-only program links without
+# GLPK, LAPACKE and Jansson.
+# Usage: tests/layers.sh (from the source tree, after make all).
 set -u
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +32,13 @@ python3 tools/layers.py --src "$W/src" >"$W/fold.txt" 2>&1
 check "a folder without a row fails the check" \
     grep -q "folder extra of src/ has no row" "$W/fold.txt"
 
+# A rule with a cycle: base may use kernels, which may use base.
+rm -rf "$W/src" && cp -r src "$W/src"
+sed -i 's/^base$/base kernels/' "$W/src/layers.txt"
+python3 tools/layers.py --src "$W/src" >"$W/cyc.txt" 2>&1
+check "a cycle in the rule fails the check" \
+    grep -q "the rule has a cycle: base -> kernels -> base" "$W/cyc.txt"
+
 # A planted call: an object of kernels/ that calls the learner without
 # including its header (only nm sees it).
 mkdir -p "$W/obj" && cp -r build/obj/* "$W/obj/"
@@ -41,6 +50,35 @@ check "a planted call fails the check" test $? -eq 1
 check "... naming the object and the symbol" \
     grep -q "kernels/planted.o: kernels may not call llr_gls_prepare of learn" \
     "$W/call.txt"
+
+# The committed diagram (docs/plots/architecture.svg, make
+# architecture-plot) shows the rule of today; a changed rule makes it stale.
+check "docs/plots/architecture.svg shows src/layers.txt" \
+    python3 tools/layers.py --svg docs/plots/architecture.svg
+rm -rf "$W/src" && cp -r src "$W/src"
+sed -i 's/^measure .*/measure models io kernels base/' "$W/src/layers.txt"
+python3 tools/layers.py --src "$W/src" --svg docs/plots/architecture.svg \
+    >"$W/svg.txt" 2>&1
+check "a changed rule makes the diagram stale" test $? -eq 1
+check "... naming what differs" grep -q \
+    'note says "measure may not use io", which the rule does not give' \
+    "$W/svg.txt"
+
+# The table of docs/architecture.md says what the rule says and names
+# every file of src/; a row that disagrees and an unlisted file are found.
+check "docs/architecture.md agrees with src/layers.txt" \
+    python3 tools/layers.py --doc docs/architecture.md
+rm -rf "$W/src" && cp -r src "$W/src" && touch "$W/src/base/planted.c"
+# (measure's row gains io)
+sed '/^| \*\*`measure\/`/s/| \*\*`models`/| **`io` `models`/' \
+    docs/architecture.md >"$W/arch.md"
+python3 tools/layers.py --src "$W/src" --doc "$W/arch.md" >"$W/doc.txt" 2>&1
+check "a disagreeing table fails the check" test $? -eq 1
+check "... naming the row" grep -q \
+    "measure/ may use models kernels base in src/layers.txt, but the" \
+    "$W/doc.txt"
+check "... and the unlisted file" \
+    grep -q "src/base/planted.c is not listed under base/" "$W/doc.txt"
 
 # One model family links alone.
 python3 tools/make_arpa.py --order 2 --lower --min-count 12 README.md \

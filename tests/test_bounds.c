@@ -1,4 +1,4 @@
-/* The readers' proved bounds checks (arpa_check, protocol_check, capacity,
+/* The readers' proved bounds checks (arpa_bounds, protocol_bounds, capacity,
  * the trie's index arithmetic) at their limits, where the readers' own
  * tests do not reach: overflow and boundary values. */
 #include <criterion/criterion.h>

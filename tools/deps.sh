@@ -8,7 +8,7 @@ pkgs_build="gcc make pkg-config liblapacke-dev liblapack-dev libblas-dev libjans
 pkgs_check="libcriterion-dev valgrind python3-numpy clang libclang-rt-14-dev libmpfr-dev g++ man-db"
 pkgs_proofs="frama-c-base why3 z3 cvc4 cvc5"
 pkgs_fuzz="clang libclang-rt-14-dev libmpfr-dev zip unzip"
-pkgs_plots="gnuplot-nox"
+pkgs_plots="gnuplot-nox graphviz"
 
 want=""
 for g in "$@"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tools/layers.py - check the one-way rule of src/layers.txt.
 
-  tools/layers.py [--src DIR] [--obj DIR] [--dot FILE]
+  tools/layers.py [--src DIR] [--obj DIR] [--dot FILE | --svg FILE |
+                  --doc FILE]
 
 Checks every `#include "FOLDER/NAME.h"` of DIR (default src) against the
 rule table DIR/layers.txt, and, when --obj is given, every call between the
@@ -10,11 +11,20 @@ resolved to the object that defines it). Prints one line per violation,
 "FILE:LINE: FOLDER may not include OTHER/NAME.h (FOLDER may use: ...)" or
 "OBJECT: FOLDER may not call SYMBOL of OTHER (defined in OBJECT2)", and
 exits 1 when there is any; 0 otherwise. A folder of DIR missing from the
-table, or a table row naming an unknown folder, is a violation too.
---dot FILE writes the rule as a graphviz graph (docs/architecture.md).
+table, a table row naming an unknown folder, and a cycle among the rows
+(A may use B and B, directly or not, may use A) are violations too.
+--dot FILE writes the rule as a graphviz graph (docs/architecture.md; make
+architecture-plot renders it): the allowed edges that no longer path
+shows, and a note naming the folders a path reaches but the rule forbids.
+--svg FILE checks that FILE, the graph rendered by dot, shows exactly those
+arrows and that note (exit 1 and a line per difference otherwise).
+--doc FILE checks the table of docs/architecture.md: each folder's row
+says what the rule says, and the rows under it name every file of the
+folder and no other.
 """
 
 import argparse
+import html
 import os
 import re
 import subprocess
@@ -54,6 +64,30 @@ def check_table(rule, folders, table):
         for u in uses:
             if u != "*" and u not in rule:
                 bad.append(f"{table}: {f} names an unknown folder {u}")
+    # One way: no folder may reach itself through the rows.
+    nxt = {f: [u for u in rule if u != f and allowed(rule, f, u)]
+           for f in rule}
+    state = {}
+
+    def cycle(f, path):
+        state[f] = 1
+        for u in nxt[f]:
+            if state.get(u) == 1:
+                return path[path.index(u):] + [u]
+            if u not in state:
+                c = cycle(u, path + [u])
+                if c:
+                    return c
+        state[f] = 2
+        return None
+
+    for f in rule:
+        if f not in state:
+            c = cycle(f, [f])
+            if c:
+                bad.append(f"{table}: the rule has a cycle: "
+                           + " -> ".join(c))
+                break
     return bad
 
 
@@ -120,11 +154,11 @@ def check_calls(obj, rule):
     return bad
 
 
-def write_dot(rule, order, path):
-    lines = ["digraph layers {", "  rankdir=TB;",
-             '  node [shape=box, fontname="Helvetica"];']
-    for f in order:
-        lines.append(f'  "{f}";')
+def drawing(rule, order):
+    """The arrows and the note of the diagram: the allowed edges that no
+    longer path shows, and per folder the folders a path of arrows reaches
+    that the folder itself may not use (the rule is not transitive)."""
+    edges = {}
     for f in order:
         uses = rule[f]
         if "*" in uses:
@@ -135,12 +169,111 @@ def write_dot(rule, order, path):
         for u in uses:
             for v in (rule[u] if "*" not in rule[u] else []):
                 direct.discard(v)
-        for u in order:
-            if u in direct:
-                lines.append(f'  "{f}" -> "{u}";')
+        edges[f] = [u for u in order if u in direct]
+    notes = []
+    for f in order:
+        seen, todo = set(), list(edges[f])
+        while todo:
+            u = todo.pop()
+            if u not in seen:
+                seen.add(u)
+                todo.extend(edges[u])
+        banned = [u for u in order
+                  if u in seen and not allowed(rule, f, u)]
+        if banned:
+            notes.append(f"{f} may not use {', '.join(banned)}")
+    return [(f, u) for f in order for u in edges[f]], notes
+
+
+def write_dot(rule, order, path):
+    arrows, notes = drawing(rule, order)
+    lines = ["digraph layers {", "  rankdir=TB;",
+             '  node [shape=box, fontname="Helvetica"];']
+    for f in order:
+        lines.append(f'  "{f}";')
+    for f, u in arrows:
+        lines.append(f'  "{f}" -> "{u}";')
+    if notes:
+        label = ("An arrow: may include and call.\\l"
+                 "An allowed arrow that a path already shows is not"
+                 " drawn.\\l"
+                 "Not allowed, although a path leads there:\\l" +
+                 "".join("  " + n + "\\l" for n in notes))
+        lines.append(f'  note [shape=plaintext, fontname="Helvetica", '
+                     f'label="{label}"];')
+        lines.append('  { rank=same; "base"; note; }')
     lines.append("}")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def check_svg(rule, order, path):
+    """The diagram rendered by dot (make architecture-plot) has exactly the
+    arrows and the notes that the rule gives today."""
+    with open(path) as f:
+        svg = html.unescape(f.read())
+    drawn = set(tuple(t.split("->"))
+                for t in re.findall(r"<title>([^<>]*->[^<>]*)</title>", svg))
+    texts = set(t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>",
+                                              svg))
+    arrows, notes = drawing(rule, order)
+    bad = [f"{path}: no arrow {f} -> {u}" for f, u in arrows
+           if (f, u) not in drawn]
+    bad += [f"{path}: an arrow {f} -> {u} that the rule does not give"
+            for f, u in sorted(drawn - set(arrows))]
+    bad += [f"{path}: the note lacks \"{n}\"" for n in notes
+            if n not in texts]
+    bad += [f"{path}: the note says \"{t}\", which the rule does not give"
+            for t in sorted(texts) if " may not use " in t and t not in notes]
+    if bad:
+        bad.append(f"{path} is out of date: run make architecture-plot")
+    return bad
+
+
+def check_doc(rule, src, path):
+    """The table of docs/architecture.md: one row per folder, "| **`F/`**
+    | ... | MAY USE |" (backquoted folders, **nothing** or **every
+    folder**), followed by rows "| `FILE`, `FILE` | ... |" naming every file
+    of src/F/. It must agree with the rule and with the tree."""
+    folder, uses, files = None, {}, {}
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if not line.startswith("|"):
+                continue
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            if len(cells) != 3:
+                continue
+            m = re.fullmatch(r"\*\*`([a-z_]+)/`\*\*", cells[0])
+            if m:
+                folder = m.group(1)
+                if "every folder" in cells[2]:
+                    uses[folder] = ["*"]
+                else:
+                    uses[folder] = re.findall(r"`([a-z_]+)`", cells[2])
+                files.setdefault(folder, set())
+            elif folder and cells[0].startswith("`"):
+                files[folder].update(re.findall(r"`([^`]+)`", cells[0]))
+    bad = []
+    for f in rule:
+        if f not in uses:
+            bad.append(f"{path}: no row for the folder {f}/")
+        elif sorted(uses[f]) != sorted(rule[f]):
+            want = " ".join(rule[f]) or "nothing"
+            got = " ".join(uses[f]) or "nothing"
+            bad.append(f"{path}: {f}/ may use {want} in src/layers.txt, "
+                       f"but the table says {got}")
+    for f in uses:
+        if f not in rule:
+            bad.append(f"{path}: a row for {f}/, which src/layers.txt "
+                       f"does not have")
+            continue
+        d = os.path.join(src, f)
+        have = set(x for x in os.listdir(d) if x.endswith((".c", ".h")))
+        for x in sorted(have - files[f]):
+            bad.append(f"{path}: src/{f}/{x} is not listed under {f}/")
+        for x in sorted(files[f] - have):
+            bad.append(f"{path}: lists {f}/{x}, which does not exist")
+    return bad
 
 
 def main():
@@ -148,12 +281,23 @@ def main():
     ap.add_argument("--src", default="src")
     ap.add_argument("--obj")
     ap.add_argument("--dot")
+    ap.add_argument("--svg")
+    ap.add_argument("--doc")
     a = ap.parse_args()
     table = os.path.join(a.src, "layers.txt")
     rule, order = read_rule(table)
     if a.dot:
         write_dot(rule, order, a.dot)
         return 0
+    if a.svg or a.doc:
+        bad = check_svg(rule, order, a.svg) if a.svg else \
+            check_doc(rule, a.src, a.doc)
+        for b in bad:
+            print(b)
+        if not bad:
+            print(f"layers: {a.svg} shows {table}" if a.svg else
+                  f"layers: {a.doc} agrees with {table}")
+        return 1 if bad else 0
     folders = [f for f in os.listdir(a.src)
                if os.path.isdir(os.path.join(a.src, f))]
     bad = check_table(rule, folders, table)

@@ -1,7 +1,8 @@
 /* checkers/certificate.h - the checkers that certify solver answers before use.
  *
  * LAPACKE and GLPK compute; these small functions verify what they return
- * (certifying algorithms). Their contracts are proved with Frama-C WP
+ * (certifying algorithms; the certificates of docs/mathematics.md §3.3 and
+ * §3.4). Their contracts are proved with Frama-C WP
  * (docs/verification.md says in which model). Matrices are row-major.
  *
  * The contracts speak IEEE 754 binary64, not real numbers: \le_double and

@@ -49,7 +49,7 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress *pr, const char *what);
 void cli_progress_done(cli_progress *pr);
 
-/* The distance computation shared by llr tv and llr check. Without
+/* The distance computation shared by llr tv and llr compare. Without
  * --exact (exact) or a sample count (mc), exact when V^T <= CLI_AUTO_EXACT,
  * else Monte Carlo over CLI_AUTO_MC samples; --exact is refused above
  * CLI_MAX_EXACT sequences. */
@@ -65,7 +65,7 @@ typedef struct cli_distance {
     llr_exact x;    /* the result when exact */
     llr_mc m;       /* the result when Monte Carlo */
 } cli_distance;
-/* The options of the computation shared by llr tv and llr check, as getopt
+/* The options of the computation shared by llr tv and llr compare, as getopt
  * codes: 'x' --exact, 'n' COUNT N (countopt: "--mc" or "--samples"),
  * 's' --seed S, 'D' --delta D. cli_distance_defaults sets seed 1, delta
  * 0.05 and nothing asked. cli_distance_option handles code c with its

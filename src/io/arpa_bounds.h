@@ -1,6 +1,6 @@
 /* io/arpa_bounds.h - the bounds and size checks of the ARPA reader.
  *
- * Pure functions, kept apart from the parser (arpa.c) so that their
+ * Pure functions, kept apart from the parser (arpa_file.c) so that their
  * contracts are proved with Frama-C WP; spec/arpa.acsl states the header
  * invariants they enforce. The reader turns their status codes into
  * messages that name the file and the line.

@@ -12,7 +12,7 @@
 #include "kernels/softmax.h"
 
 _Static_assert(LLR_PROTO_MAX_LINE == LLR_PROTOCOL_MAX_LINE,
-               "protocol_check.h states the line limit of protocol.h");
+               "protocol_bounds.h states the line limit of protocol.h");
 
 static json_t *load(const char *line, size_t len, const char *what,
                     llr_error *e)

@@ -1,5 +1,6 @@
 /* kernels/divergence.h - distances between two next-token distributions on
- * {0..V-1}: the per-step terms of the telescoping bound and of KL. */
+ * {0..V-1}: the per-step terms of the telescoping bound and of KL
+ * (docs/mathematics.md §5.1). */
 #ifndef LLR_DIVERGENCE_H
 #define LLR_DIVERGENCE_H
 

@@ -1,6 +1,7 @@
 /* kernels/noise.h - a bounded, deterministic perturbation of a logit vector
  * that depends on the whole prefix: the perturbation of the approx models
- * (models/approx.h) and the oracle's answer noise (oracle/oracle.h).
+ * (models/approx.h) and the oracle's answer noise (oracle/oracle.h;
+ * docs/mathematics.md §1.5, §2.4).
  *
  * A prefix h has a hash H(h), chained token by token from a seed:
  *   H(empty) = mix(seed); H(h z) = mix(H(h) ^ ((z + 1) * 0x9e3779b97f4a7c15))

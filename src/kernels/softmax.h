@@ -1,6 +1,7 @@
 /* kernels/softmax.h - centred logits, logsumexp, softmax, and the sampling rule.
  *
- * Paper notation: for logits l in R^V, centre(l)_z = l_z - (1/V) sum_z' l_z';
+ * Paper notation (docs/mathematics.md §1.2): for logits l in R^V,
+ * centre(l)_z = l_z - (1/V) sum_z' l_z';
  * softmax(l)_z = exp(l_z) / sum_z' exp(l_z'), computed as exp(l_z - max l)
  * over the sum of the same terms, which is exact in real arithmetic and never
  * overflows. Vectors have length V >= 1.
@@ -17,8 +18,8 @@
  * termination, and the float-native facts stated with \le_double and
  * \is_finite. WP runs this file with -warn-special-float none: finiteness
  * of the intermediate sums is not proved (WP's provers fail on the
- * int-to-double and real/float mixes it needs; toolchain.md), it is left to
- * the tests. Clauses inside LLR_EXACT(...) hold in the real model only (the
+ * int-to-double and real/float mixes it needs; docs/verification.md), it
+ * is left to the tests. Clauses inside LLR_EXACT(...) hold in the real model only (the
  * exact-arithmetic idealisation, spec/exact.acsl) and are proved in a
  * separate run. */
 

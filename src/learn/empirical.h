@@ -1,6 +1,7 @@
 /* learn/empirical.h - the learner that sees only samples: smoothed empirical
  * conditionals. A baseline for the separation GLS2 starts from (noisy
- * parity is believed hard from samples, easy from logit queries).
+ * parity is believed hard from samples, easy from logit queries;
+ * docs/mathematics.md §5.7).
  *
  * From m complete samples of the teacher it counts, for every prefix seen,
  * how often each token followed; the learned conditional at a seen prefix

@@ -1,5 +1,5 @@
 /* learn/export.h - a learned representation as an explicit ISAN, where it is
- * exact.
+ * exact (docs/mathematics.md §4.2).
  *
  * With the futures separating every basis (llr_gls_prepare), the LP's
  * constraints determine c_{s+1} from c_s and the token a linearly:

@@ -1,4 +1,5 @@
-/* learn/gls.c - the epoch loop of GLS2 Algorithm 1 (docs/learner.md).
+/* learn/gls.c - the epoch loop of GLS2 Algorithm 1 (docs/mathematics.md §3,
+ * docs/learner.md).
  *
  * 1. Basis: per cut s >= 1, the rows on F~_s of the pooled histories
  *    (prefixes of spanner_n samples of the teacher, plus histories that

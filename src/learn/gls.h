@@ -8,7 +8,8 @@
  *          rhat[i][j][z] for f = F^_s[j] and rext[i][a][j][z] for f = a F^_{s+1}[j].
  * A prefix y of length t is read by the reconstruction LP (reconstruct.h),
  * which finds coefficients c_s of y_{1:s} in each basis; the predicted
- * logits are sum_i c_{t,i} rhat_t[i][0]. See docs/learner.md.
+ * logits are sum_i c_{t,i} rhat_t[i][0]. See docs/mathematics.md §3.1 and
+ * docs/learner.md.
  */
 #ifndef LLR_GLS_H
 #define LLR_GLS_H
@@ -85,7 +86,7 @@ void llr_gls_free(llr_gls *g);
 /* Wrap a representation as a model (taken over). */
 LLR_MUST_CHECK
 int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
-/* The learned model's file (gls_io.c). */
+/* The learned model's file (gls_file.c). */
 LLR_MUST_CHECK
 int llr_gls_save(const llr_gls *g, const char *path, llr_error *e);
 LLR_MUST_CHECK

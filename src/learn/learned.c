@@ -1,4 +1,5 @@
-/* learn/learned.c - the learned representation as a model (GLS2 Algorithm 2).
+/* learn/learned.c - the learned representation as a model (GLS2 Algorithm 2;
+ * docs/mathematics.md §4.1).
  *
  * Kind "gls". Its state is the prefix itself; its logits at a prefix are
  * the reconstruction LP's prediction (reconstruct.h): the standalone

@@ -1,5 +1,6 @@
 /* learn/params.h - the learner's parameters: practical defaults and the
- * theorem's own settings (docs/learner.md derives both). */
+ * theorem's own settings (docs/mathematics.md §3.7; §5.3 derives the
+ * practical ones). */
 #ifndef LLR_PARAMS_H
 #define LLR_PARAMS_H
 
@@ -18,9 +19,9 @@
 void llr_params_practical(int T, int d, double eps, double delta, double xi,
                           double q, uint64_t seed, llr_gls_params *p);
 
-/* The theorem's settings as quoted in algorithm.md (GLS2 Thm 5.11, a
- * re-statement): queries ~ T^13 d^4 / eps^4 ln(1/delta) (logarithmic
- * factors and constants unknown), tolerated oracle error
+/* The theorem's settings as quoted in docs/mathematics.md §5.5 (GLS2
+ * Thm 5.11, a re-statement): queries ~ T^13 d^4 / eps^4 ln(1/delta)
+ * (logarithmic factors and constants unknown), tolerated oracle error
  * xi ~ eps / (T^3 d^1.5). Fills p (gap = that xi, valid_n = the query
  * bound / T) and returns the query bound. */
 double llr_params_theory(int T, int d, double eps, double delta,

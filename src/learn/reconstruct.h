@@ -1,4 +1,5 @@
-/* learn/reconstruct.h - the reconstruction LP of GLS2 for one prefix.
+/* learn/reconstruct.h - the reconstruction LP of GLS2 for one prefix
+ * (docs/mathematics.md §3.4).
  *
  * For a prefix y of length t, variables c_s in R^{k_s} (s = 1..t; c_0 = e_1)
  * and r >= 0. For every level s = 0..t-1, future g_j in F^_{s+1} and token z

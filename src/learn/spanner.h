@@ -1,5 +1,5 @@
 /* learn/spanner.h - a 2-barycentric spanner of sampled rows (GLS2 Algorithm 1,
- * step 1), by basis exchange.
+ * step 1), by basis exchange (docs/mathematics.md §3.3).
  *
  * Given n rows X (n x m, row-major), choose k <= d of them, B, such that
  * every row's coefficients in the least-squares expression x ~ a B lie in

@@ -1,5 +1,6 @@
 /* learn/spectral.h - the spectral baseline: what practitioners reach for first.
- * Labelled a baseline everywhere; it is not GLS2's method.
+ * Labelled a baseline everywhere; it is not GLS2's method
+ * (docs/mathematics.md §7).
  *
  * For each cut t: random histories (prefixes of teacher samples) and random
  * futures; their logit rows are queried and the extended logit matrix L_t

@@ -1,4 +1,5 @@
-/* learn/witness.h - validation and witness futures (GLS2 Algorithm 1, step 2).
+/* learn/witness.h - validation and witness futures (GLS2 Algorithm 1, step 2;
+ * docs/mathematics.md §3.5).
  *
  * For a teacher sample y and each t = 1..T-1, the reconstruction LP's
  * prediction L^_t is compared with the teacher's l(y_{1:t}). When they

@@ -1,4 +1,5 @@
-/* measure/distance.h - how far apart two models over Sigma^T are.
+/* measure/distance.h - how far apart two models over Sigma^T are
+ * (docs/mathematics.md §5.1, §8.1).
  *
  * Exact: one depth-first walk of the prefix tree computes, for models P and
  * Q with the same V and T,

@@ -1,4 +1,5 @@
-/* measure/spectrum.h - rank diagnostics of the extended logit matrix (GLS1).
+/* measure/spectrum.h - rank diagnostics of the extended logit matrix (GLS1;
+ * docs/mathematics.md §1.3, §6).
  *
  * At cut t, rows are histories h in Sigma^t and columns are pairs (f, z) of
  * a future f (|f| <= T-1-t) and a token z; the entry is l_z(h f), the

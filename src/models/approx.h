@@ -1,5 +1,6 @@
 /* models/approx.h - an ISAN plus a bounded perturbation that depends on
- * the whole prefix: logit matrices of full rank, yet within eps of rank d.
+ * the whole prefix: logit matrices of full rank, yet within eps of rank d
+ * (docs/mathematics.md §1.5).
  *
  * For a prefix h the centred logits are
  *   l(h) = l_isan(h) + eta(h),

@@ -1,4 +1,5 @@
-/* models/isan.h - the time-varying ISAN family (GLS1 Thm 4.3; algorithm.md s.1).
+/* models/isan.h - the time-varying ISAN family (GLS1 Thm 4.3;
+ * docs/mathematics.md §1.6).
  *
  * State x_0 in R^d; at position t+1 (0-based t) the raw logits are
  * B[t] x_t and, after emitting z, x_{t+1} = A[t, z] x_t. A model has cutwise

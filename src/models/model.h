@@ -1,4 +1,5 @@
-/* models/model.h - a language model given by its centred next-token logits.
+/* models/model.h - a language model given by its centred next-token logits
+ * (docs/mathematics.md §1.1-1.2).
  *
  * A model is a distribution over Sigma^T, Sigma = {0..V-1}, given by
  * next-token conditionals M(z | h) for |h| < T. Every family evaluates

@@ -1,6 +1,6 @@
-/* models/parity.h - noisy parity as a rank-1 model (algorithm.md s.1; GLS2's
- * starting point: believed hard to learn from samples, easy from logit
- * queries).
+/* models/parity.h - noisy parity as a rank-1 model (docs/mathematics.md
+ * §1.7; GLS2's starting point: believed hard to learn from samples, easy
+ * from logit queries).
  *
  * Sigma = {0, 1}, T = n + 1. Positions 1..n are uniform bits x (centred
  * logits 0); position n + 1 is the label: <s, x> mod 2 with probability

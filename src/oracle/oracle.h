@@ -1,4 +1,5 @@
-/* oracle/oracle.h - logit queries to a model, counted exactly.
+/* oracle/oracle.h - logit queries to a model, counted exactly
+ * (docs/mathematics.md §2).
  *
  * The learner sees the teacher only through this wrapper. A query submits
  * a prefix h (|h| < T) and receives the whole centred logit vector l(h).
