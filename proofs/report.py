@@ -154,6 +154,32 @@ def contracted_functions(paths):
     return found
 
 
+def contracts_on_definitions(paths):
+    """file:line: name for each ACSL function contract that sits on the
+    definition of a function other than a static one in a .c file: the
+    contract of a public function belongs on its declaration (the header).
+    Ghost code (/*@ ghost ... */) is not looked at."""
+    found = []
+    for path in paths:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r"/\*@(.*?)\*/", text, re.S):
+            body = re.sub(r"//[^\n]*", "", m.group(1)).strip()
+            first = re.match(r"[A-Za-z_\\]+", body)
+            if not first or first.group(0) not in CONTRACT_WORDS:
+                continue
+            rest = text[m.end():]
+            decl = re.match(r"\s*([^;{(]*?)\b([A-Za-z_]\w*)\s*\(", rest)
+            if not decl or decl.group(1).lstrip().startswith(("/", "#")):
+                continue
+            end = re.search(r"[;{]", rest[decl.end():])
+            is_def = end is not None and end.group(0) == "{"
+            if is_def and not re.search(r"\bstatic\b", decl.group(1)):
+                found.append("%s:%d: %s" % (
+                    path, text.count("\n", 0, m.start()) + 1,
+                    decl.group(2)))
+    return found
+
+
 # --- WP results --------------------------------------------------------------
 
 def wp_counts(path):
@@ -462,6 +488,10 @@ def main():
     #   no contract            outside the verified core
     sources = sorted(glob.glob("src/*/*.c"))
     contracted = contracted_functions(sorted(glob.glob("src/*/*.h")) + sources)
+    for where in contracts_on_definitions(sources):
+        errors.append("%s: a contract on the definition of a public "
+                      "function: move it to the declaration in its header"
+                      % where)
     rows = []
     for path in sources if only is None else [only]:
         for f in defined_functions(path):
