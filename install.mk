@@ -7,6 +7,8 @@
 #   include/llr.h, include/llr/*/*.h the public header and the headers it
 #                                   includes (PUB_HDRS; internal ones are
 #                                   not installed)
+#   include/llr/spec/*.acsl         the ACSL logic of their contracts
+#                                   (read by Frama-C only)
 #   lib/libllr.a                    the static library
 #   lib/libllr.so.X.Y.Z             the shared library, soname libllr.so.X,
 #   lib/libllr.so.X, lib/libllr.so  with its two symbolic links
@@ -42,6 +44,11 @@ PUB_HDRS := base/error.h base/prng.h base/strlist.h base/version.h \
     measure/distance.h measure/spectrum.h \
     catalog/catalog.h conformance/tracediff.h
 
+# The ACSL logic of the headers' contracts (spec/*.acsl), which the headers
+# include for Frama-C only (#ifdef __FRAMAC__): installed beside them, as
+# include/llr/spec/, so that an installed header can be read by Frama-C.
+SPEC_FILES := $(sort $(wildcard spec/*.acsl))
+
 .PHONY: install uninstall install-test trace-tests
 
 # llr.pc names PREFIX: written afresh by every install.
@@ -56,9 +63,16 @@ install: build/libllr.a build/libllr.so build/llr
 	install -m 644 include/llr.h $(DESTDIR)$(INCLUDEDIR)/llr.h
 	@set -e; for h in $(PUB_HDRS); do \
 	  install -d $(DESTDIR)$(INCLUDEDIR)/llr/$$(dirname $$h); \
-	  sed 's|^\(#include \)"\([a-z]*/[a-z_]*\.h\)"|\1<llr/\2>|' src/$$h \
-	    > $(DESTDIR)$(INCLUDEDIR)/llr/$$h; \
+	  sed -e 's|^\(#include \)"\([a-z]*/[a-z_]*\.h\)"|\1<llr/\2>|' \
+	      -e 's|^\(#include \)"\.\./\.\./\(spec/[a-z_]*\.acsl\)"|\1<llr/\2>|' \
+	      src/$$h > $(DESTDIR)$(INCLUDEDIR)/llr/$$h; \
 	  chmod 644 $(DESTDIR)$(INCLUDEDIR)/llr/$$h; \
+	done
+	@set -e; install -d $(DESTDIR)$(INCLUDEDIR)/llr/spec; \
+	for s in $(SPEC_FILES); do \
+	  sed 's|^\(#include \)"\([a-z_]*\.acsl\)"|\1<llr/spec/\2>|' $$s \
+	    > $(DESTDIR)$(INCLUDEDIR)/llr/$$s; \
+	  chmod 644 $(DESTDIR)$(INCLUDEDIR)/llr/$$s; \
 	done
 	install -m 644 build/libllr.a $(DESTDIR)$(INSTALL_LIBDIR)/libllr.a
 	install -m 755 build/libllr.so \
@@ -70,13 +84,13 @@ install: build/libllr.a build/libllr.so build/llr
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/llr $(DESTDIR)$(INCLUDEDIR)/llr.h \
-	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(PUB_HDRS)) \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(PUB_HDRS) $(SPEC_FILES)) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.a \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.so.$(LLR_VERSION) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/$(LLR_SONAME) \
 	    $(DESTDIR)$(INSTALL_LIBDIR)/libllr.so \
 	    $(DESTDIR)$(PKGCONFIGDIR)/llr.pc $(DESTDIR)$(MANDIR)/man1/llr.1
-	-rmdir $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(sort $(dir $(PUB_HDRS)))) \
+	-rmdir $(addprefix $(DESTDIR)$(INCLUDEDIR)/llr/,$(sort $(dir $(PUB_HDRS))) spec/) \
 	    $(DESTDIR)$(INCLUDEDIR)/llr 2>/dev/null
 
 # An install into a temporary prefix, a program built through pkg-config

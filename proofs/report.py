@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """proofs/report.py - judge the WP results written by proofs/run.sh.
 
-For each file of the plan it reads build/proofs/<name>.wp.json (WP's goal
-report) and build/proofs/<name>.csv (the report plugin's property statuses),
-then
+For each run of the plan (proofs/plan.tsv; with --only FILE, the runs of
+FILE) it reads build/proofs/<name>.wp.json (WP's goal report; <name>.real
+for a real-model run) and build/proofs/<name>.csv (the report plugin's
+property statuses), then
   - fails when a goal or a property of a selected function is not proved;
   - writes (--mode update) or compares with (--mode check) the committed
-    proofs/results/<name>.json and proofs/results/summary.json;
-  - prints a table of every function defined in src/*.c: whether it has an
-    ACSL contract and whether all its goals are proved.
+    proofs/results/<name>.json and proofs/results/summary.json (with
+    --only: that file's JSON and its entries of the summary, whose totals
+    are recomputed over the whole plan from the committed results of the
+    other files);
+  - prints a table of every function defined in src/*/*.c (with --only, in
+    FILE): whether it has an ACSL contract and whether all its goals are
+    proved.
 
 The committed JSON holds only what is the same from run to run: goal counts
 (per file, per function, and how many the Qed simplifier closed), the
@@ -34,19 +39,34 @@ CONTRACT_WORDS = {
 }
 
 
+PLAN_COLUMNS = ("file", "model", "functions", "left_out", "options", "why")
+
+
 def read_plan(path):
+    """The runs of proofs/plan.tsv, in order: one dict per line, with the
+    columns of PLAN_COLUMNS ("-" read as empty; left_out as a list)."""
     plan = []
     with open(path) as f:
-        for line in f:
+        for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
-            if not line.strip():
+            if not line.strip() or line.startswith("#"):
                 continue
-            file, sel, leftout, why = (line.split("|") + ["", "", ""])[:4]
+            cols = re.split(r"\t+", line.strip("\t"))
+            if len(cols) != len(PLAN_COLUMNS):
+                sys.exit("%s:%d: %d columns, expected %d (%s)" % (
+                    path, n, len(cols), len(PLAN_COLUMNS),
+                    ", ".join(PLAN_COLUMNS)))
+            e = dict(zip(PLAN_COLUMNS, ("" if c == "-" else c for c in cols)))
+            if e["model"] not in ("ieee", "real"):
+                sys.exit("%s:%d: model %r is neither ieee nor real" % (
+                    path, n, e["model"]))
             plan.append({
-                "file": file,
-                "selection": sel,
-                "left_out": [p for p in leftout.split(",") if p],
-                "why": why,
+                "file": e["file"],
+                "model": e["model"],
+                "selection": e["functions"],
+                "left_out": [p for p in e["left_out"].split(",") if p],
+                "options": e["options"],
+                "why": e["why"],
             })
     return plan
 
@@ -131,6 +151,32 @@ def contracted_functions(paths):
             decl = re.match(r"\s*([^;{(]*?)\b([A-Za-z_]\w*)\s*\(", rest)
             if decl and not decl.group(1).lstrip().startswith(("/", "#")):
                 found.add(decl.group(2))
+    return found
+
+
+def contracts_on_definitions(paths):
+    """file:line: name for each ACSL function contract that sits on the
+    definition of a function other than a static one in a .c file: the
+    contract of a public function belongs on its declaration (the header).
+    Ghost code (/*@ ghost ... */) is not looked at."""
+    found = []
+    for path in paths:
+        text = open(path, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r"/\*@(.*?)\*/", text, re.S):
+            body = re.sub(r"//[^\n]*", "", m.group(1)).strip()
+            first = re.match(r"[A-Za-z_\\]+", body)
+            if not first or first.group(0) not in CONTRACT_WORDS:
+                continue
+            rest = text[m.end():]
+            decl = re.match(r"\s*([^;{(]*?)\b([A-Za-z_]\w*)\s*\(", rest)
+            if not decl or decl.group(1).lstrip().startswith(("/", "#")):
+                continue
+            end = re.search(r"[;{]", rest[decl.end():])
+            is_def = end is not None and end.group(0) == "{"
+            if is_def and not re.search(r"\bstatic\b", decl.group(1)):
+                found.append("%s:%d: %s" % (
+                    path, text.count("\n", 0, m.start()) + 1,
+                    decl.group(2)))
     return found
 
 
@@ -230,7 +276,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=("check", "update"), required=True)
     ap.add_argument("--plan", required=True)
-    ap.add_argument("--exact-plan", required=True)
+    ap.add_argument("--only")
     ap.add_argument("--raw", required=True)
     ap.add_argument("--results", required=True)
     ap.add_argument("--timeout", type=int, required=True)
@@ -238,10 +284,19 @@ def main():
     args = ap.parse_args()
 
     plan = read_plan(args.plan)
+    only = os.path.normpath(args.only) if args.only else None
+    if only and only not in [e["file"] for e in plan]:
+        sys.exit("proofs: %s is not in %s" % (only, args.plan))
+    ieee_plan = [e for e in plan if e["model"] == "ieee"]
+    real_plan = [e for e in plan if e["model"] == "real"]
+
+    def ran(entry):
+        return only is None or entry["file"] == only
+
     errors = []
     results = {}
     status_of = {}  # function -> table status
-    for entry in plan:
+    for entry in filter(ran, ieee_plan):
         file = entry["file"]
         name = os.path.basename(file)[:-2]
         funcs, qed, provers = wp_counts(os.path.join(args.raw, name + ".wp.json"))
@@ -285,7 +340,7 @@ def main():
     # The real-model runs (exact-arithmetic idealisation).
     real_status = {}  # (file, function) -> "p/t"
     real_files = {}
-    for entry in read_plan(args.exact_plan):
+    for entry in filter(ran, real_plan):
         file = entry["file"]
         name = os.path.basename(file)[:-2]
         funcs, qed, provers = wp_counts(
@@ -325,26 +380,48 @@ def main():
         for f, (p, t) in funcs.items():
             real_status[(file, f)] = (p, t)
 
+    # The summary is over the whole plan: with --only, the other files'
+    # results are the committed ones.
+    all_results = {}
+    for e in plan:
+        name = os.path.basename(e["file"])[:-2]
+        if name in results or name in all_results:
+            all_results.setdefault(name, results.get(name))
+            continue
+        path = os.path.join(args.results, name + ".json")
+        if os.path.exists(path):
+            all_results[name] = json.load(open(path))
+        else:
+            errors.append("%s missing: run `make proofs-update`" % path)
+
+    def counts(res):
+        return {"proved": res["proved"], "total": res["total"]}
+
+    def base(file):
+        return os.path.basename(file)[:-2]
+
     summary = {
         "model": MODEL,
         "provers": args.provers.split(","),
         "timeout_s": args.timeout,
-        "proved": sum(r["proved"] for r in results.values()),
-        "total": sum(r["total"] for r in results.values()),
-        "files": {e["file"]: {"proved": results[os.path.basename(e["file"])[:-2]]["proved"],
-                              "total": results[os.path.basename(e["file"])[:-2]]["total"]}
-                  for e in plan},
+        "proved": sum(r["proved"] for r in all_results.values()),
+        "total": sum(r["total"] for r in all_results.values()),
+        "files": {e["file"]: counts(all_results[base(e["file"])])
+                  for e in ieee_plan if base(e["file"]) in all_results},
         "not_proved_left_out": sorted(
-            "%s:%s" % (r["file"], p) for r in results.values()
+            "%s:%s" % (r["file"], p) for r in all_results.values()
             for p in r["not_proved_left_out"]),
         "real_model": {
             "model": REAL_MODEL,
             "meaning": IDEALISATION + ", counted apart from proved/total",
-            "proved": sum(v["proved"] for v in real_files.values()),
-            "total": sum(v["total"] for v in real_files.values()),
-            "files": real_files,
+            "files": {e["file"]: counts(all_results[base(e["file"])].get(
+                          "real_model", {"proved": 0, "total": 0}))
+                      for e in real_plan if base(e["file"]) in all_results},
         },
     }
+    rfiles = summary["real_model"]["files"]
+    summary["real_model"]["proved"] = sum(v["proved"] for v in rfiles.values())
+    summary["real_model"]["total"] = sum(v["total"] for v in rfiles.values())
 
     # Regression check against the committed results.
     def dump(obj):
@@ -388,11 +465,17 @@ def main():
         spath = os.path.join(args.results, "summary.json")
         if not os.path.exists(spath):
             errors.append("%s missing: run `make proofs-update`" % spath)
-        elif (json.load(open(spath)).get("files"),
-              json.load(open(spath)).get("real_model", {}).get("files")) != \
-                (summary["files"], summary["real_model"]["files"]):
-            errors.append("%s differs from this run: run `make proofs-update` "
-                          "if the change is intended" % spath)
+        else:
+            old = json.load(open(spath))
+            a = (old.get("files"), old.get("real_model", {}).get("files"))
+            b = (summary["files"], summary["real_model"]["files"])
+            if only:  # only this file's entries
+                a = tuple((x or {}).get(only) for x in a)
+                b = tuple(x.get(only) for x in b)
+            if a != b:
+                errors.append("%s differs from this run: run `make "
+                              "proofs-update` if the change is intended"
+                              % spath)
 
     # The table of all functions in src/*.c, with one status each:
     #   proved (IEEE) p/t      every goal proved in the IEEE model, plus
@@ -405,8 +488,12 @@ def main():
     #   no contract            outside the verified core
     sources = sorted(glob.glob("src/*/*.c"))
     contracted = contracted_functions(sorted(glob.glob("src/*/*.h")) + sources)
+    for where in contracts_on_definitions(sources):
+        errors.append("%s: a contract on the definition of a public "
+                      "function: move it to the declaration in its header"
+                      % where)
     rows = []
-    for path in sources:
+    for path in sources if only is None else [only]:
         for f in defined_functions(path):
             has = "yes" if f in contracted else "no"
             ieee = status_of.get((path, f))
@@ -454,20 +541,34 @@ def main():
             print("NOT PROVED (left out of the run): %s: %s%s" % (
                 r["file"], p, " - " + r["note"] if r.get("note") else ""))
     print()
+    # The totals of this run: the whole plan, or with --only one file.
     ieee_files = sum(1 for r in results.values() if r["total"])
-    print("proofs: %d/%d goals proved in %d files (model %s, provers %s, "
-          "timeout %ds)" % (summary["proved"], summary["total"], ieee_files,
-                            MODEL, args.provers, args.timeout))
-    rm = summary["real_model"]
-    print("proofs: real model: %d/%d goals proved in %d files (model %s: "
-          "%s, counted apart)" % (rm["proved"], rm["total"], len(rm["files"]),
-                                  REAL_MODEL, IDEALISATION))
+    proved = sum(r["proved"] for r in results.values())
+    total = sum(r["total"] for r in results.values())
+    which = "" if only is None else ", " + only
 
-    if errors:
-        for e in errors:
-            print("proofs: ERROR: " + e, file=sys.stderr)
-        return 1
-    return 0
+    def files(n):
+        return "%d file%s" % (n, "" if n == 1 else "s")
+
+    print("proofs: %d/%d goals proved in %s%s (model %s, provers %s, "
+          "timeout %ds)" % (proved, total, files(ieee_files), which,
+                            MODEL, args.provers, args.timeout))
+    if only and not real_files:
+        print("proofs: real model: no run of %s in %s" % (only, args.plan))
+        return report_errors(errors)
+    print("proofs: real model: %d/%d goals proved in %s%s (model %s: "
+          "%s, counted apart)" % (
+              sum(v["proved"] for v in real_files.values()),
+              sum(v["total"] for v in real_files.values()),
+              files(len(real_files)), which, REAL_MODEL, IDEALISATION))
+
+    return report_errors(errors)
+
+
+def report_errors(errors):
+    for e in errors:
+        print("proofs: ERROR: " + e, file=sys.stderr)
+    return 1 if errors else 0
 
 
 def left_out_owner(file, names):

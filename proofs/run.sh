@@ -1,14 +1,21 @@
 #!/bin/sh
-# proofs/run.sh - prove the ACSL contracts of the files listed below with
-# Frama-C/WP (typed memory model, IEEE floats: the defaults), plus a second
-# run in the real model (-wp-model real, the exact-arithmetic idealisation)
-# of the LLR_EXACT clauses of the files in exact_plan, then check the
-# results against proofs/results/*.json and print a table of all functions.
+# proofs/run.sh - prove the ACSL contracts of the files of proofs/plan.tsv
+# with Frama-C/WP: each line of the plan is one run on one file, in the
+# IEEE model (typed memory, IEEE floats: the defaults, with -wp-rte) or in
+# the real model (-wp-model real, the exact-arithmetic idealisation, only
+# the LLR_EXACT clauses); then check the results against
+# proofs/results/*.json and print a table of all functions.
 #
-#   proofs/run.sh            prove; fail on any unproved goal, and when the
-#                            goal counts differ from proofs/results/*.json
-#   proofs/run.sh --update   prove; fail on any unproved goal; rewrite
-#                            proofs/results/*.json
+#   proofs/run.sh [--only FILE]            prove; fail on any unproved
+#                       goal, and when the goal counts differ from
+#                       proofs/results/*.json
+#   proofs/run.sh --update [--only FILE]   prove; fail on any unproved
+#                       goal; rewrite proofs/results/*.json
+#
+# --only FILE (`make proofs ONLY=FILE`): only the runs of FILE (a file of
+# the plan, e.g. src/kernels/softmax.c), only its committed results, only
+# its rows of the table; with --update, only its results JSON and its
+# entries of summary.json (whose totals are recomputed).
 #
 # `make proofs` / `make proofs-update` run it after `make deps-proofs`.
 # Everything it writes besides proofs/results/ goes under build/: the Why3
@@ -19,61 +26,56 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+usage() {
+  echo "usage: proofs/run.sh [--update] [--only FILE]" >&2; exit 2; }
 mode=check
-case "${1:-}" in
-  "") ;;
-  --update) mode=update ;;
-  *) echo "usage: proofs/run.sh [--update]" >&2; exit 2 ;;
-esac
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --update) mode=update ;;
+    --only) [ $# -ge 2 ] || usage; only=${2#./}; shift ;;
+    *) usage ;;
+  esac
+  shift
+done
 
-# Pinned proof settings. The timeout is per prover and goal, in seconds of
-# wall-clock time; every goal proves in well under 4 s on a 2-core machine,
-# so 20 s leaves room for a loaded machine without hiding a regression.
+# Pinned proof settings, common to every run. The timeout is per prover
+# and goal, in seconds of wall-clock time; every goal proves in well under
+# 4 s on a 2-core machine, so 20 s leaves room for a loaded machine without
+# hiding a regression (a line of the plan may raise it).
 timeout=20
 provers=z3,cvc5,cvc4
 par=2
 
-# What is proved: one line per file,
-#   file | function selection | properties left out | why they are left out
-# selection: "all", "only:f,g" (-wp-fct) or "skip:f,g" (-wp-skip-fct).
-# Properties left out are named ACSL clauses (-wp-prop=-name); they are
-# reported as NOT proved, in the JSON and in the table.
-plan='src/base/prng.c|skip:llr_prng_normal|unit_interval|IEEE double: (double)r * 0x1.0p-53 < 1.0 needs int-to-double rounding facts that z3 and cvc5 do not find (timeout at 50 s); llr_prng_normal (libm, no contract) is not selected
-src/base/prefix.c|all||
-src/io/safetensors_bounds.c|all||
-src/kernels/softmax.c|all||
-src/checkers/certificate.c|all||
-src/oracle/counts.c|all||
-src/io/arpa_bounds.c|all||
-src/io/protocol_bounds.c|all||
-src/base/capacity.c|all||
-src/oracle/trie.c|only:llr_trie_child,llr_trie_answer,llr_trie_slot,llr_trie_need,llr_trie_mul_mono||llr_trie_init, llr_trie_free, llr_trie_node and llr_trie_store allocate with realloc (not followed by the typed memory model): contracts of requires and assigns only, not proved; their index arithmetic is in the proved llr_trie_slot and llr_trie_need
-src/kernels/divergence.c|all||
-src/measure/distance.c|only:leaf_sum||the rest of distance.c (the walk of the prefix tree, Monte Carlo) calls the models through function pointers and has no contracts'
-
-# The exact-arithmetic idealisation: clauses written LLR_EXACT(...) (named
-# "exact"; spec/exact.acsl) are proved in a second run per file listed
-# here, with -wp-model real (doubles read as real numbers: no rounding,
-# overflow or NaN) and -DLLR_EXACT_MODEL. The IEEE run above never sees
-# them. Reported apart: proofs/results/<file>.json "real_model", and
-# summary.json "real_model" {proved, total}. Same line format as plan.
-exact_plan='src/kernels/softmax.c|all||
-src/kernels/divergence.c|all||
-src/measure/distance.c|only:leaf_sum||'
-
-# Per-file options. The checkers in certificate.c exist to reject NaN and
-# infinite inputs, so -wp-rte must not turn every float operation into an
-# \is_finite goal: -warn-special-float none (their contracts say what
-# happens with NaN instead). softmax.c, divergence.c and distance.c run
-# with it too: that their sums stay finite is not proved (the provers fail
-# on the int-to-double and real/float mixes it needs); docs/verification.md
-# says what is proved instead and what is left to the tests.
+# What is proved: proofs/plan.tsv (its header says what each column means).
+plan=proofs/plan.tsv
+tab=$(printf '\t')
+# The plan's lines without comments and blank lines.
+plan_lines() { grep -v -e '^#' -e '^[[:space:]]*$' "$plan"; }
+bad=$(plan_lines | while IFS="$tab" read -r file model sel leftout opts why
+  do
+    case "$model" in ieee|real) ;; *) echo "$file: model '$model'" ;; esac
+    case "$sel" in
+      all|only:?*|skip:?*) ;;
+      *) echo "$file: functions '$sel'" ;;
+    esac
+    [ -f "$file" ] || echo "$file: no such file"
+    [ -n "$why" ] || echo "$file: fewer than 6 columns"
+  done)
+if [ -n "$bad" ]; then
+  printf '%s\n' "$bad" | sed "s|^|proofs: $plan: |" >&2; exit 2
+fi
+if [ -n "$only" ] && ! plan_lines | cut -f1 | grep -qxF "$only"; then
+  echo "proofs: $only is not in $plan; its files:" >&2
+  plan_lines | cut -f1 | uniq | sed 's/^/  /' >&2
+  exit 2
+fi
 
 out=build/proofs
 mkdir -p "$out" proofs/results
 export WHY3CONFIG="$root/build/why3.conf"
 
-# --- 1. Why3: detect the provers, add cvc5 (docs/verification.md) --------
+# --- 1. Why3: detect the provers, add cvc5 (docs/verification.md) -------
 # Rebuilt from scratch on every run (cheap), so it is idempotent and always
 # matches the installed provers.
 tmpconf="$root/build/why3.conf.tmp"
@@ -103,21 +105,18 @@ for p in Z3 CVC4 CVC5; do
 done
 
 # --- 2. WP on each file ----------------------------------------------------
-# Every spec/*.acsl file is passed with -include: the headers' contracts use
-# its logic without an #include line in the C code.
-includes=""
-for s in spec/*.acsl; do
-  [ -e "$s" ] && includes="$includes -include $root/$s"
-done
-
-printf '%s\n' "$plan" >"$out/plan.txt"
-printf '%s\n' "$exact_plan" >"$out/exact_plan.txt"
+# The ACSL logic the contracts use is in spec/*.acsl: each header (or .c
+# file with contracts of its own) includes the files it uses under
+# #ifdef __FRAMAC__, which Frama-C defines and the compiler does not.
+# All IEEE runs first, then all real-model runs, each in the order of the
+# plan.
 start_all=$(date +%s)
 rm -f "$out/failed.txt"
-# Each line: model (ieee or real), then the plan line.
-{ sed 's/^/ieee|/' "$out/plan.txt"; sed 's/^/real|/' "$out/exact_plan.txt"; } |
-while IFS='|' read -r model file sel leftout why; do
-  [ -n "$file" ] || continue
+set -f  # the options column is split into words, never globbed
+for model in ieee real; do
+plan_lines | while IFS="$tab" read -r file model_ sel leftout opts why; do
+  [ "$model_" = "$model" ] || continue
+  [ -z "$only" ] || [ "$file" = "$only" ] || continue
   name=$(basename "$file" .c)
   [ "$model" = real ] && name="$name.real"
   set --
@@ -125,21 +124,15 @@ while IFS='|' read -r model file sel leftout why; do
     all) ;;
     only:*) set -- -wp-fct "${sel#only:}" ;;
     skip:*) set -- -wp-skip-fct "${sel#skip:}" ;;
-    *) echo "proofs: bad selection '$sel' for $file" >&2
-       echo failed >>"$out/failed.txt"; continue ;;
   esac
-  case "$model:$file" in
-    # Two of its float invariants take cvc5 up to ~5 s on an idle machine;
-    # 60 s keeps a loaded CI machine from failing them by timeout.
-    ieee:src/checkers/certificate.c) set -- "$@" -warn-special-float none -wp-timeout 60 ;;
-    ieee:src/kernels/softmax.c|ieee:src/kernels/divergence.c|ieee:src/measure/distance.c)
-      set -- "$@" -warn-special-float none ;;
-    real:*) set -- "$@" -wp-model real -wp-prop=exact ;;
-  esac
+  [ "$opts" = - ] || set -- "$@" $opts
   rte=-wp-rte
   exact=""
-  if [ "$model" = real ]; then rte=""; exact=" -DLLR_EXACT_MODEL"; fi
-  if [ -n "$leftout" ]; then
+  if [ "$model" = real ]; then
+    rte=""; exact=" -DLLR_EXACT_MODEL"
+    set -- "$@" -wp-model real -wp-prop=exact
+  fi
+  if [ "$leftout" != - ]; then
     props=""
     for p in $(echo "$leftout" | tr ',' ' '); do props="$props,-$p"; done
     set -- "$@" "-wp-prop=${props#,}"
@@ -152,7 +145,7 @@ while IFS='|' read -r model file sel leftout why; do
   # frama-c -wp exits 0 even when goals fail: report.py judges the results.
   if frama-c -wp $rte -wp-prover "$provers" -wp-par "$par" \
        -wp-timeout "$timeout" -wp-cache update -wp-cache-dir build/wp-cache \
-       -cpp-extra-args="-D_GNU_SOURCE -Isrc$includes$exact" \
+       -cpp-extra-args="-D_GNU_SOURCE -Isrc$exact" \
        -wp-report-json "$out/$name.wp.json" "$@" "$file" \
        -then -report-csv "$out/$name.csv" </dev/null >"$out/$name.log" 2>&1
   then
@@ -164,11 +157,13 @@ while IFS='|' read -r model file sel leftout why; do
     echo failed >>"$out/failed.txt"
   fi
 done
+done
+set +f
 echo "proofs: WP finished in $(( $(date +%s) - start_all ))s"
 [ ! -s "$out/failed.txt" ] || exit 1
 
 # --- 3./4. JSON results, regression check, table ---------------------------
-python3 proofs/report.py --mode "$mode" --plan "$out/plan.txt" \
-  --exact-plan "$out/exact_plan.txt" \
-  --raw "$out" --results proofs/results --timeout "$timeout" \
-  --provers "$provers"
+set -- --mode "$mode" --plan "$plan" --raw "$out" --results proofs/results \
+  --timeout "$timeout" --provers "$provers"
+[ -z "$only" ] || set -- "$@" --only "$only"
+python3 proofs/report.py "$@"

@@ -29,6 +29,14 @@ for f in include/llr/oracle/trie.h include/llr/learn/reconstruct.h \
 done
 check "installed headers include only <llr/...> headers" \
     bash -c "! grep -rh '^#include \"' '$P/include/llr'"
+# The ACSL logic the installed headers include for Frama-C is installed too.
+acsl=$(grep -rhoE '<llr/spec/[a-z_]+\.acsl>' "$P/include/llr" | sort -u |
+       tr -d '<>')
+check "installed headers include ACSL logic (llr/spec/*.acsl)" \
+    test -n "$acsl"
+for s in $acsl; do
+    check "... $s is installed" test -f "$P/include/$s"
+done
 check "libllr.so.$MAJOR -> libllr.so.$V" \
     test "$(readlink "$P/lib/libllr.so.$MAJOR")" = "libllr.so.$V"
 check "libllr.so -> libllr.so.$MAJOR" \

@@ -26,6 +26,21 @@ check "... naming the file and line" \
     "$W/inc.txt"
 check "... and only that one" test "$(grep -c 'may not' "$W/inc.txt")" -eq 1
 
+# ACSL logic (spec/*.acsl) may be included from any folder, but only for
+# Frama-C: outside #ifdef __FRAMAC__ the compiler would read it.
+rm -rf "$W/src" && cp -r src "$W/src"
+printf '#include "../../spec/prng.acsl"\n' >>"$W/src/base/error.c"
+line=$(wc -l <"$W/src/base/error.c")
+python3 tools/layers.py --src "$W/src" >"$W/acsl.txt" 2>&1
+msg="../../spec/prng.acsl outside #ifdef __FRAMAC__"
+check "ACSL logic included outside #ifdef __FRAMAC__ fails the check" \
+    grep -q "^$W/src/base/error.c:$line: $msg" "$W/acsl.txt"
+check "... and only that one" test "$(grep -c 'outside' "$W/acsl.txt")" -eq 1
+printf '#ifdef __FRAMAC__\n#include "../../spec/lp.acsl"\n#endif\n' \
+    >>"$W/src/base/error.c"
+check "... while inside it, it is allowed from any folder" \
+    test "$(python3 tools/layers.py --src "$W/src" | grep -c 'spec/')" -eq 1
+
 # A folder the table does not know.
 rm -rf "$W/src" && cp -r src "$W/src" && mkdir "$W/src/extra"
 python3 tools/layers.py --src "$W/src" >"$W/fold.txt" 2>&1

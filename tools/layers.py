@@ -5,7 +5,9 @@
                   --doc FILE]
 
 Checks every `#include "FOLDER/NAME.h"` of DIR (default src) against the
-rule table DIR/layers.txt, and, when --obj is given, every call between the
+rule table DIR/layers.txt (an `#include "../../spec/NAME.acsl"` is ACSL
+logic, not code: allowed from every folder, but only inside
+`#ifdef __FRAMAC__`, so that the compiler never sees it), and, when --obj is given, every call between the
 objects under OBJ/FOLDER/ (nm: an undefined llr_ symbol of one object
 resolved to the object that defines it). Prints one line per violation,
 "FILE:LINE: FOLDER may not include OTHER/NAME.h (FOLDER may use: ...)" or
@@ -31,6 +33,11 @@ import subprocess
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
+# The ACSL logic of the contracts (spec/ beside src/), for Frama-C only.
+SPEC = re.compile(r'^\.\./\.\./spec/\w+\.acsl$')
+CONDITIONAL = re.compile(r'^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)')
+FRAMAC = re.compile(r'^\s*(__FRAMAC__|defined\s*\(?\s*__FRAMAC__\s*\)?)\s*'
+                    r'(/\*.*)?$')
 
 
 def read_rule(path):
@@ -101,12 +108,35 @@ def check_includes(src, rule):
             if not name.endswith((".c", ".h")):
                 continue
             path = os.path.join(d, name)
+            framac = []  # per open #if: is its branch Frama-C only?
             with open(path, errors="replace") as f:
                 for n, line in enumerate(f, 1):
+                    c = CONDITIONAL.match(line)
+                    if c:
+                        word, rest = c.groups()
+                        if word in ("if", "ifdef"):
+                            framac.append(bool(FRAMAC.match(rest)))
+                        elif word == "ifndef":
+                            framac.append(False)
+                        elif word in ("elif", "else") and framac:
+                            framac[-1] = False
+                        elif word == "endif" and framac:
+                            framac.pop()
+                        continue
                     m = INCLUDE.match(line)
                     if not m:
                         continue
                     inc = m.group(1)
+                    if inc.endswith(".acsl"):
+                        if not SPEC.match(inc):
+                            bad.append(f"{path}:{n}: include \"{inc}\": "
+                                       f"ACSL logic is included as "
+                                       f"\"../../spec/NAME.acsl\"")
+                        elif not any(framac):
+                            bad.append(f"{path}:{n}: {inc} outside "
+                                       f"#ifdef __FRAMAC__ (ACSL logic is "
+                                       f"for Frama-C only)")
+                        continue
                     if "/" not in inc:
                         bad.append(f"{path}:{n}: include \"{inc}\" does not "
                                    f"name its folder (write FOLDER/{inc})")

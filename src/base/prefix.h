@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/prefix.acsl"
+#endif
+
 /*@ predicate tokens_in_range(int *tok, integer len, integer V) =
       \forall integer i; 0 <= i < len ==> 0 <= tok[i] < V;
 */

@@ -12,6 +12,10 @@
 
 #include <stdint.h>
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/prng.acsl"
+#endif
+
 typedef struct llr_prng {
     uint64_t state;
 } llr_prng;

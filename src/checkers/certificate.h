@@ -16,6 +16,11 @@
 #ifndef LLR_CHECK_H
 #define LLR_CHECK_H
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/lp.acsl"
+#include "../../spec/spanner.acsl"
+#endif
+
 /*@
   // Row-major indexing stays inside the matrix: the entry (i, j) of an
   // m x n matrix is at i*n + j < m*n.

@@ -25,6 +25,11 @@
 /* The longest decimal count accepted in the header. */
 #define LLR_ARPA_MAX_DIGITS 15
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/arpa.acsl"
+#include "../../spec/prefix.acsl"
+#endif
+
 enum {
     LLR_ARPA_OK = 0,
     LLR_ARPA_ORDER_SEQ = 1,     /* `ngram o=` with o != N + 1 */

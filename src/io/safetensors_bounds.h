@@ -18,6 +18,10 @@
 #define LLR_ST_MAX_BYTES 0x4000000000000000ULL /* 2^62 */
 #define LLR_ST_MAX_RANK 8
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/safetensors.acsl"
+#endif
+
 enum {
     LLR_ST_OK = 0,
     LLR_ST_SHORT_FILE = 1,   /* fewer than 8 bytes */
@@ -34,11 +38,10 @@ enum {
     LLR_ST_BAD_RANK = 12     /* rank above LLR_ST_MAX_RANK */
 };
 
-/*@ requires \true;
+/*@ // llr_st_header_ok: spec/safetensors.acsl
+    requires \true;
     assigns \nothing;
-    ensures \result == LLR_ST_OK ==>
-        file_size >= 8 && 2 <= header_len <= LLR_ST_MAX_HEADER &&
-        header_len <= file_size - 8;
+    ensures \result == LLR_ST_OK ==> llr_st_header_ok(file_size, header_len);
     ensures \result == LLR_ST_OK || \result == LLR_ST_SHORT_FILE ||
         \result == LLR_ST_HEADER_HUGE || \result == LLR_ST_HEADER_BEYOND ||
         \result == LLR_ST_HEADER_EMPTY;
@@ -66,13 +69,14 @@ enum {
 int llr_st_check_header_len(uint64_t file_size, uint64_t header_len);
 
 /* count = product of shape[0..rank-1] (1 for rank 0), checked against 2^62. */
-/*@ // llr_st_product, llr_st_nz_product: spec/safetensors.acsl
+/*@ // llr_st_product, llr_st_nz_product, llr_st_size_ok:
+    // spec/safetensors.acsl
     requires 0 <= rank;
     requires \valid_read(shape + (0 .. rank - 1));
     requires \valid(count);
     requires \separated(count, shape + (0 .. rank - 1));
     assigns *count;
-    ensures \result == LLR_ST_OK ==> *count <= LLR_ST_MAX_BYTES;
+    ensures \result == LLR_ST_OK ==> llr_st_size_ok(*count);
     ensures \result == LLR_ST_OK || \result == LLR_ST_OVERFLOW ||
         \result == LLR_ST_BAD_RANK;
     behavior bad_rank:
@@ -96,11 +100,12 @@ int llr_st_check_header_len(uint64_t file_size, uint64_t header_len);
 int llr_st_elem_count(const uint64_t *shape, int rank, uint64_t *count);
 
 /* nbytes = count * elem_size, checked against 2^62. */
-/*@ requires 1 <= elem_size <= 8;
+/*@ // llr_st_size_ok: spec/safetensors.acsl
+    requires 1 <= elem_size <= 8;
     requires \valid(nbytes);
     assigns *nbytes;
     ensures \result == LLR_ST_OK ==>
-        *nbytes == count * elem_size && *nbytes <= LLR_ST_MAX_BYTES;
+        *nbytes == count * elem_size && llr_st_size_ok(*nbytes);
     ensures \result == LLR_ST_OK || \result == LLR_ST_OVERFLOW;
     behavior fits:
       assumes count * elem_size <= LLR_ST_MAX_BYTES;

@@ -4,6 +4,12 @@
 #ifndef LLR_DIVERGENCE_H
 #define LLR_DIVERGENCE_H
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/exact.acsl"
+#include "../../spec/softmax.acsl"
+#include "../../spec/tv.acsl"
+#endif
+
 /* Contracts (docs/verification.md): memory safety, assigns and
  * termination are proved in the IEEE model (with -warn-special-float none:
  * no claim that the sums stay finite); the clauses inside LLR_EXACT(...)

@@ -13,6 +13,11 @@
 
 #include "base/prng.h"
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/exact.acsl"
+#include "../../spec/softmax.acsl"
+#endif
+
 /* Contracts (docs/verification.md). Proved in the IEEE model: memory
  * safety (-wp-rte), what is assigned (errno too: exp and log may set it),
  * termination, and the float-native facts stated with \le_double and

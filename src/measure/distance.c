@@ -8,6 +8,11 @@
 #include "base/prefix.h"
 #include "kernels/softmax.h"
 
+#ifdef __FRAMAC__ /* ACSL logic (spec/): seen by Frama-C only */
+#include "../../spec/exact.acsl"
+#include "../../spec/tv.acsl"
+#endif
+
 int llr_distance_compatible(const llr_model *P, const llr_model *Q,
                             llr_error *e)
 {
@@ -39,7 +44,7 @@ typedef struct walk {
  * (under P) and wq (under Q), whose children have conditionals p and q:
  * adds each leaf's probability to *mass_p and *mass_q and returns
  * sum_z |wp p_z - wq q_z|, left to right.
- * Proved (proofs/run.sh): memory safety, assigns and termination in the
+ * Proved (proofs/plan.tsv): memory safety, assigns and termination in the
  * IEEE model; the LLR_EXACT clauses (spec/tv.acsl) in the real model. */
 /*@ requires V >= 0;
     requires \valid_read(p + (0 .. V - 1));
