@@ -100,6 +100,64 @@ expect 2 "diff expects two trace files" "$LLR" trace diff a.jsonl
 expect 2 "--rtol '-1'" "$LLR" trace diff a.jsonl b.jsonl --rtol -1
 expect 0 "usage: llr trace diff" "$LLR" trace --help
 
+# --all with --ignore: two bookkeeping fields (a query's "calls", the
+# summary's "tokens") and one LP coefficient changed; ignoring the two
+# fields leaves exactly the coefficient.
+python3 - a.jsonl >k.jsonl <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+q = next(i for i, l in enumerate(lines) if '"type": "query"' in l and i > 100)
+lines[q] = lines[q].replace('"calls": %d,' % json.loads(lines[q])["calls"],
+                            '"calls": %d,' % (json.loads(lines[q])["calls"] + 5))
+lines[-1] = lines[-1].replace('"tokens": %d}' % json.loads(lines[-1])["tokens"],
+                              '"tokens": 3141}')
+n = [i for i, l in enumerate(lines) if '"type": "lp"' in l][700]
+m = re.search(r'"coefficients": \[[^,\]]*, ([^,\]]*)', lines[n])
+x = float(m.group(1)) + 2**-20
+lines[n] = lines[n][:m.start(1)] + "%.17g" % x + lines[n][m.end(1):]
+sys.stdout.write("\n".join(lines) + "\n")
+PY
+cl=$(python3 -c "
+import json
+for i, l in enumerate(open('k.jsonl')):
+    if '\"type\": \"lp\"' in l and json.loads(l)['coefficients'] != json.loads(open('a.jsonl').readlines()[i])['coefficients']: print(i + 1)")
+expect 1 "traces diverge: 3 divergences" "$LLR" trace diff a.jsonl k.jsonl --all
+check "--all lists the two bookkeeping fields and the coefficient" bash -c "grep -q '^  query.calls  *1$' out.txt && grep -q '^  learn_end.tokens  *1$' out.txt && grep -q '^  lp.coefficients  *1$' out.txt"
+expect 1 "traces diverge: 1 divergence " "$LLR" trace diff a.jsonl k.jsonl --all --ignore calls --ignore tokens
+check "only the coefficient is left" bash -c "grep -q '^1\. line $cl of A, $cl of B (lp): \$\.coefficients\[1\]$' out.txt && grep -q '^  lp.coefficients  *1$' out.txt && [ \$(grep -c '^  [a-z_(]*\.[a-z_]*  *[0-9]*$' out.txt) -eq 1 ]"
+expect 1 "" "$LLR" trace diff a.jsonl k.jsonl --all --ignore calls --ignore tokens --json
+check "--json: the divergences as a list, the summary per field" python3 - out.txt "$cl" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["equal"] is False and r["count"] == 1, r
+d = r["divergences"]
+assert len(d) == 1 and d[0]["kind"] == "field", d
+assert d[0]["line_a"] == d[0]["line_b"] == int(sys.argv[2])
+assert d[0]["path"] == "$.coefficients[1]" and d[0]["field"] == "lp.coefficients"
+assert "epoch" in d[0]["context"] and "sample" in d[0]["context"]
+assert r["summary"] == {"lp.coefficients": 1}, r["summary"]
+assert r["ignore"] == ["calls", "tokens"]
+PY
+# Per-type and path forms, and a tolerance, also leave the coefficient out.
+expect 0 "equal within rtol 0, atol 1e-05" "$LLR" trace diff a.jsonl k.jsonl --ignore query:calls --ignore 'learn_end:$.tokens' --atol 1e-5
+expect 1 "field: *\\\$\\.calls" "$LLR" trace diff a.jsonl k.jsonl --ignore 'lp:calls' --ignore tokens --atol 1e-5
+expect 0 "equal within" "$LLR" trace diff a.jsonl k.jsonl --ignore-type query --ignore-type learn_end --ignore-type lp
+expect 2 "--ignore 'a.b': expected a field name" "$LLR" trace diff a.jsonl k.jsonl --ignore a.b
+# --all resynchronises: two lines deleted from B are two gaps, the rest is
+# compared in step.
+sed '600d;1000d' a.jsonl >del.jsonl
+expect 1 "traces diverge: 2 divergences" "$LLR" trace diff a.jsonl del.jsonl --all
+check "two gaps of one line of A each" test "$(grep -c '^[12]\. A line [0-9]*, B none (before line [0-9]*): gap$' out.txt)" -eq 2
+check "in step again after each gap" grep -q "$(($(wc -l <a.jsonl) - 2)) line pairs compared" out.txt
+# Another seed: every divergence is counted, --max limits the list.
+expect 1 "more not listed" "$LLR" trace diff a.jsonl c.jsonl --all --max 3
+check "the summary counts the sample tokens" grep -q '^  sample.tokens  *[0-9]*$' out.txt
+# Reading: a line-length limit (/dev/zero), a FIFO nobody writes to.
+expect 2 "/dev/zero, line 1: longer than the limit of 1048576 bytes" timeout 20 "$LLR" trace diff a.jsonl /dev/zero --max-line 1048576
+mkfifo fifo
+expect 2 "fifo: no data for 0.5 s" timeout 20 "$LLR" trace diff a.jsonl fifo --timeout 0.5
+expect 0 "equal within" "$LLR" trace diff a.jsonl <(cat a.jsonl)
+
 # A failed run writes no trace.
 expect 1 "budget of 5 distinct prefixes is exhausted" "$LLR" learn m.st --rank 3 --eps 0.1 --budget 5 --trace z.jsonl -o z.st
 check "no trace from a failed run" test ! -e z.jsonl
