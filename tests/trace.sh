@@ -74,9 +74,9 @@ expect 1 '"path": "\$\.residual"' "$LLR" trace diff a.jsonl d.jsonl --json
 check "the JSON report has the line" grep -q "\"line\": $n," out.txt
 # A changed integer (a token of a sample) is never within tolerance.
 s=$(grep -n '"type": "sample"' a.jsonl | sed -n 3p | cut -d: -f1)
-sed "${s}s/\"tokens\": \[\([01]\)/\"tokens\": [9/" a.jsonl >e.jsonl
+sed "${s}s/\"sequence\": \[\([01]\)/\"sequence\": [9/" a.jsonl >e.jsonl
 expect 1 "traces diverge at line $s .*" "$LLR" trace diff a.jsonl e.jsonl --rtol 1 --atol 100
-check "an integer field is named" grep -q 'field: *\$\.tokens\[0\]$' out.txt
+check "an integer field is named" grep -q 'field: *\$\.sequence\[0\]$' out.txt
 # Different runs diverge at their first sample.
 expect 1 "traces diverge at line" "$LLR" trace diff a.jsonl c.jsonl
 # Structure: a missing key, a longer array, a truncated file.
@@ -151,7 +151,9 @@ check "two gaps of one line of A each" test "$(grep -c '^[12]\. A line [0-9]*, B
 check "in step again after each gap" grep -q "$(($(wc -l <a.jsonl) - 2)) line pairs compared" out.txt
 # Another seed: every divergence is counted, --max limits the list.
 expect 1 "more not listed" "$LLR" trace diff a.jsonl c.jsonl --all --max 3
-check "the summary counts the sample tokens" grep -q '^  sample.tokens  *[0-9]*$' out.txt
+check "the summary counts the samples" grep -q '^  sample.sequence  *[0-9]*$' out.txt
+expect 1 "" "$LLR" trace diff a.jsonl c.jsonl --all --ignore calls --ignore tokens
+check "--ignore tokens leaves the samples compared" grep -q '^  sample.sequence  *[0-9]*$' out.txt
 # Reading: a line-length limit (/dev/zero), a FIFO nobody writes to.
 expect 2 "/dev/zero, line 1: longer than the limit of 1048576 bytes" timeout 20 "$LLR" trace diff a.jsonl /dev/zero --max-line 1048576
 mkfifo fifo

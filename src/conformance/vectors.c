@@ -526,8 +526,7 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         p.gap = gap;
     if (tau >= 0)
         p.tau = tau;
-    llr_oracle_opts oo = {
-        .noise_seed = llr_mix64((uint64_t)seed ^ 0x4e4f495345ULL)};
+    llr_oracle_opts oo = {.noise_seed = llr_params_noise_seed((uint64_t)seed)};
     llr_oracle *o = NULL;
     llr_gls_stats st;
     int rc = llr_oracle_new(M, &oo, &o, c->e);
