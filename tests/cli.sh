@@ -41,6 +41,7 @@ expect 0 "wrote t.st: table, V=3, T=4" "$LLR" gen table --from a.st -o t.st
 expect 0 "" "$LLR" gen table --vocab 3 --horizon 3 --seed 2 -o r.st
 expect 0 '"kind": "isan"' "$LLR" info m.st --json
 expect 0 "eps: +0.2" "$LLR" info a.st
+check "info on an approx file: the rank of the ISAN it perturbs" grep -q "rank: .*the dimension of the ISAN it perturbs" out.txt
 expect 0 '"logits"' "$LLR" logits m.st 0 2 --json
 expect 1 "token 3 at position 0 is outside" "$LLR" logits m.st 3
 expect 1 "prefix length 4 is outside" "$LLR" logits m.st 0 0 0 0
@@ -89,6 +90,9 @@ check "the trace has one query line per distinct query" bash -c "[ \"\$(grep -c 
 expect 0 '"tv": [0-9.e-]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 -o l2.st --json
 check "same seed, identical learned files" cmp -s l.st l2.st
 expect 0 "kind: +gls" "$LLR" info l.st
+check "info on a gls file: the rank is the learner's, with the basis sizes" bash -c "grep -Eq '^rank: +2 \(learned with --rank 2: each cut keeps at most 2 basis histories; basis sizes( [0-9]+)+\)$' out.txt && ! grep -q 'ISAN dimension' out.txt"
+expect 0 '"rank_meaning": "the learner' "$LLR" info l.st --json
+check "info --json lists the basis sizes" grep -q '"basis_sizes"' out.txt
 expect 0 '"method": "exact"' "$LLR" tv m.st l.st --json
 expect 0 "wrote e.st: isan" "$LLR" export l.st -o e.st
 expect 1 "not a learned" "$LLR" export m.st -o e2.st

@@ -6,6 +6,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
+TESTS=$(cd "$(dirname "$0")" && pwd)
+VEC=$TESTS/vectors
 W=$(mktemp -d /tmp/llr-trace-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -166,6 +168,44 @@ check "no trace from a failed run" test ! -e z.jsonl
 # The baselines trace their queries.
 expect 0 "" "$LLR" learn m.st --method exhaustive --trace x.jsonl -o x.st
 check "exhaustive: 63 query lines" test "$(grep -c '"type": "query"' x.jsonl)" -eq 63
+
+# llr inspect: a learned model's reconstruction LP at a prefix, checked
+# from the model file alone by tests/inspect_check.py (NumPy): residuals,
+# binding constraints, prediction, and every end point of every range on
+# the optimal face; coefficients against the golden vectors' lp items.
+PY=/usr/bin/python3
+expect 0 "optimum: +NOT unique: .* the coefficients move by up to 1.5" "$LLR" inspect "$VEC/approx_gls.safetensors" 0 0 1
+check "inspect names the coefficient that moves" grep -Eq '^  c_3\[0\] +in \[0\.2062741' out.txt
+check "inspect shows 7 binding residuals of 18" grep -q '^binding: *7 of 18 residuals' out.txt
+expect 0 "" "$LLR" inspect "$VEC/approx_gls.safetensors" 0 0 1 --json
+check "approx_gls [0 0 1]: two optimal points 1.5 apart, checked from the file" "$PY" "$TESTS/inspect_check.py" "$VEC/approx_gls.safetensors" out.txt --unique no --lp "$VEC/lp_approx_gls.safetensors"
+cp out.txt nu.json
+python3 -c "
+import json; r = json.load(open('nu.json'))
+r['optimum']['coefficient_ranges'][-1]['at_hi'][1] += 0.01
+json.dump(r, open('bad.json', 'w'))"
+check "the checker rejects a point moved off the face" bash -c "! '$PY' '$TESTS/inspect_check.py' '$VEC/approx_gls.safetensors' bad.json >/dev/null"
+for p in "" "1" "1 0" "2 1 0"; do
+    expect 0 "" "$LLR" inspect "$VEC/isan_gls.safetensors" $p --json
+    check "isan_gls [$p]: unique, as the vectors" "$PY" "$TESTS/inspect_check.py" "$VEC/isan_gls.safetensors" out.txt --unique yes --lp "$VEC/lp_isan_gls.safetensors"
+done
+expect 0 "tie-break: +not run: every cut s <= t separates" "$LLR" inspect "$VEC/isan_gls.safetensors" 2 1 0
+check "exact teacher: unique optimum" grep -q '^optimum: *unique' out.txt
+check "logits and probabilities as llr logits" bash -c "'$LLR' logits '$VEC/isan_gls.safetensors' 2 1 0 --json >l.json && python3 -c \"
+import json, subprocess
+a = json.load(open('l.json'))
+b = json.loads(subprocess.run(['$LLR', 'inspect', '$VEC/isan_gls.safetensors', '2', '1', '0', '--json'], capture_output=True, text=True).stdout)
+assert a['logits'] == b['logits'] and a['probs'] == b['probs'], (a, b)\""
+expect 0 "" "$LLR" inspect "$VEC/isan.safetensors" 2 1 --json
+check "isan: x_t and logits recomputed" "$PY" "$TESTS/inspect_check.py" "$VEC/isan.safetensors" out.txt
+expect 0 "state: +row = \[7\]" "$LLR" inspect "$VEC/table.safetensors" 1 0
+expect 0 "perturbation = \[" "$LLR" inspect "$VEC/approx.safetensors" 1 0
+expect 0 "state: +parity = \[" "$LLR" inspect "$VEC/parity.safetensors" 1 0 1
+expect 0 "state: +none beyond the prefix \(kind exec\)" "$LLR" inspect "exec:$LLR serve $VEC/isan.safetensors" 1
+expect 2 "TOKEN 3 at position 1 is outside \[0, 2\]" "$LLR" inspect "$VEC/isan_gls.safetensors" 0 3
+expect 2 "a prefix of 4 tokens: MODEL has horizon 4" "$LLR" inspect "$VEC/isan_gls.safetensors" 0 0 0 0
+expect 1 "nosuch.st: cannot open" "$LLR" inspect nosuch.st
+expect 0 "usage: llr inspect" "$LLR" inspect --help
 
 # llr compare: a model against itself, against a perturbed copy (as llr tv).
 expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 5 --seed 4 -o t.st
