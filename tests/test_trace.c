@@ -184,7 +184,8 @@ Test(tracediff, equal_divergent_and_tolerant)
     cr_assert(td(a, d, NULL, &r, &e) == 0);
     cr_assert(!r.equal);
     cr_assert_str_eq(r.div[0].path, "$.ok");
-    cr_assert(strstr(r.div[0].what, "boolean against string"), "%s", r.div[0].what);
+    cr_assert(strstr(r.div[0].what, "boolean against string"), "%s",
+              r.div[0].what);
     /* Malformed: the file and line are named. */
     char *m = put("m.jsonl",
                   "{\"seq\": 0, \"type\": \"epoch_begin\", \"epoch\": 2}\n"

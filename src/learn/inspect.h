@@ -35,7 +35,8 @@ enum { LLR_BIND_RESIDUAL = 0, LLR_BIND_BOX = 1 };
 typedef struct llr_lp_bind {
     int kind;       /* LLR_BIND_RESIDUAL or LLR_BIND_BOX */
     int level;      /* residual: s, between c_s and c_{s+1}; box: the cut s */
-    int index;      /* residual: j, the future F^_{s+1}[j]; box: i of c_{s,i} */
+    int index;      /* residual: j, the future F^_{s+1}[j]; box: the i of
+                     * c_{s,i} */
     int token;      /* residual: z; box: -1 */
     double value;   /* residual: e_{s,j,z}; box: c_{s,i} */
 } llr_lp_bind;
