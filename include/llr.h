@@ -67,8 +67,11 @@
  *  llr_trace_init(t, FILE)       a trace sink for the oracle (opts.trace):
  *                                every step of a run as JSON lines
  *                                (docs/trace.md)
- *  llr_tracediff_files(a, b, rtol, atol, &r, e)
- *                                the first divergence of two traces
+ *  llr_tracediff_files(a, b, &opts, &r, e)
+ *                                where two traces diverge: the first
+ *                                divergence, or every one (opts.all),
+ *                                within a tolerance, leaving out fields
+ *                                and line types; llr_tracediff_free(&r)
  */
 #ifndef LLR_H
 #define LLR_H

@@ -41,6 +41,7 @@ expect 0 "wrote t.st: table, V=3, T=4" "$LLR" gen table --from a.st -o t.st
 expect 0 "" "$LLR" gen table --vocab 3 --horizon 3 --seed 2 -o r.st
 expect 0 '"kind": "isan"' "$LLR" info m.st --json
 expect 0 "eps: +0.2" "$LLR" info a.st
+check "info on an approx file: the rank of the ISAN it perturbs" grep -q "rank: .*the dimension of the ISAN it perturbs" out.txt
 expect 0 '"logits"' "$LLR" logits m.st 0 2 --json
 expect 1 "token 3 at position 0 is outside" "$LLR" logits m.st 3
 expect 1 "prefix length 4 is outside" "$LLR" logits m.st 0 0 0 0
@@ -89,6 +90,9 @@ check "the trace has one query line per distinct query" bash -c "[ \"\$(grep -c 
 expect 0 '"tv": [0-9.e-]+' "$LLR" learn m.st --rank 2 --eps 0.1 --seed 3 -o l2.st --json
 check "same seed, identical learned files" cmp -s l.st l2.st
 expect 0 "kind: +gls" "$LLR" info l.st
+check "info on a gls file: the rank is the learner's, with the basis sizes" bash -c "grep -Eq '^rank: +2 \(learned with --rank 2: each cut keeps at most 2 basis histories; basis sizes( [0-9]+)+\)$' out.txt && ! grep -q 'ISAN dimension' out.txt"
+expect 0 '"rank_meaning": "the learner' "$LLR" info l.st --json
+check "info --json lists the basis sizes" grep -q '"basis_sizes"' out.txt
 expect 0 '"method": "exact"' "$LLR" tv m.st l.st --json
 expect 0 "wrote e.st: isan" "$LLR" export l.st -o e.st
 expect 1 "not a learned" "$LLR" export m.st -o e2.st
@@ -199,5 +203,52 @@ printf '{"format": "llr-vectors", "version": 1, "models": [], "items": [{"name":
 expect 1 "items\[0\] \('x'\): no model named 'm'" "$LLR" vectors check v3
 expect 2 "expected 'make DIR' or 'check DIR'" "$LLR" vectors check
 expect 0 "usage: llr vectors make DIR" "$LLR" vectors --help
+
+# vectors make --model: golden vectors of the user's own models, checked by
+# vectors check as the built-in ones; learned with --learn.
+shape() { /usr/bin/python3 -c "import json,struct,sys; b=open(sys.argv[1],'rb').read(); n=struct.unpack('<Q',b[:8])[0]; print(json.loads(b[8:8+n])[sys.argv[2]]['shape'][0])" "$@"; }
+expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 11 -o mine.st
+expect 0 "" "$LLR" gen approx --vocab 3 --rank 2 --horizon 4 --seed 11 --eps 0.05 -o mine2.st
+expect 0 "made  tv/mine2~mine2_gls" "$LLR" vectors make u1 --model mine.st mine2.st --learn "--rank 2 --eps 0.1 --gap 0.4 --tau 0.4"
+expect 0 "wrote u2/manifest.json" "$LLR" vectors make u2 --model mine.st --model mine2.st --learn "--rank 2 --eps 0.1 --gap 0.4 --tau 0.4"
+check "vectors make --model twice: byte-identical files" diff -r u1 u2
+check "the stored model is the user's file" cmp -s mine.st u1/mine.safetensors
+check "the manifest: stored, learned, and every kind of item" /usr/bin/python3 -c "
+import json; m = json.load(open('u1/manifest.json'))
+st = [x for x in m['models'] if 'stored' in x]; le = [x for x in m['models'] if 'learn' in x]
+assert [x['name'] for x in st] == ['mine', 'mine2'] and st[1]['stored']['kind'] == 'approx', st
+assert [x['learn']['teacher'] for x in le] == ['mine', 'mine2'] and le[0]['learn']['gap'] == 0.4, le
+names = [i['name'] for i in m['items']]
+for n in ['logits/mine', 'samples/mine/seed7', 'logits/mine2_gls', 'spanner/mine_gls', 'lp/mine2_gls', 'tv/mine~mine2', 'tv/mine~mine_gls', 'tv/mine2~mine2_gls']:
+    assert n in names, (n, names)
+assert len(names) == 15 and not any('prefixes' in i for i in m['items'])"
+check "logits at every prefix (40)" test "$(shape u1/logits_mine.safetensors prefixes)" -eq 40
+expect 0 "vectors: 19 items checked \([0-9]+ values\), 19 passed, 0 failed" "$LLR" vectors check u1
+bump u2/lp_mine2_gls.safetensors coefficients 3 1e-6
+expect 1 "FAIL  lp/mine2_gls: tensor 'coefficients' \[0, 3\]" "$LLR" vectors check u2
+check "one item fails" grep -q "18 passed, 1 failed" out.txt
+cp u1/lp_mine2_gls.safetensors u2/
+/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["models"][0]["stored"]["horizon"] = 5; json.dump(m, open(sys.argv[1],"w"))' u2/manifest.json
+expect 1 "FAIL  mine: horizon = 4, expected 5" "$LLR" vectors check u2
+# More prefixes than 10^4: 1000 sampled (or --prefixes N), seeded.
+expect 0 "" "$LLR" gen isan --vocab 8 --rank 3 --horizon 6 --seed 1 -o big.st
+expect 0 "made  logits/big" "$LLR" vectors make u3 --model big.st --samples 3 --seed 9
+check "1000 sampled prefixes" test "$(shape u3/logits_big.safetensors prefixes)" -eq 1000
+check "the manifest says how they were drawn" grep -q '"prefixes": {"sample": 1000, "seed": 9}' u3/manifest.json
+expect 0 "" "$LLR" vectors make u4 --model big.st --prefixes 50
+check "--prefixes 50" test "$(shape u4/logits_big.safetensors prefixes)" -eq 50
+expect 0 " 0 failed" "$LLR" vectors check u4
+# The user's own learned model: its LP is an item.
+expect 0 "made  lp/l" "$LLR" vectors make u5 --model l.st
+expect 0 " 0 failed" "$LLR" vectors check u5
+# Refusals: nothing is written.
+expect 1 "a model of kind exec cannot be stored in vectors" "$LLR" vectors make u6 --model "exec:$LLR serve mine.st"
+check "a refused make writes nothing" test ! -e u6
+expect 1 "learning from 'mine2': .*not within the gap of logit rank 2" "$LLR" vectors make u7 --model mine2.st --learn "--rank 2 --eps 0.1"
+expect 2 "--learn needs --rank D and --eps E" "$LLR" vectors make u8 --model mine.st --learn "--rank 2"
+expect 2 "--learn: unknown option '--foo'" "$LLR" vectors make u8 --model mine.st --learn "--rank 2 --eps 0.1 --foo 1"
+expect 2 "go with --model FILE" "$LLR" vectors make u8 --samples 3
+expect 2 "--model needs a model FILE" "$LLR" vectors make u8 --model
+expect 1 "nosuch.st: cannot open" "$LLR" vectors make u8 --model nosuch.st
 
 finish cli

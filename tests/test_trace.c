@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "measure/distance.h"
 #include "helpers.h"
@@ -130,6 +132,14 @@ static char *put(const char *name, const char *text)
     return strdup(write_bytes(name, text, strlen(text)));
 }
 
+/* llr_tracediff_files after releasing what r held. */
+static int td(const char *a, const char *b, const llr_tracediff_opts *o,
+              llr_tracediff *r, llr_error *e)
+{
+    llr_tracediff_free(r);
+    return llr_tracediff_files(a, b, o, r, e);
+}
+
 Test(tracediff, equal_divergent_and_tolerant)
 {
     char *a = put("a.jsonl",
@@ -140,47 +150,199 @@ Test(tracediff, equal_divergent_and_tolerant)
                         "{\"type\": \"epoch_begin\", \"seq\": 0, \"epoch\": 2}\n"
                         "{\"seq\": 1, \"type\": \"lp\", \"x\": [1.0, "
                         "2.5000000001], \"ok\": true}\n");
-    llr_tracediff r;
+    llr_tracediff r = {0};
     llr_error e;
-    cr_assert(llr_tracediff_files(a, a, 0, 0, &r, &e) == 0);
+    llr_tracediff_opts rel = {.rtol = 1e-9}, abs_ = {.atol = 2e-10},
+                       loose = {.rtol = 1, .atol = 1};
+    cr_assert(td(a, a, NULL, &r, &e) == 0);
     cr_assert(r.equal && r.lines == 2 && r.max_abs == 0);
-    cr_assert(llr_tracediff_files(a, b, 0, 0, &r, &e) == 0);
+    cr_assert(td(a, b, NULL, &r, &e) == 0);
     cr_assert(!r.equal);
     cr_assert_eq(r.line, 2);
-    cr_assert_str_eq(r.path, "$.x[1]");
-    cr_assert_str_eq(r.a, "2.5");
-    cr_assert_eq(r.ctx[0].line, 1);
-    cr_assert_eq(r.ctx[0].value, 2);
-    cr_assert_str_eq(r.ctx[0].type, "epoch_begin");
+    cr_assert_str_eq(r.div[0].path, "$.x[1]");
+    cr_assert_str_eq(r.div[0].a, "2.5");
+    cr_assert_eq(r.div[0].ctx[0].line, 1);
+    cr_assert_eq(r.div[0].ctx[0].value, 2);
+    cr_assert_str_eq(r.div[0].ctx[0].type, "epoch_begin");
     /* Key order does not matter; the difference 1e-10 passes rtol 1e-9. */
-    cr_assert(llr_tracediff_files(a, b, 1e-9, 0, &r, &e) == 0);
+    cr_assert(td(a, b, &rel, &r, &e) == 0);
     cr_assert(r.equal);
     cr_assert(r.max_abs > 0.9e-10 && r.max_abs < 1.1e-10);
-    cr_assert(llr_tracediff_files(a, b, 0, 2e-10, &r, &e) == 0);
+    cr_assert(td(a, b, &abs_, &r, &e) == 0);
     cr_assert(r.equal);
     /* Integers are compared exactly, whatever the tolerance. */
     char *c = put("c.jsonl",
                         "{\"seq\": 0, \"type\": \"epoch_begin\", \"epoch\": 3}\n");
-    cr_assert(llr_tracediff_files(a, c, 1, 1, &r, &e) == 0);
+    cr_assert(td(a, c, &loose, &r, &e) == 0);
     cr_assert(!r.equal && r.line == 1);
-    cr_assert_str_eq(r.path, "$.epoch");
+    cr_assert_str_eq(r.div[0].path, "$.epoch");
     /* Types: a boolean against a string. */
     char *d = put("d.jsonl",
                         "{\"seq\": 0, \"type\": \"epoch_begin\", \"epoch\": 2}\n"
                         "{\"seq\": 1, \"type\": \"lp\", \"x\": [1.0, 2.5], "
                         "\"ok\": \"yes\"}\n");
-    cr_assert(llr_tracediff_files(a, d, 0, 0, &r, &e) == 0);
+    cr_assert(td(a, d, NULL, &r, &e) == 0);
     cr_assert(!r.equal);
-    cr_assert_str_eq(r.path, "$.ok");
-    cr_assert(strstr(r.what, "boolean against string"), "%s", r.what);
+    cr_assert_str_eq(r.div[0].path, "$.ok");
+    cr_assert(strstr(r.div[0].what, "boolean against string"), "%s",
+              r.div[0].what);
     /* Malformed: the file and line are named. */
     char *m = put("m.jsonl",
                   "{\"seq\": 0, \"type\": \"epoch_begin\", \"epoch\": 2}\n"
                   "{\"seq\": 1,,}\n");
-    cr_assert(llr_tracediff_files(a, m, 0, 0, &r, &e) != 0);
+    cr_assert(td(a, m, NULL, &r, &e) != 0);
     cr_assert(strstr(e.msg, "m.jsonl, line 2: not valid JSON"), "%s", e.msg);
     assert_code(e, LLR_EINPUT);
+    llr_tracediff_free(&r);
     free(a), free(b), free(c), free(d), free(m);
+}
+
+
+/* Ignored fields (by name, by path, per type), ignored line types, and
+ * --all: every divergence, one per top-level field, with a summary. */
+Test(tracediff, ignore_and_all)
+{
+    char *a = put("ia.jsonl",
+        "{\"seq\": 0, \"type\": \"query\", \"prefix\": [], \"logits\": "
+        "[0.5, -0.5], \"calls\": 1}\n"
+        "{\"seq\": 1, \"type\": \"validate\", \"epoch\": 1, \"sample\": 0}\n"
+        "{\"seq\": 2, \"type\": \"lp\", \"t\": 1, \"c\": [1.0, 2.0, 3.0], "
+        "\"objective\": 0.0}\n"
+        "{\"seq\": 3, \"type\": \"learn_end\", \"calls\": 9, "
+        "\"tokens\": 30}\n");
+    char *b = put("ib.jsonl",
+        "{\"seq\": 0, \"type\": \"query\", \"prefix\": [], \"logits\": "
+        "[0.5, -0.5], \"calls\": 2}\n"
+        "{\"seq\": 1, \"type\": \"validate\", \"epoch\": 1, \"sample\": 0}\n"
+        "{\"seq\": 2, \"type\": \"lp\", \"t\": 1, \"c\": [1.0, 2.5, 3.5], "
+        "\"objective\": 1.0}\n"
+        "{\"seq\": 3, \"type\": \"learn_end\", \"calls\": 7, "
+        "\"tokens\": 31}\n");
+    llr_tracediff r = {0};
+    llr_error e;
+    const char *bk[] = {"calls", "tokens"};
+    llr_tracediff_opts o = {.ignore = bk, .nignore = 2, .all = 1};
+    cr_assert(td(a, b, &o, &r, &e) == 0);
+    /* Left: lp.c (two elements) and lp.objective, nothing else. */
+    cr_assert_eq(r.ndiv, 2);
+    cr_assert_eq(r.nlisted, 2);
+    cr_assert_str_eq(r.div[0].field, "lp.c");
+    cr_assert_str_eq(r.div[0].path, "$.c[1]");
+    cr_assert_eq(r.div[0].elements, 2);
+    cr_assert_eq(r.div[0].line_a, 3);
+    cr_assert_eq(r.div[0].ctx[2].value, 0); /* sample 0 */
+    cr_assert_eq(r.div[0].ctx[2].line, 2);
+    cr_assert_str_eq(r.div[1].field, "lp.objective");
+    cr_assert_eq(r.ncounts, 2);
+    /* Without --all: the first divergence only (calls, line 1). */
+    cr_assert(td(a, b, NULL, &r, &e) == 0);
+    cr_assert(r.ndiv == 1 && r.line == 1);
+    cr_assert_str_eq(r.div[0].path, "$.calls");
+    /* Paths, [*], and TYPE: prefixes. */
+    const char *p1[] = {"calls", "tokens", "$.c[*]", "lp:objective"};
+    llr_tracediff_opts o1 = {.ignore = p1, .nignore = 4, .all = 1};
+    cr_assert(td(a, b, &o1, &r, &e) == 0);
+    cr_assert(r.equal, "%ld divergences, first %s", r.ndiv,
+              r.ndiv ? r.div[0].path : "");
+    const char *p2[] = {"calls", "tokens", "$.c[1]", "query:$.objective",
+                        "$.objective"};
+    llr_tracediff_opts o2 = {.ignore = p2, .nignore = 5, .all = 1};
+    cr_assert(td(a, b, &o2, &r, &e) == 0);
+    cr_assert_eq(r.ndiv, 1);
+    cr_assert_str_eq(r.div[0].path, "$.c[2]");
+    cr_assert_eq(r.div[0].elements, 1);
+    /* A per-type ignore does not reach other types. */
+    const char *p3[] = {"lp:calls", "tokens", "lp:c", "lp:objective"};
+    llr_tracediff_opts o3 = {.ignore = p3, .nignore = 4, .all = 1};
+    cr_assert(td(a, b, &o3, &r, &e) == 0);
+    cr_assert_eq(r.ndiv, 2);
+    cr_assert_str_eq(r.div[0].field, "query.calls");
+    cr_assert_str_eq(r.div[1].field, "learn_end.calls");
+    /* Ignored line types: both files lose them. */
+    const char *ty[] = {"lp", "query", "learn_end"};
+    llr_tracediff_opts o4 = {.ignore_type = ty, .nignore_type = 3};
+    cr_assert(td(a, b, &o4, &r, &e) == 0);
+    cr_assert(r.equal && r.lines == 1 && r.lines_a == 4);
+    /* A malformed --ignore is a usage error. */
+    const char *bad[] = {"a.b"};
+    llr_tracediff_opts o5 = {.ignore = bad, .nignore = 1};
+    cr_assert(td(a, b, &o5, &r, &e) != 0);
+    assert_code(e, LLR_EUSAGE);
+    llr_tracediff_free(&r);
+    free(a), free(b);
+}
+
+/* --all resynchronises on the events: a line only B has is one gap, and
+ * the lines after it are compared in step again. */
+Test(tracediff, all_resynchronises)
+{
+    char *a = put("ra.jsonl",
+        "{\"seq\": 0, \"type\": \"validate\", \"epoch\": 1, \"sample\": 0}\n"
+        "{\"seq\": 1, \"type\": \"lp\", \"t\": 1, \"c\": [1.0]}\n"
+        "{\"seq\": 2, \"type\": \"lp\", \"t\": 2, \"c\": [2.0]}\n"
+        "{\"seq\": 3, \"type\": \"validate\", \"epoch\": 1, \"sample\": 1}\n"
+        "{\"seq\": 4, \"type\": \"lp\", \"t\": 1, \"c\": [3.0]}\n");
+    char *b = put("rb.jsonl",
+        "{\"seq\": 0, \"type\": \"validate\", \"epoch\": 1, \"sample\": 0}\n"
+        "{\"seq\": 1, \"type\": \"lp\", \"t\": 1, \"c\": [1.0]}\n"
+        "{\"seq\": 2, \"type\": \"query\", \"prefix\": [0, 1]}\n"
+        "{\"seq\": 3, \"type\": \"lp\", \"t\": 2, \"c\": [2.0]}\n"
+        "{\"seq\": 4, \"type\": \"validate\", \"epoch\": 1, \"sample\": 1}\n"
+        "{\"seq\": 5, \"type\": \"lp\", \"t\": 1, \"c\": [3.5]}\n");
+    llr_tracediff r = {0};
+    llr_error e;
+    llr_tracediff_opts o = {.all = 1};
+    cr_assert(td(a, b, &o, &r, &e) == 0);
+    cr_assert_eq(r.ndiv, 2);
+    cr_assert_eq(r.div[0].kind, LLR_TRACEDIFF_GAP);
+    cr_assert(r.div[0].line_a > r.div[0].end_a); /* none of A */
+    cr_assert(r.div[0].line_b == 3 && r.div[0].end_b == 3);
+    cr_assert(strstr(r.div[0].b, "\"query\""), "%s", r.div[0].b);
+    cr_assert_eq(r.div[1].kind, LLR_TRACEDIFF_FIELD);
+    cr_assert(r.div[1].line_a == 5 && r.div[1].line_b == 6);
+    cr_assert_str_eq(r.div[1].path, "$.c[0]");
+    cr_assert_eq(r.lines, 5);
+    /* A file that ends first: the rest of the other is one gap. */
+    char *h = put("rh.jsonl",
+        "{\"seq\": 0, \"type\": \"validate\", \"epoch\": 1, \"sample\": 0}\n");
+    cr_assert(td(h, a, &o, &r, &e) == 0);
+    cr_assert(r.ndiv == 1 && r.div[0].kind == LLR_TRACEDIFF_GAP);
+    cr_assert(r.div[0].line_b == 2 && r.div[0].end_b == 5);
+    /* Listing stops at max_listed; counting does not. */
+    llr_tracediff_opts o1 = {.all = 1, .max_listed = 1};
+    cr_assert(td(a, b, &o1, &r, &e) == 0);
+    cr_assert(r.ndiv == 2 && r.nlisted == 1);
+    llr_tracediff_free(&r);
+    free(a), free(b), free(h);
+}
+
+/* Reading: a line longer than the limit, a FIFO nobody writes to, and a
+ * directory are errors, not hangs or crashes. */
+Test(tracediff, limits)
+{
+    char *a = put("la.jsonl", "{\"seq\": 0, \"type\": \"x\", \"v\": 1}\n");
+    llr_tracediff r = {0};
+    llr_error e;
+    llr_tracediff_opts o = {.max_line = 10};
+    cr_assert(td(a, a, &o, &r, &e) != 0);
+    cr_assert(strstr(e.msg, "line 1: longer than the limit of 10 bytes"),
+              "%s", e.msg);
+    assert_code(e, LLR_EINPUT);
+    char fifo[] = "/tmp/llr-td-fifo-XXXXXX";
+    int fd = mkstemp(fifo);
+    cr_assert(fd >= 0);
+    close(fd);
+    unlink(fifo);
+    cr_assert(mkfifo(fifo, 0600) == 0);
+    llr_tracediff_opts o1 = {.timeout_ms = 50};
+    cr_assert(td(a, fifo, &o1, &r, &e) != 0);
+    cr_assert(strstr(e.msg, "no data for"), "%s", e.msg);
+    assert_code(e, LLR_EIO);
+    unlink(fifo);
+    cr_assert(td(a, "/", NULL, &r, &e) != 0);
+    cr_assert(strstr(e.msg, "is a directory"), "%s", e.msg);
+    llr_tracediff_free(&r);
+    free(a);
 }
 
 /* The hooks: per-step terms sum to the telescoping bound, and the

@@ -6,6 +6,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
+TESTS=$(cd "$(dirname "$0")" && pwd)
+VEC=$TESTS/vectors
 W=$(mktemp -d /tmp/llr-trace-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -74,9 +76,9 @@ expect 1 '"path": "\$\.residual"' "$LLR" trace diff a.jsonl d.jsonl --json
 check "the JSON report has the line" grep -q "\"line\": $n," out.txt
 # A changed integer (a token of a sample) is never within tolerance.
 s=$(grep -n '"type": "sample"' a.jsonl | sed -n 3p | cut -d: -f1)
-sed "${s}s/\"tokens\": \[\([01]\)/\"tokens\": [9/" a.jsonl >e.jsonl
+sed "${s}s/\"sequence\": \[\([01]\)/\"sequence\": [9/" a.jsonl >e.jsonl
 expect 1 "traces diverge at line $s .*" "$LLR" trace diff a.jsonl e.jsonl --rtol 1 --atol 100
-check "an integer field is named" grep -q 'field: *\$\.tokens\[0\]$' out.txt
+check "an integer field is named" grep -q 'field: *\$\.sequence\[0\]$' out.txt
 # Different runs diverge at their first sample.
 expect 1 "traces diverge at line" "$LLR" trace diff a.jsonl c.jsonl
 # Structure: a missing key, a longer array, a truncated file.
@@ -100,12 +102,110 @@ expect 2 "diff expects two trace files" "$LLR" trace diff a.jsonl
 expect 2 "--rtol '-1'" "$LLR" trace diff a.jsonl b.jsonl --rtol -1
 expect 0 "usage: llr trace diff" "$LLR" trace --help
 
+# --all with --ignore: two bookkeeping fields (a query's "calls", the
+# summary's "tokens") and one LP coefficient changed; ignoring the two
+# fields leaves exactly the coefficient.
+python3 - a.jsonl >k.jsonl <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().split("\n")[:-1]
+q = next(i for i, l in enumerate(lines) if '"type": "query"' in l and i > 100)
+lines[q] = lines[q].replace('"calls": %d,' % json.loads(lines[q])["calls"],
+                            '"calls": %d,' % (json.loads(lines[q])["calls"] + 5))
+lines[-1] = lines[-1].replace('"tokens": %d}' % json.loads(lines[-1])["tokens"],
+                              '"tokens": 3141}')
+n = [i for i, l in enumerate(lines) if '"type": "lp"' in l][700]
+m = re.search(r'"coefficients": \[[^,\]]*, ([^,\]]*)', lines[n])
+x = float(m.group(1)) + 2**-20
+lines[n] = lines[n][:m.start(1)] + "%.17g" % x + lines[n][m.end(1):]
+sys.stdout.write("\n".join(lines) + "\n")
+PY
+cl=$(python3 -c "
+import json
+for i, l in enumerate(open('k.jsonl')):
+    if '\"type\": \"lp\"' in l and json.loads(l)['coefficients'] != json.loads(open('a.jsonl').readlines()[i])['coefficients']: print(i + 1)")
+expect 1 "traces diverge: 3 divergences" "$LLR" trace diff a.jsonl k.jsonl --all
+check "--all lists the two bookkeeping fields and the coefficient" bash -c "grep -q '^  query.calls  *1$' out.txt && grep -q '^  learn_end.tokens  *1$' out.txt && grep -q '^  lp.coefficients  *1$' out.txt"
+expect 1 "traces diverge: 1 divergence " "$LLR" trace diff a.jsonl k.jsonl --all --ignore calls --ignore tokens
+check "only the coefficient is left" bash -c "grep -q '^1\. line $cl of A, $cl of B (lp): \$\.coefficients\[1\]$' out.txt && grep -q '^  lp.coefficients  *1$' out.txt && [ \$(grep -c '^  [a-z_(]*\.[a-z_]*  *[0-9]*$' out.txt) -eq 1 ]"
+expect 1 "" "$LLR" trace diff a.jsonl k.jsonl --all --ignore calls --ignore tokens --json
+check "--json: the divergences as a list, the summary per field" python3 - out.txt "$cl" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["equal"] is False and r["count"] == 1, r
+d = r["divergences"]
+assert len(d) == 1 and d[0]["kind"] == "field", d
+assert d[0]["line_a"] == d[0]["line_b"] == int(sys.argv[2])
+assert d[0]["path"] == "$.coefficients[1]" and d[0]["field"] == "lp.coefficients"
+assert "epoch" in d[0]["context"] and "sample" in d[0]["context"]
+assert r["summary"] == {"lp.coefficients": 1}, r["summary"]
+assert r["ignore"] == ["calls", "tokens"]
+PY
+# Per-type and path forms, and a tolerance, also leave the coefficient out.
+expect 0 "equal within rtol 0, atol 1e-05" "$LLR" trace diff a.jsonl k.jsonl --ignore query:calls --ignore 'learn_end:$.tokens' --atol 1e-5
+expect 1 "field: *\\\$\\.calls" "$LLR" trace diff a.jsonl k.jsonl --ignore 'lp:calls' --ignore tokens --atol 1e-5
+expect 0 "equal within" "$LLR" trace diff a.jsonl k.jsonl --ignore-type query --ignore-type learn_end --ignore-type lp
+expect 2 "--ignore 'a.b': expected a field name" "$LLR" trace diff a.jsonl k.jsonl --ignore a.b
+# --all resynchronises: two lines deleted from B are two gaps, the rest is
+# compared in step.
+sed '600d;1000d' a.jsonl >del.jsonl
+expect 1 "traces diverge: 2 divergences" "$LLR" trace diff a.jsonl del.jsonl --all
+check "two gaps of one line of A each" test "$(grep -c '^[12]\. A line [0-9]*, B none (before line [0-9]*): gap$' out.txt)" -eq 2
+check "in step again after each gap" grep -q "$(($(wc -l <a.jsonl) - 2)) line pairs compared" out.txt
+# Another seed: every divergence is counted, --max limits the list.
+expect 1 "more not listed" "$LLR" trace diff a.jsonl c.jsonl --all --max 3
+check "the summary counts the samples" grep -q '^  sample.sequence  *[0-9]*$' out.txt
+expect 1 "" "$LLR" trace diff a.jsonl c.jsonl --all --ignore calls --ignore tokens
+check "--ignore tokens leaves the samples compared" grep -q '^  sample.sequence  *[0-9]*$' out.txt
+# Reading: a line-length limit (/dev/zero), a FIFO nobody writes to.
+expect 2 "/dev/zero, line 1: longer than the limit of 1048576 bytes" timeout 20 "$LLR" trace diff a.jsonl /dev/zero --max-line 1048576
+mkfifo fifo
+expect 2 "fifo: no data for 0.5 s" timeout 20 "$LLR" trace diff a.jsonl fifo --timeout 0.5
+expect 0 "equal within" "$LLR" trace diff a.jsonl <(cat a.jsonl)
+
 # A failed run writes no trace.
 expect 1 "budget of 5 distinct prefixes is exhausted" "$LLR" learn m.st --rank 3 --eps 0.1 --budget 5 --trace z.jsonl -o z.st
 check "no trace from a failed run" test ! -e z.jsonl
 # The baselines trace their queries.
 expect 0 "" "$LLR" learn m.st --method exhaustive --trace x.jsonl -o x.st
 check "exhaustive: 63 query lines" test "$(grep -c '"type": "query"' x.jsonl)" -eq 63
+
+# llr inspect: a learned model's reconstruction LP at a prefix, checked
+# from the model file alone by tests/inspect_check.py (NumPy): residuals,
+# binding constraints, prediction, and every end point of every range on
+# the optimal face; coefficients against the golden vectors' lp items.
+PY=/usr/bin/python3
+expect 0 "optimum: +NOT unique: .* the coefficients move by up to 1.5" "$LLR" inspect "$VEC/approx_gls.safetensors" 0 0 1
+check "inspect names the coefficient that moves" grep -Eq '^  c_3\[0\] +in \[0\.2062741' out.txt
+check "inspect shows 7 binding residuals of 18" grep -q '^binding: *7 of 18 residuals' out.txt
+expect 0 "" "$LLR" inspect "$VEC/approx_gls.safetensors" 0 0 1 --json
+check "approx_gls [0 0 1]: two optimal points 1.5 apart, checked from the file" "$PY" "$TESTS/inspect_check.py" "$VEC/approx_gls.safetensors" out.txt --unique no --lp "$VEC/lp_approx_gls.safetensors"
+cp out.txt nu.json
+python3 -c "
+import json; r = json.load(open('nu.json'))
+r['optimum']['coefficient_ranges'][-1]['at_hi'][1] += 0.01
+json.dump(r, open('bad.json', 'w'))"
+check "the checker rejects a point moved off the face" bash -c "! '$PY' '$TESTS/inspect_check.py' '$VEC/approx_gls.safetensors' bad.json >/dev/null"
+for p in "" "1" "1 0" "2 1 0"; do
+    expect 0 "" "$LLR" inspect "$VEC/isan_gls.safetensors" $p --json
+    check "isan_gls [$p]: unique, as the vectors" "$PY" "$TESTS/inspect_check.py" "$VEC/isan_gls.safetensors" out.txt --unique yes --lp "$VEC/lp_isan_gls.safetensors"
+done
+expect 0 "tie-break: +not run: every cut s <= t separates" "$LLR" inspect "$VEC/isan_gls.safetensors" 2 1 0
+check "exact teacher: unique optimum" grep -q '^optimum: *unique' out.txt
+check "logits and probabilities as llr logits" bash -c "'$LLR' logits '$VEC/isan_gls.safetensors' 2 1 0 --json >l.json && python3 -c \"
+import json, subprocess
+a = json.load(open('l.json'))
+b = json.loads(subprocess.run(['$LLR', 'inspect', '$VEC/isan_gls.safetensors', '2', '1', '0', '--json'], capture_output=True, text=True).stdout)
+assert a['logits'] == b['logits'] and a['probs'] == b['probs'], (a, b)\""
+expect 0 "" "$LLR" inspect "$VEC/isan.safetensors" 2 1 --json
+check "isan: x_t and logits recomputed" "$PY" "$TESTS/inspect_check.py" "$VEC/isan.safetensors" out.txt
+expect 0 "state: +row = \[7\]" "$LLR" inspect "$VEC/table.safetensors" 1 0
+expect 0 "perturbation = \[" "$LLR" inspect "$VEC/approx.safetensors" 1 0
+expect 0 "state: +parity = \[" "$LLR" inspect "$VEC/parity.safetensors" 1 0 1
+expect 0 "state: +none beyond the prefix \(kind exec\)" "$LLR" inspect "exec:$LLR serve $VEC/isan.safetensors" 1
+expect 2 "TOKEN 3 at position 1 is outside \[0, 2\]" "$LLR" inspect "$VEC/isan_gls.safetensors" 0 3
+expect 2 "a prefix of 4 tokens: MODEL has horizon 4" "$LLR" inspect "$VEC/isan_gls.safetensors" 0 0 0 0
+expect 1 "nosuch.st: cannot open" "$LLR" inspect nosuch.st
+expect 0 "usage: llr inspect" "$LLR" inspect --help
 
 # llr compare: a model against itself, against a perturbed copy (as llr tv).
 expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 5 --seed 4 -o t.st

@@ -102,5 +102,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -7,14 +7,17 @@
 #include "models/arpa.h"
 #include "cli/cli.h"
 #include "io/safetensors.h"
+#include "learn/gls.h"
 
 #define CMD "llr info"
 
 static void help(void)
 {
     printf("usage: llr info MODEL [--json]\n\n"
-           "Print the kind, vocabulary size V, horizon T, the logit rank d "
-           "where known\n(the ISAN dimension), and the file's tensors.\n");
+           "Print the kind, vocabulary size V, horizon T, the rank d where "
+           "the kind has one\n(isan: the ISAN dimension; approx: that of "
+           "the ISAN it perturbs; parity: 1;\ngls: the learner's --rank, "
+           "with the basis size of each cut), and the file's\ntensors.\n");
 }
 
 int cmd_info(int argc, char **argv)
@@ -51,6 +54,21 @@ int cmd_info(int argc, char **argv)
         json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "file", path, "kind",
                               m->ops->kind, "vocab", m->V, "horizon", m->T);
         json_object_set_new(o, "rank", m->d ? json_integer(m->d) : json_null());
+        const llr_gls *gj = llr_gls_of(m);
+        json_object_set_new(
+            o, "rank_meaning",
+            json_string(gj ? "the learner's --rank: the most basis histories"
+                             " a cut keeps"
+                        : !strcmp(m->ops->kind, "approx")
+                            ? "the dimension of the ISAN it perturbs"
+                        : m->d ? "an upper bound on the cutwise logit rank"
+                               : "unknown"));
+        if (gj) {
+            json_t *bs = json_array();
+            for (int s = 0; s < gj->T; s++)
+                json_array_append_new(bs, json_integer(gj->cut[s].k));
+            json_object_set_new(o, "basis_sizes", bs);
+        }
         if (!strcmp(m->ops->kind, "approx"))
             json_object_set_new(o, "eps", json_real(llr_approx_eps(m)));
         if (llr_arpa_order(m))
@@ -76,7 +94,21 @@ int cmd_info(int argc, char **argv)
     } else {
         printf("file:     %s\nkind:     %s\nvocab:    %d\nhorizon:  %d\n",
                path, m->ops->kind, m->V, m->T);
-        if (m->d)
+        const llr_gls *g = llr_gls_of(m);
+        if (g) {
+            printf("rank:     %d (learned with --rank %d: each cut keeps at "
+                   "most %d basis histories; basis sizes", m->d, m->d, m->d);
+            for (int s = 0; s < g->T; s++)
+                printf(" %d", g->cut[s].k);
+            printf(")\n");
+        } else if (!strcmp(m->ops->kind, "approx"))
+            printf("rank:     %d (the dimension of the ISAN it perturbs: "
+                   "within eps of cutwise logit rank %d, generically of full "
+                   "rank itself)\n", m->d, m->d);
+        else if (!strcmp(m->ops->kind, "parity"))
+            printf("rank:     %d (cutwise logit rank <= 1: the logits "
+                   "depend on the prefix through one parity bit)\n", m->d);
+        else if (m->d)
             printf("rank:     %d (ISAN dimension: cutwise logit rank <= %d)\n",
                    m->d, m->d);
         else

@@ -237,7 +237,7 @@ int cmd_learn(int argc, char **argv)
         if (tau >= 0)
             p.tau = tau;
     }
-    llr_oracle_opts oo = {xi, llr_mix64(seed ^ 0x4e4f495345ULL), quantum,
+    llr_oracle_opts oo = {xi, llr_params_noise_seed(seed), quantum,
                           (uint64_t)budget, NULL, (int)topk, NULL};
     if (trace) {
         size_t n = strlen(trace) + 16;

@@ -23,6 +23,7 @@ static const struct {
     {"vectors", cmd_vectors, "golden vectors: make DIR, check DIR"},
     {"trace", cmd_trace, "trace diff: the first divergence of two traces"},
     {"compare", cmd_compare, "where a candidate model differs from the truth"},
+    {"inspect", cmd_inspect, "a model at a prefix; a learned model's LP there"},
     {"version", cmd_version, "version and the BLAS/LAPACK in use"},
 };
 

@@ -62,6 +62,10 @@ typedef struct ctx {
     llr_vectors_summary *sum;
     char **tmp;           /* files written into a temporary directory */
     size_t ntmp;
+    /* make with the user's models: where each stored model comes from */
+    const char *const *src_name;
+    const char *const *src_path;
+    int nsrc;
 } ctx;
 
 static char *join(const char *dir, const char *file)
@@ -526,8 +530,7 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         p.gap = gap;
     if (tau >= 0)
         p.tau = tau;
-    llr_oracle_opts oo = {
-        .noise_seed = llr_mix64((uint64_t)seed ^ 0x4e4f495345ULL)};
+    llr_oracle_opts oo = {.noise_seed = llr_params_noise_seed((uint64_t)seed)};
     llr_oracle *o = NULL;
     llr_gls_stats st;
     int rc = llr_oracle_new(M, &oo, &o, c->e);
@@ -545,10 +548,57 @@ static int compute_model(ctx *c, json_t *spec, llr_model **m)
 {
     json_t *g = json_object_get(spec, "gen"), *l = json_object_get(spec, "learn");
     if (!g == !l)
-        return bad(c, "a model has exactly one of 'gen' and 'learn'");
+        return bad(c, "a model has exactly one of 'gen', 'learn' and "
+                      "'stored'");
     if (!json_is_object(g ? g : l))
         return bad(c, "field '%s' is not an object", g ? "gen" : "learn");
     return g ? gen_model(c, g, m) : learn_model(c, l, m);
+}
+
+/* A model the user gave (make: its source file, loaded and written in
+ * llr's format; check: the stored file, loaded, and its kind, vocabulary
+ * and horizon compared with the manifest's). */
+static int stored_model(ctx *c, json_t *spec, const char *file)
+{
+    json_t *st = json_object_get(spec, "stored");
+    const char *name = json_string_value(json_object_get(spec, "name"));
+    if (json_object_get(spec, "gen") || json_object_get(spec, "learn"))
+        return bad(c, "a model has exactly one of 'gen', 'learn' and "
+                      "'stored'");
+    if (!json_is_object(st))
+        return bad(c, "field 'stored' is not an object");
+    const char *kind = get_str(c, st, "kind");
+    long long V, T;
+    if (!kind || get_int(c, st, "vocab", 2, LLR_MAX_VOCAB, &V) ||
+        get_int(c, st, "horizon", 1, LLR_MAX_HORIZON, &T))
+        return -1;
+    if (!c->making) {
+        const llr_model *m;
+        if (get_model(c, name, &m))
+            return -1;
+        c->nvals++;
+        if (strcmp(m->ops->kind, kind))
+            differ(c, "the stored model has kind '%s', the manifest says "
+                      "'%s'", m->ops->kind, kind);
+        cmp_int(c, "vocab", m->V, V);
+        cmp_int(c, "horizon", m->T, T);
+        return 0;
+    }
+    const char *src = NULL;
+    for (int i = 0; i < c->nsrc; i++)
+        if (!strcmp(c->src_name[i], name))
+            src = c->src_path[i];
+    if (!src)
+        return bad(c, "no source file for the stored model '%s'", name);
+    llr_model *m = NULL;
+    char *p = join(c->out, file);
+    int rc = !p ? llr_fail(c->e, LLR_ENOMEM, "out of memory")
+                : llr_model_load(src, NULL, &m, c->e);
+    if (rc == 0)
+        rc = llr_model_save(m, p, c->e);
+    llr_model_free(m);
+    free(p);
+    return rc ? llr_fail_prefix(c->e, "%s: storing %s", c->where, src) : 0;
 }
 
 static int do_model(ctx *c, json_t *spec)
@@ -556,6 +606,8 @@ static int do_model(ctx *c, json_t *spec)
     const char *file = get_file(c, spec);
     if (!file)
         return -1;
+    if (json_object_get(spec, "stored"))
+        return stored_model(c, spec, file);
     llr_model *m = NULL;
     char *p = join(c->out, file);
     int rc = !p ? llr_fail(c->e, LLR_ENOMEM,
@@ -675,11 +727,48 @@ done:
     return rc;
 }
 
-static int get_prefixes(ctx *c, const char *file, const llr_model *m,
-                        prefixes *P)
+/* make: n prefixes drawn by a SplitMix64 generator seeded with seed:
+ * for each, a length t = below(T), then t tokens below(V). */
+static int prefixes_sampled(ctx *c, const llr_model *m, long n,
+                            uint64_t seed, prefixes *P)
+{
+    P->n = n;
+    P->w = m->T - 1;
+    P->tok = malloc(((size_t)n * P->w + 1) * sizeof *P->tok);
+    P->len = malloc(((size_t)n + 1) * sizeof *P->len);
+    if (!P->tok || !P->len)
+        return llr_fail(c->e, LLR_ENOMEM, "out of memory");
+    llr_prng g;
+    llr_prng_seed(&g, seed);
+    for (long r = 0; r < n; r++) {
+        int t = (int)llr_prng_below(&g, (uint64_t)m->T);
+        for (int q = 0; q < P->w; q++)
+            P->tok[(size_t)r * P->w + q] =
+                q < t ? (int)llr_prng_below(&g, (uint64_t)m->V) : -1;
+        P->len[r] = t;
+    }
+    return 0;
+}
+
+/* The prefixes of an item: make enumerates them all, or draws them when
+ * the item says "prefixes": {"sample": N, "seed": S}; check reads the
+ * stored ones. */
+static int get_prefixes(ctx *c, json_t *item, const char *file,
+                        const llr_model *m, prefixes *P)
 {
     memset(P, 0, sizeof *P);
-    return c->making ? prefixes_all(c, m, P) : prefixes_read(c, file, m, P);
+    if (!c->making)
+        return prefixes_read(c, file, m, P);
+    json_t *spec = json_object_get(item, "prefixes");
+    if (!spec)
+        return prefixes_all(c, m, P);
+    long long n, seed;
+    if (!json_is_object(spec))
+        return bad(c, "field 'prefixes' is not an object");
+    if (get_int(c, spec, "sample", 1, MAX_PREFIXES, &n) ||
+        get_int(c, spec, "seed", 0, INT64_MAX, &seed))
+        return -1;
+    return prefixes_sampled(c, m, (long)n, (uint64_t)seed, P);
 }
 
 static int64_t *prefixes_i64(const prefixes *P)
@@ -702,7 +791,7 @@ static int do_logits(ctx *c, json_t *item, const char *file)
 {
     const llr_model *m;
     prefixes P;
-    if (item_model(c, item, &m) || get_prefixes(c, file, m, &P))
+    if (item_model(c, item, &m) || get_prefixes(c, item, file, m, &P))
         return -1;
     double *L = malloc(((size_t)P.n * m->V + 1) * sizeof *L);
     int64_t *pv = prefixes_i64(&P);
@@ -800,7 +889,7 @@ static int do_lp(ctx *c, json_t *item, const char *file)
     if (!g)
         return bad(c, "model of kind '%s' has no reconstruction LP (a "
                       "learned model, kind gls, is needed)", m->ops->kind);
-    if (get_prefixes(c, file, m, &P))
+    if (get_prefixes(c, item, file, m, &P))
         return -1;
     size_t W = 1 + (size_t)(m->T - 1) * g->d, n = (size_t)P.n, V = m->V;
     double *coef = calloc(n * W + 1, sizeof *coef);
@@ -1158,7 +1247,11 @@ static void dump(FILE *f, json_t *v, int depth)
     }
 }
 
-int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
+/* Compute every entry of the manifest man into dir, then write
+ * dir/manifest.json. */
+static int make_dir(const char *dir, json_t *man, const char *const *names,
+                    const char *const *paths, int nsrc, FILE *log,
+                    llr_error *e)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return llr_fail(e, LLR_EIO, "%s: cannot create the directory: %s", dir,
@@ -1171,7 +1264,9 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
     c.rep = log ? log : fopen("/dev/null", "w");
     c.e = e;
     c.sum = &sum;
-    json_t *man = builtin();
+    c.src_name = names;
+    c.src_path = paths;
+    c.nsrc = nsrc;
     int rc = !c.mpath || !man || !c.rep ? llr_fail(e, LLR_ENOMEM,
                                                    "out of memory") : 0;
     if (rc == 0) {
@@ -1194,10 +1289,254 @@ int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
     if (rc == 0)
         rc = llr_write_atomic(c.mpath, txt, len, e);
     free(txt);
-    json_decref(man);
     free(c.mpath);
     if (!log && c.rep)
         fclose(c.rep);
+    return rc;
+}
+
+int llr_vectors_make(const char *dir, FILE *log, llr_error *e)
+{
+    json_t *man = builtin();
+    int rc = make_dir(dir, man, NULL, NULL, 0, log, e);
+    json_decref(man);
+    return rc;
+}
+
+/* ---- the user's models ---- */
+
+/* A name for the model file at path: its base name without the last
+ * extension, with every character but [A-Za-z0-9_-] made '_', unique
+ * among names[0..n). */
+static char *model_name(const char *path, char **names, int n)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t len = strlen(b);
+    const char *dot = strrchr(b, '.');
+    if (dot && dot > b)
+        len = (size_t)(dot - b);
+    char *nm = malloc(len + 16);
+    if (!nm)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char ch = b[i];
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                 (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+        nm[i] = ok ? ch : '_';
+    }
+    nm[len] = 0;
+    if (!len)
+        strcpy(nm, "model");
+    char base[sizeof "model" + 64];
+    snprintf(base, sizeof base, "%.60s", nm);
+    for (int k = 2;; k++) {
+        int taken = 0;
+        for (int i = 0; i < n && !taken; i++)
+            taken = !strcmp(names[i], nm);
+        if (!taken)
+            return nm;
+        snprintf(nm, len + 16, "%.60s_%d", base, k);
+    }
+}
+
+/* The prefixes field of a logits or lp item for a model of shape (V, T):
+ * NULL (all) or {"sample": n, "seed": s}. */
+static json_t *prefix_spec(const llr_vectors_user *u, int V, int T)
+{
+    uint64_t total;
+    int fits = llr_prefix_total((uint64_t)V, (uint64_t)T,
+                                LLR_VECTORS_ALL_PREFIXES, &total) == 0;
+    if (u->prefixes < 0 || (u->prefixes == 0 && fits))
+        return NULL;
+    long n = u->prefixes > 0 ? u->prefixes : LLR_VECTORS_SAMPLED_PREFIXES;
+    return json_pack("{s:I, s:I}", "sample", (json_int_t)n, "seed",
+                     (json_int_t)u->sample_seed);
+}
+
+static void add_items(json_t *items, const llr_vectors_user *u,
+                      const char *mn, int V, int T, int learned, int lp,
+                      int spanner)
+{
+    char name[160], file[160];
+    double la = learned ? 1e-9 : 1e-12, lr = learned ? 0 : 1e-12;
+    json_t *it;
+    snprintf(name, sizeof name, "logits/%s", mn);
+    snprintf(file, sizeof file, "logits_%s.safetensors", mn);
+    it = json_pack("{s:s, s:s, s:s, s:s, s:{s:o}}", "name", name, "type",
+                   "logits", "model", mn, "file", file, "tolerance",
+                   "logits", tol_obj(la, lr));
+    json_t *ps = prefix_spec(u, V, T);
+    if (ps)
+        json_object_set_new(it, "prefixes", ps);
+    json_array_append_new(items, it);
+    snprintf(name, sizeof name, "samples/%s/seed%llu", mn,
+             (unsigned long long)u->sample_seed);
+    snprintf(file, sizeof file, "samples_%s_seed%llu.safetensors", mn,
+             (unsigned long long)u->sample_seed);
+    json_array_append_new(
+        items, json_pack("{s:s, s:s, s:s, s:I, s:i, s:s, s:{s:s}}", "name",
+                         name, "type", "samples", "model", mn, "seed",
+                         (json_int_t)u->sample_seed, "count", u->samples,
+                         "file", file, "tolerance", "*", "exact"));
+    if (spanner) {
+        snprintf(name, sizeof name, "spanner/%s", mn);
+        snprintf(file, sizeof file, "spanner_%s.safetensors", mn);
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:s, s:{s:s}}", "name", name,
+                             "type", "spanner", "model", mn, "file", file,
+                             "tolerance", "*", "exact"));
+    }
+    if (lp) {
+        snprintf(name, sizeof name, "lp/%s", mn);
+        snprintf(file, sizeof file, "lp_%s.safetensors", mn);
+        it = json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}}", "name",
+                       name, "type", "lp", "model", mn, "file", file,
+                       "tolerance", "coefficients", tol_obj(1e-9, 0),
+                       "residual", tol_obj(1e-9, 0), "logits",
+                       tol_obj(1e-9, 0));
+        if ((ps = prefix_spec(u, V, T)))
+            json_object_set_new(it, "prefixes", ps);
+        json_array_append_new(items, it);
+    }
+}
+
+static void add_tv(json_t *items, const char *a, const char *b)
+{
+    char name[330];
+    snprintf(name, sizeof name, "tv/%s~%s", a, b);
+    json_array_append_new(
+        items, json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}}", "name",
+                         name, "type", "tv", "a", a, "b", b, "tolerance",
+                         "tv", tol_obj(1e-12, 0), "telescoping",
+                         tol_obj(1e-12, 0), "kl", tol_obj(1e-12, 0)));
+}
+
+/* V^T <= MAX_LEAVES: an exact TV is affordable. */
+static int tv_fits(int V, int T)
+{
+    uint64_t n = 1;
+    for (int t = 0; t < T; t++) {
+        if (n > MAX_LEAVES / (uint64_t)V)
+            return 0;
+        n *= (uint64_t)V;
+    }
+    return 1;
+}
+
+int llr_vectors_make_models(const char *dir, const llr_vectors_user *u,
+                            FILE *log, llr_error *e)
+{
+    int n = u->nmodels;
+    if (n < 1)
+        return llr_fail(e, LLR_EUSAGE, "no model given");
+    if (u->samples < 1 || u->samples > MAX_SAMPLES)
+        return llr_fail(e, LLR_EUSAGE, "samples %d is outside [1, %d]",
+                        u->samples, MAX_SAMPLES);
+    if (u->prefixes > MAX_PREFIXES)
+        return llr_fail(e, LLR_EUSAGE, "prefixes %ld exceed the %d an item "
+                        "may have", u->prefixes, MAX_PREFIXES);
+    if (u->learn && (u->rank < 1 || u->rank > LLR_MAX_RANK ||
+                     !(u->eps > 0 && u->eps < 1) ||
+                     !(u->delta > 0 && u->delta < 1)))
+        return llr_fail(e, LLR_EUSAGE,
+                        "learning needs a rank in [1, %d] and eps, delta in "
+                        "(0, 1)", LLR_MAX_RANK);
+    char **names = calloc((size_t)2 * n + 1, sizeof *names);
+    int *V = calloc((size_t)n + 1, sizeof *V), *T = calloc((size_t)n + 1,
+                                                          sizeof *T);
+    int *gls = calloc((size_t)n + 1, sizeof *gls);
+    json_t *models = json_array(), *items = json_array(), *man = NULL;
+    int rc = !names || !V || !T || !gls || !models || !items
+                 ? llr_fail(e, LLR_ENOMEM, "out of memory")
+                 : 0;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        llr_model *m = NULL;
+        /* A horizon only so that an ARPA file loads and is refused below
+         * for what it is. */
+        llr_load_opts lo = {.horizon = 1};
+        if (llr_model_load(u->models[i], &lo, &m, e)) {
+            rc = -1;
+            break;
+        }
+        V[i] = m->V, T[i] = m->T;
+        gls[i] = !strcmp(m->ops->kind, "gls");
+        if (!strcmp(m->ops->kind, "exec") || !strcmp(m->ops->kind, "arpa")) {
+            rc = llr_fail(e, LLR_EINPUT,
+                          "%s: a model of kind %s cannot be stored in "
+                          "vectors (they hold safetensors files); store "
+                          "its table with llr gen table --from MODEL -o "
+                          "FILE and give FILE",
+                          u->models[i], m->ops->kind);
+            llr_model_free(m);
+            break;
+        }
+        if (!(names[i] = model_name(u->models[i], names, i)))
+            rc = llr_fail(e, LLR_ENOMEM, "out of memory");
+        char file[96];
+        if (rc == 0) {
+            snprintf(file, sizeof file, "%s.safetensors", names[i]);
+            const char *slash = strrchr(u->models[i], '/');
+            json_array_append_new(
+                models,
+                json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:i, s:i}, s:{s:o}}",
+                          "name", names[i], "type", "model", "file", file,
+                          "stored", "from", slash ? slash + 1 : u->models[i],
+                          "kind", m->ops->kind, "vocab", m->V, "horizon",
+                          m->T, "tolerance", "*", tol_obj(0, 0)));
+        }
+        llr_model_free(m);
+    }
+    for (int i = 0; rc == 0 && u->learn && i < n; i++) {
+        char base[96];
+        snprintf(base, sizeof base, "%s_gls", names[i]);
+        if (!(names[n + i] = model_name(base, names, n + i)))
+            rc = llr_fail(e, LLR_ENOMEM, "out of memory");
+        /* model_name dropped the last extension: none here. */
+        json_t *L = json_pack("{s:s, s:i, s:f, s:f, s:I}", "teacher",
+                              names[i], "rank", u->rank, "eps", u->eps,
+                              "delta", u->delta, "seed",
+                              (json_int_t)u->seed);
+        if (u->gap > 0)
+            json_object_set_new(L, "gap", json_real(u->gap));
+        if (u->tau >= 0)
+            json_object_set_new(L, "tau", json_real(u->tau));
+        if (rc == 0)
+            add_learn(models, names[n + i], L);
+        else
+            json_decref(L);
+    }
+    for (int i = 0; rc == 0 && i < n; i++)
+        add_items(items, u, names[i], V[i], T[i], gls[i], gls[i], 0);
+    for (int i = 0; rc == 0 && u->learn && i < n; i++)
+        add_items(items, u, names[n + i], V[i], T[i], 1, 1, 1);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        if (!tv_fits(V[i], T[i])) {
+            if (log)
+                fprintf(log, "skip  the TVs of %s: V^T = %d^%d exceeds the "
+                             "%g sequences of an exact TV\n",
+                        names[i], V[i], T[i], (double)MAX_LEAVES);
+            continue;
+        }
+        for (int j = i + 1; j < n; j++)
+            if (V[j] == V[i] && T[j] == T[i])
+                add_tv(items, names[i], names[j]);
+        if (u->learn)
+            add_tv(items, names[i], names[n + i]);
+    }
+    if (rc == 0) {
+        man = json_pack("{s:s, s:i, s:s, s:o, s:o}", "format",
+                        LLR_VECTORS_FORMAT, "version", LLR_VECTORS_VERSION,
+                        "schema", "docs/vectors.md", "models", models,
+                        "items", items);
+        models = items = NULL;
+        rc = make_dir(dir, man, (const char *const *)names, u->models, n,
+                      log, e);
+    }
+    json_decref(man), json_decref(models), json_decref(items);
+    for (int i = 0; names && i < 2 * n; i++)
+        free(names[i]);
+    free(names), free(V), free(T), free(gls);
     return rc;
 }
 

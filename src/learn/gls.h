@@ -50,7 +50,8 @@ typedef struct llr_gls_params {
     int spanner_n;      /* N: histories sampled per cut for the spanner */
     int valid_n;        /* n: validation samples per epoch */
     int max_epochs;     /* epoch cap */
-    double rank_tol;    /* relative residual below which a row is dependent */
+    double rank_tol;    /* a row is dependent when its Gram-Schmidt residual
+                         * is at most rank_tol times the largest row norm */
     uint64_t seed;
 } llr_gls_params;
 

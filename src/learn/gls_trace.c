@@ -36,7 +36,7 @@ void llr_gls_trace_sample(llr_trace *tr, const char *stream, int index,
     llr_trace_begin(tr, "sample");
     llr_trace_str(tr, "stream", stream);
     llr_trace_int(tr, "index", index);
-    llr_trace_ints(tr, "tokens", y, (size_t)T);
+    llr_trace_ints(tr, "sequence", y, (size_t)T);
     llr_trace_end(tr);
 }
 

@@ -31,3 +31,8 @@ double llr_params_theory(int T, int d, double eps, double delta,
     p->valid_n = n > 2e9 ? 2000000000 : (int)ceil(n);
     return queries;
 }
+
+uint64_t llr_params_noise_seed(uint64_t seed)
+{
+    return llr_mix64(seed ^ 0x4e4f495345ULL);
+}

@@ -30,4 +30,10 @@ double llr_params_theory(int T, int d, double eps, double delta,
 /* Above this many queries the theory settings are declined. */
 #define LLR_THEORY_MAX_QUERIES 1e7
 
+/* The seed of the oracle's answer noise (--xi) in a run with learner seed
+ * `seed`: mix(seed XOR 0x4e4f495345) ("NOISE" in ASCII; mix = llr_mix64),
+ * the "noise_seed" of a trace's learn_begin line (docs/trace.md). Every
+ * command that learns (llr learn, llr vectors) uses this one rule. */
+uint64_t llr_params_noise_seed(uint64_t seed);
+
 #endif

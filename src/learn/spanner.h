@@ -24,8 +24,10 @@
 typedef struct llr_spanner_result {
     int k;              /* rows chosen */
     int swaps;          /* exchanges made */
-    double max_coef;    /* largest |a_ij| of the certified coefficients */
-    double max_resid;   /* largest relative residual ||x - a B|| / ||x|| */
+    double max_coef;    /* largest |a_ij| of the certified coefficients,
+                         * the basis rows' own (1) included */
+    double max_resid;   /* largest relative residual ||x - a B||_2 /
+                         * ||x||_2 over the rows x != 0 */
     int certified;      /* 1: the checker accepted the coefficients */
 } llr_spanner_result;
 
@@ -33,7 +35,8 @@ typedef struct llr_spanner_result {
 typedef struct llr_spanner_opts {
     int d;              /* at most d rows are chosen (>= 1) */
     double box;         /* the coefficient box (2: a 2-barycentric spanner) */
-    double rank_tol;    /* relative residual below which a row is dependent */
+    double rank_tol;    /* a row is dependent when its residual norm is at
+                         * most rank_tol times the largest row norm of X */
     double floor;       /* the residual norm answer noise alone can give */
     int flags;          /* LLR_SPANNER_CORRUPT_FOR_TEST: corrupt the
                          * coefficients before the check (tests only) */
