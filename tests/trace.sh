@@ -34,13 +34,20 @@ for i, r in enumerate(recs):
 types = {r["type"] for r in recs}
 need = {"learn_begin", "query", "sample", "epoch_begin", "spanner_initial",
         "basis", "round_begin", "validate", "lp", "failure", "witness",
-        "epoch_end", "round_end", "cut", "learn_end"}
+        "epoch_end", "round_end", "certificate", "cut", "learn_end"}
 assert need <= types, need - types
 assert types <= need | {"spanner_swap", "history"}, types - need
 assert sum(r["type"] == "query" for r in recs) == int(sys.argv[2])
 assert recs[0]["type"] == "learn_begin" and recs[-1]["type"] == "learn_end"
 assert sum(r["type"] == "witness" for r in recs) == recs[-1]["witnesses"] == 7
 assert any(r["type"] == "lp" and r["tiebreak"] for r in recs)
+# Every sample comes with T log-probabilities; the run ends on a
+# certificate of TV <= eps, and learn_end repeats it.
+assert all(len(r["logprobs"]) == 6 for r in recs if r["type"] == "sample")
+cert = [r for r in recs if r["type"] == "certificate"]
+assert cert[-1]["certified"] and cert[-1]["upper"] <= 0.1
+assert recs[-1]["tv_certified"] == cert[-1]["upper"]
+assert recs[-1]["samples"] == sum(r["type"] == "sample" for r in recs)
 # Reals keep a '.' or an exponent: 2.0, never 2.
 for l in lines[:-1]:
     r = json.loads(l)
@@ -50,7 +57,7 @@ PY
 check "the first line is learn_begin" bash -c "head -1 a.jsonl | grep -q '\"type\": \"learn_begin\"'"
 
 # A single changed number: trace diff names the line and the field.
-n=$(grep -n '"type": "lp"' a.jsonl | sed -n 500p | cut -d: -f1)
+n=$(grep -n '"type": "lp"' a.jsonl | sed -n 400p | cut -d: -f1)
 python3 - a.jsonl "$n" >d.jsonl <<'PY'
 import math, re, sys
 lines = open(sys.argv[1]).read().split("\n")
@@ -80,11 +87,13 @@ check "an integer field is named" grep -q 'field: *\$\.tokens\[0\]$' out.txt
 # Different runs diverge at their first sample.
 expect 1 "traces diverge at line" "$LLR" trace diff a.jsonl c.jsonl
 # Structure: a missing key, a longer array, a truncated file.
-sed '2s/, "calls": [0-9]*//' a.jsonl >f.jsonl
+q=$(grep -n '"type": "query"' a.jsonl | head -1 | cut -d: -f1)
+sed "${q}s/, \"calls\": [0-9]*//" a.jsonl >f.jsonl
 expect 1 "key present in A only" "$LLR" trace diff a.jsonl f.jsonl
 check "the missing key is named" grep -q 'field: *\$\.calls$' out.txt
-sed '2s/"prefix": \[\]/"prefix": [0]/' a.jsonl >g.jsonl
-expect 1 "arrays differ in length: 0 against 1" "$LLR" trace diff a.jsonl g.jsonl
+sed "${q}s/\"prefix\": \[/\"prefix\": [0, /" a.jsonl >g.jsonl
+len=$(sed -n "${q}p" a.jsonl | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["prefix"]))')
+expect 1 "arrays differ in length: $len against $((len + 1))" "$LLR" trace diff a.jsonl g.jsonl
 head -100 a.jsonl >h.jsonl
 expect 1 "A ends after 100 lines; B goes on" "$LLR" trace diff h.jsonl a.jsonl
 expect 1 "traces diverge at line 101" "$LLR" trace diff a.jsonl h.jsonl
