@@ -14,7 +14,7 @@
  * query budget (1..80 distinct prefixes). Speed: every validation sample
  * costs T - 1 reconstruction LPs (GLPK, ~0.1 ms each), and a first round
  * has valid_n samples (the certificate's round size, spec/learner.md
- * rule 8: at most 32 in these ranges). Parameters: llr_params_practical,
+ * rule 8: at most 18 in these ranges). Parameters: llr_params_practical,
  * an exact oracle (no noise, no quantum).
  *
  * Oracles. Notation: g = eps / (2T) the gap, l(h) the teacher's logits at

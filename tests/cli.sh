@@ -140,6 +140,11 @@ expect 0 '"tv": 0.0,' "$LLR" tv m.st "exec:$LLR serve m.st" --json
 expect 0 '"tv": [0-9.e-]+' "$LLR" tv m.st "exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st" --exact --json
 check "the NumPy adapter agrees to 1e-12" bash -c "\"$LLR\" tv m.st \"exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st\" --json | /usr/bin/python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[\"tv\"] < 1e-12 else 1)'"
 expect 0 '"distinct_queries"' "$LLR" learn "exec:$LLR serve m.st" --rank 2 --eps 0.1 -o lx.st --json
+# Protocol 1 has no sample request: the oracle samples by logit queries,
+# draws the same sequences, and learns the same file as with direct samples.
+check "a protocol-1 process is sampled by logit queries" grep -q '"sampling": "logit queries"' out.txt
+expect 0 '"sampling": "direct"' "$LLR" learn m.st --rank 2 --eps 0.1 -o ld.st --json
+check "... the same learned file as with direct samples" cmp -s lx.st ld.st
 # llr serve answers a request line beyond the protocol's 64 MiB with an
 # error (without reading it into memory whole) and goes on serving.
 /usr/bin/python3 -c "import sys; sys.stdout.write('{\"prefix\": [' + '0,' * (33 << 20) + '0]}\n{\"prefix\": []}\n')" >long.txt

@@ -89,8 +89,8 @@ static void help(void)
         "tv_estimate,\n"
         "certificate_samples, delta, target_met, epochs, witnesses, seconds, "
         "\n"
-        "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
-        "OUT).\n");
+        "exhaustive_queries (null above 2^62) and, when V^T <= 1e8, tv "
+        "(exact, MODEL\nagainst OUT).\n");
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
@@ -397,7 +397,7 @@ int cmd_learn(int argc, char **argv)
             (json_int_t)cert.n, "delta", cli_real(delta), "target_met",
             eps > 0 ? json_boolean(met) : json_null(), "epochs", st.epochs,
             "witnesses", st.witnesses, "seconds", secs,
-            "exhaustive_queries", cli_real(exq));
+            "exhaustive_queries", exq < 0 ? json_null() : cli_real(exq));
         json_object_set_new(
             j, "certificate",
             json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
@@ -447,13 +447,18 @@ int cmd_learn(int argc, char **argv)
         }
         cli_json(j);
     } else {
+        char exs[48];
+        if (exq < 0)
+            snprintf(exs, sizeof exs, "more than 2^62");
+        else
+            snprintf(exs, sizeof exs, "%.0f", exq);
         printf("learned %s with %s%s: %llu distinct logit queries (%llu "
                "calls, %llu tokens), %llu teacher samples (%s); exhaustive "
-               "needs %.0f queries\n",
+               "needs %s queries\n",
                out, method, is_gls ? "" : " (a baseline)",
                (unsigned long long)n.distinct, (unsigned long long)n.calls,
                (unsigned long long)n.tokens, (unsigned long long)n.samples,
-               sampling, exq);
+               sampling, exs);
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);
