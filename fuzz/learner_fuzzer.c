@@ -12,48 +12,51 @@
  * then the learner's rank (the teacher's d, sometimes one less or one
  * more), eps in [0.2, 0.5], delta in [0.1, 0.5], the seed, sometimes a
  * query budget (1..80 distinct prefixes). Speed: every validation sample
- * costs T - 1 reconstruction LPs (GLPK, ~0.1 ms each), and a round has
- * valid_n = ceil(2 T ln(1/delta) / eps) samples: these ranges keep it at
- * most 74 (eps 0.1, delta 0.05 would give 240, and 150 ms per input). Parameters: llr_params_practical
- * (spec/learner.md rule 8), an exact oracle (no noise, no quantum).
+ * costs T - 1 reconstruction LPs (GLPK, ~0.1 ms each), and a first round
+ * has valid_n samples (the certificate's round size, spec/learner.md
+ * rule 8: at most 18 in these ranges). Parameters: llr_params_practical,
+ * an exact oracle (no noise, no quantum).
  *
- * Oracles. Notation: g = eps / (2T) the gap, n_v = valid_n, l(h) the
- * teacher's logits at prefix h, L(h) the learned model's, err(h) =
- * max_z |L(h)_z - l(h)_z|.
+ * Oracles. Notation: g = eps / (2T) the gap, l(h) the teacher's logits at
+ * prefix h, L(h) the learned model's, p(z|h) and q(z|h) their next-token
+ * probabilities; a transition h -> z (|h| >= 1) is bad when
+ * |log q(z|h) - log p(z|h)| > g (spec/learner.md rule 5).
  *   - A failure leaves a non-empty message naming one of the documented
  *     ways a run ends without a model (docs/learner.md, spec/learner.md):
  *     the query budget, a spanner or LP certificate rejected, GLPK or
  *     LAPACKE failing, the basis exchange not settling, a pooled history
- *     not reproduced within the gap, the epoch cap; and the budget was
- *     never exceeded. No crash, no leak (ASan/LSan), either way.
+ *     not reproduced within the gap, the epoch cap, the certificate cap;
+ *     and the budget was never exceeded. No crash, no leak (ASan/LSan),
+ *     either way.
  *   - On success: a model with the teacher's V and T, kind "gls", bases
  *     of at most d rows (1 at cut 0); every spanner and LP solution used
  *     was checked (lp_solves == lp_checked, spanner_solves ==
- *     spanner_checked); the distinct queries within the budget.
+ *     spanner_checked); the distinct queries within the budget; the run
+ *     ended on a certificate of TV <= eps.
  *   - Validation, deterministically (rule 7): the run ends only when every
- *     kept validation sample passes under the final representation, so the
- *     first n_v samples of the validation stream (rule 7 says how it is
- *     seeded), drawn here again from the teacher, have err(y_{1:t}) <= g at
- *     every t (and err = 0 at t = 0).
- *   - The guarantee, honestly: it holds with probability >= 1 - delta, not
- *     always. Computed here exactly, by enumerating every prefix (at most
- *     85) and every sequence (at most 256) in long double, independently
- *     of src/measure/distance.c: TV(teacher, learned), the per-cut sums
- *     S_t = E_{h ~ teacher} TV(l(h), L(h)), and p_bad = P_{y ~ teacher}
- *     (some prefix of y has err > g). Always: TV <= sum_t S_t (up to
- *     rounding, 1e-12), and since TV(softmax a, softmax b) <=
- *     min(1, max|a - b|), sum_t S_t <= T g + T p_bad. The run's last round
- *     of n_v samples was drawn after the last change and passed, which for
- *     the final model happens with probability (1 - p_bad)^n_v: the target
- *     fails when that is below 1e-9 (a correct learner trips this with
- *     probability at most 1e-9 per input). When TV > eps (then p_bad >
- *     eps / (2T), so the passing round had probability <= delta: an event
- *     the guarantee allows) the input is counted, not failed; with
- *     LLR_FUZZ_VERBOSE set the target prints one line per input, and those
- *     counts are what docs/fuzzing.md reports.
+ *     kept validation sample passes under the final representation, so
+ *     every sample of the validation stream (rule 7 says how it is seeded)
+ *     the run drew, drawn here again from the teacher, has no bad
+ *     transition (within 1e-12), and L = l at the empty prefix.
+ *   - The certificate, honestly: it holds with probability >= 1 - delta,
+ *     not always. Computed here exactly, by enumerating every prefix (at
+ *     most 85) and every sequence (at most 256) in long double,
+ *     independently of src/measure/distance.c: TV(teacher, learned), the
+ *     per-cut sums S_t = E_{h ~ teacher} TV(l(h), L(h)), E_{y~P} W(y) with
+ *     W = (1 - Q/P)+, and p_bad = P_{y ~ teacher}(y has a bad transition).
+ *     Always: TV <= sum_t S_t and TV = E W (up to rounding, 1e-12), and
+ *     since a sequence without a bad transition has |log Q/P| <= (T-1) g,
+ *     TV <= p_bad + (T-1) g. Every drawn validation sample passed, which
+ *     for the final model happens with probability (1 - p_bad)^n (n of
+ *     them): the target fails when that is below 1e-9 (a correct learner
+ *     trips this with probability at most 1e-9 per input). When TV
+ *     exceeds the certified bound (a delta event the guarantee allows)
+ *     the input is counted, not failed; with LLR_FUZZ_VERBOSE set the
+ *     target prints one line per input, and those counts are what
+ *     docs/fuzzing.md reports.
  *   - Determinism (every fourth input): a second run with the same seed
- *     makes the same number of distinct queries and calls and learns a
- *     model with the same logits, bit for bit, at every prefix.
+ *     makes the same number of distinct queries, calls and samples and
+ *     learns a model with the same logits, bit for bit, at every prefix.
  * Every failed check calls abort(). */
 #include <math.h>
 #include <stdint.h>
@@ -87,6 +90,7 @@ static const char *const documented[] = {
     "basis exchange did not settle",      /* spanner cap */
     "not reproduced within the gap",      /* rule 6: pooled history fails */
     "epoch cap",                          /* rule 7 */
+    "certificate stays above eps",        /* rule 7: certificate cap */
 };
 
 /* Prefix h (length len) as an index into the tables. */
@@ -139,15 +143,27 @@ typedef struct walk {
     int V, T;
     double gap;
     double (*tl)[VMAX], (*ll)[VMAX]; /* teacher's and learned logits */
-    ld tv, tele, p_bad;
+    ld tv, tele, p_bad, ew;
 } walk;
 
+/* Whether the transition h -> z (h of length len >= 1, id its index) is
+ * bad (the log-probabilities differ by more than the gap, plus slack). */
+static int bad_step(const walk *w, int id, int z, ld slack)
+{
+    ld p[VMAX], q[VMAX];
+    softmax(w->tl[id], w->V, p);
+    softmax(w->ll[id], w->V, q);
+    return fabsl(logl(q[z]) - logl(p[z])) > w->gap + slack;
+}
+
 /* Depth-first over prefix h (length len) with path probabilities P
- * (teacher) and Q (learned); bad: an ancestor (or h) erred by > gap. */
+ * (teacher) and Q (learned); bad: some transition on the path was. */
 static void dfs(walk *w, int *h, int len, ld P, ld Q, int bad)
 {
     if (len == w->T) {
         w->tv += fabsl(P - Q) / 2;
+        if (P > 0 && Q < P)
+            w->ew += P * (1 - Q / P);
         if (bad)
             w->p_bad += P;
         return;
@@ -155,9 +171,6 @@ static void dfs(walk *w, int *h, int len, ld P, ld Q, int bad)
     int V = w->V, id = prefix_id(h, len, V);
     const double *a = w->tl[id], *b = w->ll[id];
     ld p[VMAX], q[VMAX], tvh = 0;
-    double err = 0;
-    for (int z = 0; z < V; z++)
-        err = fmax(err, fabs(a[z] - b[z]));
     softmax(a, V, p);
     softmax(b, V, q);
     for (int z = 0; z < V; z++)
@@ -165,20 +178,23 @@ static void dfs(walk *w, int *h, int len, ld P, ld Q, int bad)
     w->tele += P * tvh;
     for (int z = 0; z < V; z++) {
         h[len] = z;
-        dfs(w, h, len + 1, P * p[z], Q * q[z], bad || err > w->gap);
+        dfs(w, h, len + 1, P * p[z], Q * q[z],
+            bad || (len >= 1 && bad_step(w, id, z, 0)));
     }
 }
 
 static int verbose = -1;
 
 static void run_once(llr_model *M, const llr_gls_params *p, uint64_t budget,
-                     llr_model **L, llr_oracle **o, int *rc, llr_error *e)
+                     llr_model **L, llr_oracle **o, llr_gls_stats *stp,
+                     int *rc, llr_error *e)
 {
     llr_oracle_opts oo = {.budget = budget};
     CHECK(llr_oracle_new(M, &oo, o, e) == 0);
     llr_gls_stats st;
     e->msg[0] = 0;
     *rc = llr_gls_learn(*o, p, NULL, L, &st, e);
+    *stp = st;
     if (budget)
         CHECK(llr_oracle_counts(*o).distinct <= budget);
     if (*rc) {
@@ -194,6 +210,7 @@ static void run_once(llr_model *M, const llr_gls_params *p, uint64_t budget,
     CHECK(*L != NULL);
     CHECK(st.lp_solves == st.lp_checked);
     CHECK(st.spanner_solves == st.spanner_checked);
+    CHECK(st.target_met && st.cert.upper <= p->eps);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -248,8 +265,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     llr_oracle *o = NULL;
     llr_model *L = NULL;
+    llr_gls_stats st;
     int rc;
-    run_once(M, &p, budget, &L, &o, &rc, &e);
+    run_once(M, &p, budget, &L, &o, &st, &rc, &e);
     if (rc) {
         if (verbose)
             printf("learner: V=%d T=%d d=%d/%d eps=%.3g: error: %s\n", V, T,
@@ -270,51 +288,59 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     all_logits(M, tl);
     all_logits(L, ll);
 
-    /* Rule 7: the first round of validation samples, drawn again. */
+    walk w = {V, T, p.gap, tl, ll, 0, 0, 0, 0};
+
+    /* Rule 7: every validation sample the run drew, drawn again. */
     llr_oracle *o2 = NULL;
     llr_oracle_opts oo = {0};
     CHECK(llr_oracle_new(M, &oo, &o2, &e) == 0);
     llr_prng gv;
     llr_prng_seed(&gv, llr_mix64(p.seed ^ 0x56414c4944ULL));
     int y[TMAX];
-    for (int i = 0; i < p.valid_n; i++) {
-        CHECK(llr_oracle_sample(o2, &gv, y, &e) == 0);
-        for (int t = 0; t < T; t++) {
-            int id = prefix_id(y, t, V);
-            double err = 0;
-            for (int z = 0; z < V; z++)
-                err = fmax(err, fabs(ll[id][z] - tl[id][z]));
-            CHECK(t > 0 ? err <= p.gap : err == 0);
-        }
+    uint64_t nv = llr_oracle_counts(o).samples - (uint64_t)p.spanner_n;
+    CHECK(nv >= st.cert.n && st.cert.n >= 1);
+    for (uint64_t i = 0; i < nv; i++) {
+        CHECK(llr_oracle_sample(o2, &gv, y, NULL, &e) == 0);
+        for (int t = 1; t < T; t++)
+            CHECK(!bad_step(&w, prefix_id(y, t, V), y[t], 1e-12L));
     }
+    for (int z = 0; z < V; z++)
+        CHECK(ll[0][z] == tl[0][z]);
     llr_oracle_free(o2);
 
-    /* The guarantee. */
-    walk w = {V, T, p.gap, tl, ll, 0, 0, 0};
+    /* The certificate. */
     int h[TMAX];
     dfs(&w, h, 0, 1, 1, 0);
     CHECK(w.tv <= w.tele + 1e-12L);
-    CHECK(w.tele <= T * p.gap + T * w.p_bad + 1e-12L);
-    ld log_pass = p.valid_n * log1pl(-fminl(w.p_bad, 1));
+    CHECK(fabsl(w.tv - w.ew) <= 1e-12L);
+    CHECK(w.tv <= w.p_bad + (T - 1) * (ld)p.gap + 1e-12L);
+    ld log_pass = (ld)nv * log1pl(-fminl(w.p_bad, 1));
     if (!(log_pass >= logl(1e-9L)))
-        fprintf(stderr, "p_bad %.6Lg: the last round of %d samples passed "
-                        "with probability %.3Lg\n", w.p_bad, p.valid_n,
-                expl(log_pass));
+        fprintf(stderr, "p_bad %.6Lg: %llu validation samples passed "
+                        "with probability %.3Lg\n", w.p_bad,
+                (unsigned long long)nv, expl(log_pass));
     CHECK(log_pass >= logl(1e-9L));
     if (verbose)
         printf("learner: V=%d T=%d d=%d/%d eps=%.3g delta=%.3g: tv %.3Lg "
-               "p_bad %.3Lg%s queries %llu\n", V, T, dm, dl, eps, delta, w.tv,
-               w.p_bad, w.tv > eps ? " (TV > eps: a delta event)" : "",
-               (unsigned long long)llr_oracle_counts(o).distinct);
+               "certified %.3g p_bad %.3Lg%s queries %llu samples %llu\n",
+               V, T, dm, dl, eps, delta, w.tv, st.cert.upper, w.p_bad,
+               w.tv > st.cert.upper ? " (TV above the certificate: a delta "
+                                      "event)"
+                                    : "",
+               (unsigned long long)llr_oracle_counts(o).distinct,
+               (unsigned long long)llr_oracle_counts(o).samples);
 
     if (twice) {
         llr_oracle *o3 = NULL;
         llr_model *L2 = NULL;
+        llr_gls_stats st2;
         int rc2;
-        run_once(M, &p, budget, &L2, &o3, &rc2, &e);
+        run_once(M, &p, budget, &L2, &o3, &st2, &rc2, &e);
         CHECK(rc2 == 0);
         llr_counts n1 = llr_oracle_counts(o), n3 = llr_oracle_counts(o3);
-        CHECK(n3.distinct == n1.distinct && n3.calls == n1.calls);
+        CHECK(n3.distinct == n1.distinct && n3.calls == n1.calls &&
+              n3.samples == n1.samples);
+        CHECK(st2.cert.upper == st.cert.upper);
         static double l2[NPRE][VMAX];
         memset(l2, 0, sizeof l2);
         all_logits(L2, l2);

@@ -52,18 +52,27 @@
  *                                rounding error of TV
  *  llr_distance_mc(P, Q, n, seed, delta, progress, &r, e)
  *                                the same estimated from n samples of P,
- *                                with Hoeffding intervals at 1 - delta
- *  llr_oracle_init / llr_oracle_query / llr_oracle_free
- *                                logit queries to a model, counted exactly
- *                                (calls, distinct prefixes, tokens), cached,
- *                                optionally noisy, budgeted and traced
+ *                                with the certified upper bound and an
+ *                                interval at 1 - delta
+ *  llr_oracle_new / llr_oracle_query / llr_oracle_sample / llr_oracle_free
+ *                                the teacher's two access operations:
+ *                                logit queries (calls, distinct prefixes,
+ *                                tokens; cached, optionally noisy) and
+ *                                teacher samples with their
+ *                                log-probabilities, counted apart, budgeted
+ *                                and traced
  *  llr_params_practical(T, d, eps, delta, xi, q, seed, &p)
  *                                the learner's default parameters
  *  llr_gls_learn(o, &p, progress, &m, &stats, e)
  *                                GLS2's learner: a standalone model learned
- *                                from the oracle's logit queries alone
- *                                (spanner bases, witness futures,
- *                                reconstruction LP), certified by checkers
+ *                                from the oracle's logit queries and
+ *                                teacher samples (spanner bases, witness
+ *                                futures, reconstruction LP), its solver
+ *                                answers certified by checkers, and its TV
+ *                                by fresh samples (stats.cert)
+ *  llr_certify(o, m, n, delta, seed, &c, e)
+ *                                the certified TV of any model against the
+ *                                oracle's teacher from n teacher samples
  *  llr_trace_init(t, FILE)       a trace sink for the oracle (opts.trace):
  *                                every step of a run as JSON lines
  *                                (docs/trace.md)
@@ -100,6 +109,8 @@ extern "C" {
 #include <llr/oracle/oracle.h>
 #include <llr/io/trace.h>
 #include <llr/conformance/tracediff.h>
+#include <llr/kernels/confidence.h>
+#include <llr/learn/certify.h>
 #include <llr/learn/params.h>
 #include <llr/learn/gls.h>
 #include <llr/learn/export.h>

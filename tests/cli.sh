@@ -103,6 +103,28 @@ expect 0 "a baseline" "$LLR" learn m.st --rank 2 --method spectral -o s.st
 expect 0 "a baseline" "$LLR" learn m.st --method exhaustive -o x.st
 expect 1 "declining to run with the theory settings" "$LLR" learn m.st --rank 2 --eps 0.1 --params theory -o t2.st
 
+# The certificate: every method reports it and stores it in the file;
+# bad --eps, --delta and budgets write nothing.
+for m in gls spectral exhaustive; do
+    expect 0 '"tv_certified": 0\.0[0-9]+' "$LLR" learn m.st --rank 2 --eps 0.1 --method $m -o c-$m.st --json
+    check "$m: samples, certificate_samples, delta, target_met in the report" bash -c "grep -q '\"samples\": [1-9]' out.txt && grep -q '\"certificate_samples\": [1-9]' out.txt && grep -q '\"delta\": 0.05' out.txt && grep -q '\"target_met\": true' out.txt"
+    expect 0 "certified: TV\(teacher, this model\) <= 0\.0[0-9]+ with probability >= 0.95" "$LLR" info c-$m.st
+    expect 0 '"llr.tv_certified": "0\.0[0-9]+"' "$LLR" info c-$m.st --json
+done
+expect 0 '"certificate_samples": 77,' "$LLR" learn m.st --rank 2 --method spectral --cert-samples 77 -o c2.st --json
+cp m.st keep4.st
+for bad in "--eps 0" "--eps 1" "--eps 1.5" "--eps -0.1" "--delta 0" "--delta 1" "--delta 2" "--delta nan"; do
+    set -- $bad
+    expect 2 "$1 '$2' is not a number in the open interval \(0, 1\)" "$LLR" learn m.st --rank 2 --eps 0.1 $bad -o keep4.st
+done
+expect 2 "--delta '1' is not a number in the open interval" "$LLR" tv m.st m2.st --mc 10 --delta 1
+expect 1 "the first certificate round needs [0-9]+ teacher samples \(--spanner-n plus the round --valid-n\), more than --sample-budget 50; nothing was written" "$LLR" learn m.st --rank 2 --eps 0.1 --sample-budget 50 -o keep4.st
+expect 1 "needs 389 teacher samples \(--cert-samples\), more than --sample-budget 300" "$LLR" learn m.st --rank 2 --eps 0.01 --method spectral --sample-budget 300 -o keep4.st
+expect 1 "teacher-sample budget of 300 samples is exhausted" "$LLR" learn m.st --rank 2 --eps 0.1 --valid-n 250 --sample-budget 300 -o keep4.st
+check "a run stopped by its sample budget says so" grep -q "and 300 teacher samples; nothing was written" err.txt
+expect 2 "--cert-samples is for the baselines" "$LLR" learn m.st --rank 2 --eps 0.1 --cert-samples 10 -o keep4.st
+check "bad --eps, --delta and budgets wrote nothing" bash -c 'cmp -s m.st keep4.st && ! ls *.tmp.* 2>/dev/null | grep -q .'
+
 # Noisy parity and the samples-only baseline.
 expect 0 "noisy parity of 6 bits, secret weight 3" "$LLR" gen parity --bits 6 --noise 0.1 --secret 0x2c -o p.st
 expect 2 "exactly one of --secret and --seed" "$LLR" gen parity --bits 6 --noise 0.1 -o p.st
@@ -110,7 +132,8 @@ expect 2 "--noise '0.5'" "$LLR" gen parity --bits 6 --noise 0.5 --seed 1 -o p.st
 expect 1 "beyond the 6 input bits" "$LLR" gen parity --bits 6 --noise 0.1 --secret ff -o p2.st
 expect 0 "numerical rank: 1 " "$LLR" spectrum p.st --cut 3
 expect 0 '"tv": [0-9.e-]+' "$LLR" learn p.st --rank 1 --eps 0.1 -o pg.st --json
-expect 0 "0 distinct queries" "$LLR" learn p.st --method samples --samples 50 -o ps.st
+expect 0 "0 distinct logit queries" "$LLR" learn p.st --method samples --samples 50 -o ps.st
+check "the samples baseline: its 50 samples and the certificate's 1000, certified" bash -c "grep -q '1050 teacher samples' out.txt && grep -Eq 'certified TV\(MODEL, OUT\) <= 0\.[0-9]+' out.txt"
 expect 2 "--samples M goes with --method samples" "$LLR" learn p.st --method samples -o ps.st
 expect 0 "gls \\(GLS2\\)" "$LLR" demo parity --bits 6
 expect 2 "the demo is 'parity'" "$LLR" demo chess
@@ -121,6 +144,11 @@ expect 0 '"tv": 0.0,' "$LLR" tv m.st "exec:$LLR serve m.st" --json
 expect 0 '"tv": [0-9.e-]+' "$LLR" tv m.st "exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st" --exact --json
 check "the NumPy adapter agrees to 1e-12" bash -c "\"$LLR\" tv m.st \"exec:/usr/bin/python3 $SRC/tools/serve_isan.py m.st\" --json | /usr/bin/python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[\"tv\"] < 1e-12 else 1)'"
 expect 0 '"distinct_queries"' "$LLR" learn "exec:$LLR serve m.st" --rank 2 --eps 0.1 -o lx.st --json
+# Protocol 1 has no sample request: the oracle samples by logit queries,
+# draws the same sequences, and learns the same file as with direct samples.
+check "a protocol-1 process is sampled by logit queries" grep -q '"sampling": "logit queries"' out.txt
+expect 0 '"sampling": "direct"' "$LLR" learn m.st --rank 2 --eps 0.1 -o ld.st --json
+check "... the same learned file as with direct samples" cmp -s lx.st ld.st
 # llr serve answers a request line beyond the protocol's 64 MiB with an
 # error (without reading it into memory whole) and goes on serving.
 /usr/bin/python3 -c "import sys; sys.stdout.write('{\"prefix\": [' + '0,' * (33 << 20) + '0]}\n{\"prefix\": []}\n')" >long.txt

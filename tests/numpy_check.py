@@ -5,7 +5,10 @@ It reads model files with its own safetensors reader (following the format
 description, not llr's code), evaluates ISAN and approx logits from the
 layout in docs/file-formats.md, enumerates Sigma^T for exact TV, and
 reproduces `llr sample` from the PRNG and sampling rule in docs/models.md.
-Agreement required: 1e-12 for logits and TV, identical samples.
+Agreement required: 1e-12 for logits and TV, identical samples. The
+certified TV bounds (docs/learner.md, "The certificate") are recomputed
+from the samples with SciPy (brentq for the binomial-KL bound, the
+empirical Bernstein formula): 1e-8 relative.
 Usage: tests/numpy_check.py path/to/llr
 """
 import itertools
@@ -18,6 +21,7 @@ import sys
 import tempfile
 
 import numpy as np
+from scipy.optimize import brentq
 
 LLR = os.path.abspath(sys.argv[1])
 M64 = (1 << 64) - 1
@@ -138,6 +142,51 @@ def sample(model, n, seed):
     return out
 
 
+def kl(p, q):
+    """kl(Bernoulli(p) || Bernoulli(q))."""
+    out = 0.0
+    if p > 0:
+        out += p * math.log(p / q)
+    if p < 1:
+        out += (1 - p) * math.log((1 - p) / (1 - q))
+    return out
+
+
+def kl_upper(m, n, delta):
+    c = math.log(1 / delta) / n
+    if m >= 1:
+        return 1.0
+    hi = 1 - 1e-16
+    if kl(m, hi) <= c:
+        return 1.0
+    return brentq(lambda q: kl(m, q) - c, m, hi, xtol=1e-300, rtol=1e-15)
+
+
+def kl_lower(m, n, delta):
+    c = math.log(1 / delta) / n
+    if m <= 0:
+        return 0.0
+    lo = 1e-300
+    if kl(m, lo) <= c:
+        return 0.0
+    return brentq(lambda q: kl(m, q) - c, lo, m, xtol=1e-300, rtol=1e-15)
+
+
+def bounds(w, delta):
+    """(lower, upper) of the mean of w in [0, 1], each at 1 - delta: the
+    tighter of binomial-KL and empirical Bernstein, each at delta / 2."""
+    n, m, v = len(w), float(np.mean(w)), float(np.var(w, ddof=1))
+    L = math.log(4 / delta)
+    width = math.sqrt(2 * v * L / n) + 7 * L / (3 * (n - 1))
+    up = min(kl_upper(m, n, delta / 2), min(1.0, m + width))
+    lo = max(kl_lower(m, n, delta / 2), max(0.0, m - width))
+    return lo, up
+
+
+def close(got, want):
+    return abs(got - want) <= 1e-8 * abs(want) + 1e-15
+
+
 with tempfile.TemporaryDirectory() as w:
     files = {}
     for name, args in [("a", ["isan", "--vocab", "3", "--rank", "2", "--horizon", "5", "--seed", "1"]),
@@ -193,6 +242,51 @@ with tempfile.TemporaryDirectory() as w:
     wtop = max(max(abs(x["p"] - y[2]), abs(x["tv"] - y[3])) for x, y in zip(got["top"], contrib))
     check(wtop <= TOL, "check top prefixes: P(h), TV differ by %.3g" % wtop)
     print("check(a, c): per-step terms |llr - numpy| = %.3g; the same top 5 prefixes (P, TV within %.3g)" % (worst, wtop))
+
+    # The certified TV of llr tv --mc: the same samples drawn here, W(y) =
+    # (1 - c(y) / a(y))+ from log-probabilities computed here, the bounds
+    # from SciPy.
+    def logprob(m, y):
+        lp = 0.0
+        for t in range(m.T):
+            l = m.logits(list(y[:t]))
+            mx = l.max()
+            lp += l[y[t]] - (mx + math.log(np.exp(l - mx).sum()))
+        return lp
+    ys = sample(models["a"], 3000, 12)
+    wv = np.array([max(0.0, -math.expm1(logprob(models["c"], y) - logprob(models["a"], y))) for y in ys])
+    got = json.loads(llr("tv", files["a"], files["c"], "--mc", "3000", "--seed", "12", "--delta", "0.1", "--json"))
+    lo, up = bounds(wv, 0.1)
+    lo2, up2 = bounds(wv, 0.05)
+    check(abs(got["tv"] - wv.mean()) <= TOL, "mc tv: llr %.17g numpy %.17g" % (got["tv"], wv.mean()))
+    check(close(got["tv_certified"], up) and got["tv_certified"] >= up * (1 - 1e-12),
+          "tv_certified: llr %.17g scipy %.17g" % (got["tv_certified"], up))
+    check(close(got["ci"][0], lo2) and close(got["ci"][1], up2),
+          "mc interval: llr %s scipy [%.17g, %.17g]" % (got["ci"], lo2, up2))
+    print("tv --mc(a, c): estimate %.6f, certified %.6f (scipy %.6f), interval [%.6f, %.6f]"
+          % (got["tv"], got["tv_certified"], up, lo2, up2))
+
+    # llr learn's certificate for a baseline: its fresh samples (stream
+    # mix(seed ^ 0x43455254)), the learned ISAN's log-probabilities, and
+    # the round size from --eps (the smallest n at which a mean of eps/100
+    # certifies eps by binomial-KL at delta/2).
+    lf = os.path.join(w, "learned.safetensors")
+    got = json.loads(llr("learn", files["c"], "--rank", "2", "--method", "spectral", "--eps", "0.05",
+                         "--seed", "3", "-o", lf, "--json"))
+    n = got["certificate_samples"]
+    want_n = next(k for k in range(1, 100000) if kl_upper(0.0005, k, 0.025) <= 0.05)
+    check(abs(n - want_n) <= 1, "certificate_samples %d, scipy %d" % (n, want_n))
+    learned = Model(lf)
+    ys = sample(models["c"], n, mix64(3 ^ 0x43455254))
+    wv = np.array([max(0.0, -math.expm1(logprob(learned, y) - logprob(models["c"], y))) for y in ys])
+    lo, up = bounds(wv, 0.05)
+    check(abs(got["tv_estimate"] - wv.mean()) <= 1e-12, "learn tv_estimate: llr %.17g numpy %.17g"
+          % (got["tv_estimate"], wv.mean()))
+    check(close(got["tv_certified"], up), "learn tv_certified: llr %.17g scipy %.17g" % (got["tv_certified"], up))
+    check(got["tv"] <= got["tv_certified"], "learn: exact TV %.6g above the certificate %.6g"
+          % (got["tv"], got["tv_certified"]))
+    print("learn --method spectral: %d certificate samples, estimate %.6f, certified %.6f (scipy %.6f), exact %.6f"
+          % (n, got["tv_estimate"], got["tv_certified"], up, got["tv"]))
 
     # Samples, bit for bit.
     for k in ("a", "c"):

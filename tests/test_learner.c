@@ -2,6 +2,7 @@
  * of exact ISANs judged by a binomial test, approximate models, noisy
  * oracles, determinism, exact accounting, budgets, and the checkers. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "base/prefix.h"
 #include "learn/reconstruct.h"
 #include "io/safetensors.h"
+#include "io/trace.h"
 #include "learn/spanner.h"
 #include "learn/spectral.h"
 #include "learn/export.h"
@@ -26,7 +28,7 @@
 typedef struct outcome {
     double tv, tele;
     llr_gls_stats st;
-    uint64_t distinct, calls, tokens;
+    uint64_t distinct, calls, tokens, samples, sample_tokens;
     int ok;
     llr_errcode code;
     char err[512];
@@ -49,7 +51,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     outcome r = {0};
     llr_error err;
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {xi, 77, q, budget, transcript, 0, NULL};
+    llr_oracle_opts oo = {xi, 77, q, budget, transcript, 0, NULL, 0};
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_gls_params p;
     llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
@@ -57,6 +59,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     r.ok = llr_gls_learn(o, &p, NULL, &L, &r.st, &err) == 0;
     llr_counts n = llr_oracle_counts(o);
     r.distinct = n.distinct, r.calls = n.calls, r.tokens = n.tokens;
+    r.samples = n.samples, r.sample_tokens = n.sample_tokens;
     if (!r.ok) {
         snprintf(r.err, sizeof r.err, "%s", err.msg);
         r.code = err.code;
@@ -91,7 +94,7 @@ Test(learner, exact_isans_meet_eps_with_probability_1_minus_delta,
 {
     const int Vs[] = {2, 3, 5, 8}, ds[] = {1, 2, 3, 4};
     const double eps = 0.1, delta = 0.05;
-    int runs = 0, failures = 0, spanning = 0;
+    int runs = 0, failures = 0, spanning = 0, uncovered = 0;
     for (int vi = 0; vi < 4; vi++)
         for (int di = 0; di < 4; di++)
             for (int T = 3; T <= 7; T++) {
@@ -107,6 +110,10 @@ Test(learner, exact_isans_meet_eps_with_probability_1_minus_delta,
                     cr_assert(r.ok, "V=%d d=%d T=%d: %s", V, d, T, r.err);
                     runs++;
                     failures += r.tv > eps;
+                    /* The run ends on a certificate: TV <= eps certified,
+                     * and the certificate must cover the exact TV. */
+                    cr_assert(r.st.target_met && r.st.cert.upper <= eps);
+                    uncovered += r.tv > r.st.cert.upper;
                     cr_assert(r.st.lp_solves == r.st.lp_checked);
                     /* Where every cut's basis has the model's generic rank
                      * and the futures separate it, the representation is
@@ -134,6 +141,9 @@ Test(learner, exact_isans_meet_eps_with_probability_1_minus_delta,
     double pval = binom_tail(runs, failures, delta);
     cr_assert(pval >= 1e-3, "%d of %d runs had TV > eps (p = %g)", failures,
               runs, pval);
+    pval = binom_tail(runs, uncovered, delta);
+    cr_assert(pval >= 1e-3, "%d of %d certificates below the exact TV "
+              "(p = %g)", uncovered, runs, pval);
     cr_assert(runs >= 40 && spanning >= runs / 2, "runs %d, spanning %d", runs,
               spanning);
 }
@@ -261,27 +271,52 @@ Test(learner, same_seed_gives_identical_files_and_transcripts,
     llr_model_free(M);
 }
 
-/* Count transcript lines and check their prefixes are distinct. */
-static size_t transcript_prefixes(const char *t, size_t len)
+/* What a transcript shows: its query lines (their prefixes checked to
+ * be distinct) and their tokens, its sample lines and their tokens. */
+typedef struct shown {
+    size_t queries, tokens, samples, sample_tokens;
+} shown;
+
+static size_t count_items(const char *a, const char *end)
 {
-    size_t lines = 0;
+    if (a[1] == ']')
+        return 0;
+    size_t n = 1;
+    for (const char *c = a; c < end; c++)
+        n += *c == ',';
+    return n;
+}
+
+static shown transcript_shows(const char *t, size_t len)
+{
+    shown r = {0};
     char **seen = NULL;
     const char *p = t;
     while (p < t + len) {
         const char *nl = memchr(p, '\n', (size_t)(t + len - p));
         cr_assert(nl != NULL);
+        if (!strncmp(p, "{\"sample\": [", 12)) {
+            const char *a = p + 11, *b = strchr(a, ']');
+            cr_assert(b && b < nl && strstr(b, "\"logprobs\": ["));
+            r.samples++;
+            r.sample_tokens += count_items(a, b);
+            p = nl + 1;
+            continue;
+        }
         const char *a = strstr(p, "\"prefix\": ["), *b = strstr(p, "]");
         cr_assert(a && b && b < nl);
+        a += 10;
         size_t n = (size_t)(b - a);
-        for (size_t i = 0; i < lines; i++)
+        for (size_t i = 0; i < r.queries; i++)
             cr_assert(strncmp(seen[i], a, n) != 0 || seen[i][n] != ']',
                       "prefix repeated in the transcript");
-        seen = realloc(seen, (lines + 1) * sizeof *seen);
-        seen[lines++] = (char *)a;
+        seen = realloc(seen, (r.queries + 1) * sizeof *seen);
+        seen[r.queries++] = (char *)a;
+        r.tokens += count_items(a, b);
         p = nl + 1;
     }
     free(seen);
-    return lines;
+    return r;
 }
 
 Test(oracle, accounting_is_exact)
@@ -293,7 +328,7 @@ Test(oracle, accounting_is_exact)
     size_t trl;
     FILE *f = open_memstream(&tr, &trl);
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {0, 0, 0, 0, f, 0, NULL};
+    llr_oracle_opts oo = {0, 0, 0, 0, f, 0, NULL, 0};
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0);
     double l[3], ref[3];
     int a[3] = {0, 1, 2}, b[3] = {0, 1, 1};
@@ -304,13 +339,29 @@ Test(oracle, accounting_is_exact)
     cr_assert(llr_oracle_query(o, a, 2, l, &err) == 0); /* prefix of a */
     cr_assert_eq(llr_oracle_counts(o).calls, 5);
     cr_assert_eq(llr_oracle_counts(o).distinct, 4);
-    cr_assert_eq(llr_oracle_counts(o).tokens, 0 + 3 + 3 + 3 + 2);
+    /* tokens: of the distinct prefixes only, whatever the lookups. */
+    cr_assert_eq(llr_oracle_counts(o).tokens, 0 + 3 + 3 + 2);
     cr_assert(llr_model_logits(M, a, 2, ref, &err) == 0);
     cr_assert_arr_eq(l, ref, sizeof l);
     cr_assert(llr_oracle_query(o, a, 4, l, &err) != 0); /* too long */
     cr_assert_eq(llr_oracle_counts(o).calls, 5);
+    /* Teacher samples: direct, no logit query, counted apart. */
+    llr_prng g;
+    llr_prng_seed(&g, 9);
+    int y[4];
+    double lp[4];
+    cr_assert(llr_oracle_sample(o, &g, y, lp, &err) == 0);
+    cr_assert(llr_oracle_sample(o, &g, y, NULL, &err) == 0);
+    cr_assert_eq(llr_oracle_counts(o).samples, 2);
+    cr_assert_eq(llr_oracle_counts(o).sample_tokens, 8);
+    cr_assert_eq(llr_oracle_counts(o).calls, 5);
+    cr_assert_eq(llr_oracle_counts(o).distinct, 4);
     fclose(f);
-    cr_assert_eq(transcript_prefixes(tr, trl), 4);
+    shown sh = transcript_shows(tr, trl);
+    cr_assert_eq(sh.queries, 4);
+    cr_assert_eq(sh.tokens, 8);
+    cr_assert_eq(sh.samples, 2);
+    cr_assert_eq(sh.sample_tokens, 8);
     free(tr);
     llr_oracle_free(o);
     llr_model_free(M);
@@ -322,7 +373,7 @@ Test(oracle, noise_and_quantum_are_bounded_and_deterministic)
     llr_model *M;
     cr_assert(llr_isan_generate(5, 2, 4, 2, 3.0, &M, &err) == 0);
     llr_oracle *o1 = NULL, *o2 = NULL;
-    llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL, 0, NULL};
+    llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL, 0, NULL, 0};
     cr_assert(llr_oracle_new(M, &oo, &o1, &err) == 0);
     cr_assert(llr_oracle_new(M, &oo, &o2, &err) == 0);
     int tok[3] = {0};
@@ -358,7 +409,12 @@ Test(learner, accounting_matches_the_transcript_and_budget_holds,
     outcome r = learn(M, 2, 0.1, 5, 0, 0, 0, f, NULL);
     fclose(f);
     cr_assert(r.ok, "%s", r.err);
-    cr_assert_eq(transcript_prefixes(tr, trl), r.distinct);
+    shown sh = transcript_shows(tr, trl);
+    cr_assert_eq(sh.queries, r.distinct);
+    cr_assert_eq(sh.tokens, r.tokens);
+    cr_assert_eq(sh.samples, r.samples);
+    cr_assert_eq(sh.sample_tokens, r.sample_tokens);
+    cr_assert_eq(r.sample_tokens, 5 * r.samples);
     cr_assert(r.calls >= r.distinct);
     free(tr);
     /* A budget below what the run needs stops it, having used no more
@@ -710,14 +766,16 @@ Test(export, exact_representations_export_to_an_equivalent_isan,
 
 /* An exact rank-2 ISAN (V = 3, T = 3) on which the run stopped with "not
  * within the gap of logit rank 2" (fuzz/learner_fuzzer.c, input
- * fuzz/corpus/learner/finding_exact_rank2_stops_not_within_gap). Cut 2's
- * pool of spanner histories does not contain (0, 0), whose logits need the
- * coefficients (-2.397, 2.135) in the basis (2, 0), (2, 2): outside the box.
- * The LP of the prefix (0, 0) kept c_2 at the box and moved its residual,
- * 0.057 <= tau = 0.066, to level 1; locate blamed cut 1 (0.057 > g/2) with
- * the future (0) already selected and the history (0) already pooled (it
- * is cut 1's basis row). Rule 6 now passes the blame to the shortest prefix
- * of the sample not yet pooled, (0, 0), and the run learns the teacher. */
+ * fuzz/corpus/learner/finding_exact_rank2_stops_not_within_gap): the LP of
+ * a prefix (y_1, y_2) kept c_2 at the box and moved its residual to level
+ * 1; locate blamed cut 1 with the future (y_2) already selected and the
+ * history (y_1) already pooled. Rule 6 passes the blame to the shortest
+ * prefix of the sample not yet pooled, (y_1, y_2), and the run learns the
+ * teacher. With these settings (seed 42, rounds of 30, spanner pools from
+ * 2 samples) the run meets exactly that case: the history (2) joins cut 1
+ * (an infeasible LP), the witness (0) joins F^_1, and then the prefix
+ * (2, 0) fails with its error located at cut 1 (0.058 > g/2 = 0.033) whose
+ * future (0) and history (2) are both taken: (2, 0) joins cut 2. */
 Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
 {
     static const double x0[] = {0, -0.70712203688619701};
@@ -744,17 +802,57 @@ Test(learner, pooled_history_blamed_passes_to_the_unpooled_prefix)
     cr_assert(llr_isan_wrap(3, 2, 3, x, b, a, &M, &err) == 0, "%s", err.msg);
     llr_gls_params p;
     llr_params_practical(3, 2, 0.39582291250019863, 0.321118184323683, 0, 0,
-                         44518, &p);
+                         42, &p);
+    p.valid_n = 30;
+    p.max_cert_n = 64 * 30;
+    p.spanner_n = 2;
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    llr_trace tr;
+    llr_trace_init(&tr, f);
     llr_oracle *o = NULL;
     llr_oracle_opts oo = {0};
+    oo.trace = &tr;
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_model *L = NULL;
     llr_gls_stats st;
     int rc = llr_gls_learn(o, &p, NULL, &L, &st, &err);
+    fclose(f);
     cr_assert(rc == 0, "%s", err.msg);
-    /* The history (0) at cut 1 from an infeasible LP, then (0, 0) at
-     * cut 2 in place of the stop. */
     cr_assert_eq(st.basis_additions, 2);
+    cr_assert_eq(st.witnesses, 1);
+    /* The failure whose located cut (the first locate error above g/2)
+     * differs from the cut blamed. */
+    int passed = 0;
+    for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+        nl = strchr(line, '\n');
+        *nl = 0;
+        json_t *j = json_loads(line, 0, NULL);
+        cr_assert(j != NULL);
+        json_t *errs = json_object_get(j, "locate_errors");
+        if (!strcmp(json_string_value(json_object_get(j, "type")),
+                    "failure") &&
+            json_array_size(errs) > 0) {
+            size_t k = json_array_size(errs);
+            double last = json_real_value(json_array_get(errs, k - 1));
+            long located = last > p.gap / 2
+                               ? (long)k
+                               : json_integer_value(json_object_get(j, "t"));
+            long cut = json_integer_value(json_object_get(j, "cut"));
+            if (cut != located) {
+                cr_assert_eq(located, 1);
+                cr_assert_eq(cut, 2);
+                cr_assert_str_eq(
+                    json_string_value(json_object_get(j, "kind")),
+                    "history");
+                passed++;
+            }
+        }
+        json_decref(j);
+    }
+    free(buf);
+    cr_assert_eq(passed, 1, "the blame was passed %d times", passed);
     llr_exact ex;
     cr_assert(llr_distance_exact(M, L, EXACT(1 << 22), &ex, &err) == 0, "%s",
               err.msg);

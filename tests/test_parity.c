@@ -97,7 +97,16 @@ Test(parity, query_learner_learns_it_samples_learner_does_not,
     llr_exact xg, xs;
     cr_assert(llr_distance_exact(M, G, EXACT(1 << 12), &xg, &err) == 0);
     cr_assert(xg.tv < 1e-9, "gls TV %g", xg.tv);
-    cr_assert(llr_empirical_learn(M, llr_oracle_counts(o).distinct, 0.5, 1, &S, &err) == 0);
+    /* As many samples as gls had accesses (logit queries + samples), from
+     * an oracle of their own, which counts them and makes no query. */
+    llr_counts gc = llr_oracle_counts(o);
+    llr_oracle *os = NULL;
+    cr_assert(llr_oracle_new(M, NULL, &os, &err) == 0);
+    cr_assert(llr_empirical_learn(os, gc.distinct + gc.samples, 0.5, 1, &S,
+                                  &err) == 0);
+    cr_assert_eq(llr_oracle_counts(os).samples, gc.distinct + gc.samples);
+    cr_assert_eq(llr_oracle_counts(os).distinct, 0);
+    llr_oracle_free(os);
     cr_assert(llr_distance_exact(M, S, EXACT(1 << 12), &xs, &err) == 0);
     /* The label's conditional at unseen prefixes is uniform: about
      * 0.5 - nu = 0.4 of TV from there alone. */

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config liblapacke-dev liblapack-dev libblas-dev libjansson-dev libglpk-dev"
-pkgs_check="libcriterion-dev valgrind python3-numpy clang libclang-rt-14-dev libmpfr-dev g++ man-db"
+pkgs_check="libcriterion-dev valgrind python3-numpy python3-scipy clang libclang-rt-14-dev libmpfr-dev g++ man-db"
 pkgs_proofs="frama-c-base why3 z3 cvc4 cvc5"
 pkgs_fuzz="clang libclang-rt-14-dev libmpfr-dev zip unzip"
 pkgs_plots="gnuplot-nox graphviz"

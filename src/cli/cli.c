@@ -70,6 +70,20 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
     return 0;
 }
 
+int cli_prob(const char *cmd, const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*s == 0 || *end != 0 || errno || !(v > 0 && v < 1)) {
+        cli_usage(cmd, "%s '%s' is not a number in the open interval "
+                       "(0, 1)", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static llr_load_opts load_opts;
 
 void cli_set_horizon(int T)
@@ -147,9 +161,7 @@ int cli_distance_option(const char *cmd, const char *countopt, int c,
         d->have_seed = 1;
         return cli_u64(cmd, "--seed", arg, &d->seed) ? -1 : 1;
     case 'D':
-        return cli_double(cmd, "--delta", arg, 1e-300, 0.999999, &d->delta)
-                   ? -1
-                   : 1;
+        return cli_prob(cmd, "--delta", arg, &d->delta) ? -1 : 1;
     default:
         return 0;
     }
@@ -200,11 +212,11 @@ json_t *cli_distance_json(const cli_distance *d)
                          "sequences", (json_int_t)d->x.leaves);
     const llr_mc *r = &d->m;
     return json_pack(
-        "{s:o, s:s, s:[o, o], s:o, s:I, s:I, s:o, s:[o, o], s:o, s:o}", "tv",
-        cli_real(r->tv), "method", "mc", "ci", cli_real(r->tv_lo),
-        cli_real(r->tv_hi), "confidence", cli_real(1 - d->delta), "samples",
-        (json_int_t)r->n, "seed", (json_int_t)d->seed, "telescoping",
-        cli_real(r->telescoping), "telescoping_ci", cli_real(r->tele_lo),
-        cli_real(r->tele_hi), "kl", cli_real(r->kl), "kl_stderr",
-        cli_real(r->kl_stderr));
+        "{s:o, s:s, s:o, s:[o, o], s:o, s:I, s:I, s:o, s:[o, o], s:o, s:o}",
+        "tv", cli_real(r->tv), "method", "mc", "tv_certified",
+        cli_real(r->tv_cert), "ci", cli_real(r->tv_lo), cli_real(r->tv_hi),
+        "confidence", cli_real(1 - d->delta), "samples", (json_int_t)r->n,
+        "seed", (json_int_t)d->seed, "telescoping", cli_real(r->telescoping),
+        "telescoping_ci", cli_real(r->tele_lo), cli_real(r->tele_hi), "kl",
+        cli_real(r->kl), "kl_stderr", cli_real(r->kl_stderr));
 }

@@ -26,6 +26,8 @@ int cli_int(const char *cmd, const char *opt, const char *s, long long lo,
 int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int cli_double(const char *cmd, const char *opt, const char *s, double lo,
                double hi, double *out);
+/* A probability strictly between 0 and 1 (--eps, --delta). */
+int cli_prob(const char *cmd, const char *opt, const char *s, double *out);
 
 /* Load a model named on the command line; prints the error on failure. */
 int cli_load(const char *cmd, const char *path, llr_model **m);
@@ -83,8 +85,8 @@ int cli_distance_options_done(const char *cmd, const char *countopt,
 int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
                      const llr_distance_hooks *hooks, cli_distance *d);
 /* The result as a JSON object: tv, method, and bound, sequences,
- * telescoping, kl (exact) or ci, confidence, samples, seed, telescoping,
- * telescoping_ci, kl, kl_stderr (Monte Carlo). */
+ * telescoping, kl (exact) or tv_certified, ci, confidence, samples, seed,
+ * telescoping, telescoping_ci, kl, kl_stderr (Monte Carlo). */
 json_t *cli_distance_json(const cli_distance *d);
 
 /* The subcommands. */

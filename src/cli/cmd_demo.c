@@ -29,9 +29,11 @@ static void help(void)
         "samples-only baseline\n"
         "(smoothed empirical conditionals) given as many teacher samples as "
         "the query\n"
-        "learner made distinct queries. TV is exact for n <= 16, else Monte "
-        "Carlo with\n"
-        "N samples (default 20000) and a 95%% Hoeffding interval.\n");
+        "learner made distinct logit queries and drew teacher samples "
+        "together. TV is\n"
+        "exact for n <= 16, else Monte Carlo with N samples (default 20000) "
+        "and a 95%%\n"
+        "interval (binomial-KL or empirical Bernstein).\n");
 }
 
 typedef struct tvres {
@@ -60,9 +62,10 @@ static int measure(const llr_model *M, const llr_model *L, long long mc,
 static void show(const char *who, const char *access, const tvres *r)
 {
     if (r->exact)
-        printf("%-26s %-32s %.3g (exact)\n", who, access, r->tv);
+        printf("%-20s %-40s %.3g (exact)\n", who, access, r->tv);
     else
-        printf("%-26s %-32s %.3g (Monte Carlo, 95%% interval [%.3g, %.3g])\n",
+        printf("%-20s %-40s %.3g (Monte Carlo, 95%% interval [%.3g, "
+               "%.3g])\n",
                who, access, r->tv, r->lo, r->hi);
 }
 
@@ -122,20 +125,27 @@ int cmd_demo(int argc, char **argv)
     llr_error e;
     unsigned char *sec = malloc((size_t)n);
     llr_model *M = NULL, *G = NULL, *S = NULL;
-    llr_oracle *o = NULL;
+    llr_oracle *o = NULL, *os = NULL;
     int rc = EXIT_FAIL;
     tvres tg, ts;
     llr_gls_stats st;
     if (!sec || llr_parity_secret_from_seed((int)n, seed, (int)weight, sec, &e) ||
         llr_parity_new((int)n, sec, nu, &M, &e) ||
-        llr_oracle_new(M, NULL, &o, &e)) {
+        llr_oracle_new(M, NULL, &o, &e) ||
+        llr_oracle_new(M, NULL, &os, &e)) {
         cli_fail(CMD, &e);
         goto done;
     }
     llr_gls_params p;
     llr_params_practical(M->T, 1, eps, 0.05, 0, 0, seed, &p);
-    if (llr_gls_learn(o, &p, NULL, &G, &st, &e) ||
-        llr_empirical_learn(M, llr_oracle_counts(o).distinct, 0.5, seed, &S, &e) ||
+    if (llr_gls_learn(o, &p, NULL, &G, &st, &e)) {
+        cli_fail(CMD, &e);
+        goto done;
+    }
+    /* The samples baseline gets as many samples as gls had accesses. */
+    llr_counts gc = llr_oracle_counts(o);
+    uint64_t access = gc.distinct + gc.samples;
+    if (llr_empirical_learn(os, access, 0.5, seed, &S, &e) ||
         measure(M, G, mc, seed, &tg, &e) || measure(M, S, mc, seed, &ts, &e)) {
         cli_fail(CMD, &e);
         goto done;
@@ -146,32 +156,39 @@ int cmd_demo(int argc, char **argv)
     double ex = llr_exhaustive_count(2, (int)n + 1);
     if (json) {
         cli_json(json_pack(
-            "{s:I, s:f, s:i, s:I, s:{s:I, s:I, s:i, s:f, s:f, s:f, s:b}, "
-            "s:{s:I, s:f, s:f, s:f, s:b}, s:f}",
+            "{s:I, s:f, s:i, s:I, s:{s:I, s:I, s:I, s:i, s:f, s:f, s:f, "
+            "s:b, s:f}, s:{s:I, s:f, s:f, s:f, s:b}, s:f}",
             "bits", (json_int_t)n, "noise", nu, "weight", w, "seed",
             (json_int_t)seed, "gls", "distinct_queries",
-            (json_int_t)llr_oracle_counts(o).distinct, "queries", (json_int_t)llr_oracle_counts(o).calls,
-            "witnesses", st.witnesses, "tv", tg.tv, "tv_lo", tg.lo, "tv_hi",
-            tg.hi, "exact", tg.exact, "samples", "samples",
-            (json_int_t)llr_oracle_counts(o).distinct, "tv", ts.tv, "tv_lo", ts.lo, "tv_hi",
-            ts.hi, "exact", ts.exact, "exhaustive_queries", ex));
+            (json_int_t)gc.distinct, "queries", (json_int_t)gc.calls,
+            "samples", (json_int_t)gc.samples, "witnesses", st.witnesses,
+            "tv", tg.tv, "tv_lo", tg.lo, "tv_hi", tg.hi, "exact", tg.exact,
+            "tv_certified", st.cert.upper, "samples", "samples",
+            (json_int_t)access, "tv", ts.tv, "tv_lo", ts.lo, "tv_hi", ts.hi,
+            "exact", ts.exact, "exhaustive_queries", ex));
     } else {
         char acc[64];
         printf("noisy parity: n = %lld bits, noise %g, secret weight %d "
                "(seed %llu); exhaustive would query %.0f prefixes\n",
                n, nu, w, (unsigned long long)seed, ex);
-        printf("%-26s %-32s %s\n", "learner", "teacher access", "TV(teacher, learned)");
-        snprintf(acc, sizeof acc, "%llu distinct logit queries",
-                 (unsigned long long)llr_oracle_counts(o).distinct);
+        printf("%-20s %-40s %s\n", "learner", "teacher access",
+               "TV(teacher, learned)");
+        snprintf(acc, sizeof acc, "%llu logit queries + %llu samples",
+                 (unsigned long long)gc.distinct,
+                 (unsigned long long)gc.samples);
         show("gls (GLS2)", acc, &tg);
         snprintf(acc, sizeof acc, "%llu samples, no logits",
-                 (unsigned long long)llr_oracle_counts(o).distinct);
+                 (unsigned long long)access);
         show("samples (baseline)", acc, &ts);
+        printf("gls's certificate: TV <= %.3g with probability >= 0.95 "
+               "(%llu fresh samples)\n",
+               st.cert.upper, (unsigned long long)st.cert.n);
     }
     rc = EXIT_OK;
 done:
     free(sec);
     llr_oracle_free(o);
+    llr_oracle_free(os);
     llr_model_free(G);
     llr_model_free(S);
     llr_model_free(M);

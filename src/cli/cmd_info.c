@@ -1,6 +1,7 @@
 /* llr info MODEL: describe a model file. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/approx.h"
@@ -17,7 +18,9 @@ static void help(void)
            "Print the kind, vocabulary size V, horizon T, the rank d where "
            "the kind has one\n(isan: the ISAN dimension; approx: that of "
            "the ISAN it perturbs; parity: 1;\ngls: the learner's --rank, "
-           "with the basis size of each cut), and the file's\ntensors.\n");
+           "with the basis size of each cut), the certificate\nof a model "
+           "written by llr learn (tv_certified, tv_estimate,\n"
+           "certificate_samples, delta), and the file's tensors.\n");
 }
 
 int cmd_info(int argc, char **argv)
@@ -90,6 +93,18 @@ int cmd_info(int argc, char **argv)
             json_object_set_new(meta, f.meta_key[i],
                                 json_string(f.meta_val[i]));
         json_object_set_new(o, "metadata", meta);
+        /* The certificate of llr learn, as numbers. */
+        const char *keys[] = {"tv_certified", "tv_estimate",
+                              "certificate_samples", "delta"};
+        for (int k = 0; k < 4; k++) {
+            char mk[64];
+            snprintf(mk, sizeof mk, "llr.%s", keys[k]);
+            const char *v = llr_st_meta(&f, mk);
+            if (v)
+                json_object_set_new(o, keys[k],
+                                    k == 2 ? json_integer(atoll(v))
+                                           : json_real(atof(v)));
+        }
         cli_json(o);
     } else {
         printf("file:     %s\nkind:     %s\nvocab:    %d\nhorizon:  %d\n",
@@ -119,6 +134,15 @@ int cmd_info(int argc, char **argv)
         if (llr_arpa_order(m))
             printf("order:    %d (ARPA back-off n-gram model; the horizon "
                    "is --horizon's)\n", llr_arpa_order(m));
+        const char *cu = llr_st_meta(&f, "llr.tv_certified"),
+                   *ce = llr_st_meta(&f, "llr.tv_estimate"),
+                   *cn = llr_st_meta(&f, "llr.certificate_samples"),
+                   *cd = llr_st_meta(&f, "llr.delta");
+        if (cu && ce && cn && cd)
+            printf("certified: TV(teacher, this model) <= %.4g with "
+                   "probability >= %g\n          (llr learn: %s fresh "
+                   "teacher samples; estimate %.3g)\n",
+                   atof(cu), 1 - atof(cd), cn, atof(ce));
         if (is_file)
             printf("tensors: ");
         for (size_t i = 0; i < f.ntensors; i++) {

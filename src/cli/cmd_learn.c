@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "learn/certify.h"
 #include "measure/distance.h"
 #include "learn/empirical.h"
 #include "learn/exhaustive.h"
@@ -32,15 +33,20 @@ static void help(void)
         "                 [--method gls|spectral|exhaustive|samples] "
         "[--xi X] "
         "[--quantum Q] [--budget N]\n"
-        "                 [--params practical|theory] [--trace FILE] -o OUT "
-        "[--json]\n"
+        "                 [--sample-budget N] [--cert-samples N] "
+        "[--params practical|theory]\n"
+        "                 [--trace FILE] -o OUT [--json]\n"
         "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T] "
         "[--samples M]\n\n"
-        "Learn a standalone model of MODEL from logit queries alone.\n"
+        "Learn a standalone model of MODEL from its two access operations: "
+        "logit\nqueries (a whole next-token vector at a chosen prefix) and "
+        "teacher samples\n(a sequence with the teacher's log-probability of "
+        "each token).\n"
         "  gls         GLS2's learner: barycentric-spanner basis histories, "
         "witness\n"
         "              futures found by validation, a reconstruction LP per "
-        "prefix\n"
+        "prefix;\n"
+        "              stops when fresh samples certify TV <= E\n"
         "  spectral    baseline: random histories and futures, truncated SVD "
         "at rank D,\n"
         "              least-squares transition maps: an explicit ISAN\n"
@@ -49,33 +55,49 @@ static void help(void)
         "  samples     baseline that sees only --samples M teacher samples, "
         "no logits:\n"
         "              smoothed empirical conditionals (no queries)\n"
-        "Oracle: --xi X adds a deterministic per-entry error below X; "
-        "--quantum Q rounds\n"
-        "answers to multiples of Q; --budget N stops the run (writing "
-        "nothing) rather\n"
-        "than exceed N distinct queries; --trace FILE writes every step as "
-        "JSON lines\n"
-        "(docs/trace.md: queries, samples, bases, LP solutions, witnesses; "
-        "for the\n"
-        "baselines, the queries), only when the run succeeds. --top-k K: "
-        "the oracle\n"
-        "answers only the K largest logits (API-shaped); "
-        "every learner here needs\n"
-        "whole vectors and refuses it. --params theory computes the "
-        "theorem's settings\n"
-        "and runs only when they are not astronomically large.\n"
+        "Every method reports a certified TV: with probability >= 1-P, "
+        "TV(MODEL, OUT)\n"
+        "<= tv_certified, from fresh teacher samples and their "
+        "log-probabilities (no\n"
+        "logit query; gls: its last round; the baselines: --cert-samples N, "
+        "default the\n"
+        "size that certifies E when E is given, else 1000). The figures go "
+        "into OUT's\n"
+        "metadata too (llr info shows them).\n"
+        "Oracle: --xi X adds a deterministic per-entry error below X to "
+        "logit answers;\n"
+        "--quantum Q rounds them to multiples of Q; --budget N stops the run "
+        "(writing\n"
+        "nothing) rather than exceed N distinct logit queries, "
+        "--sample-budget N\n"
+        "rather than draw more than N teacher samples; --trace FILE writes "
+        "every step\n"
+        "as JSON lines (docs/trace.md: queries, samples, bases, LP "
+        "solutions,\n"
+        "witnesses, certificates; for the baselines, the queries), only when "
+        "the run\n"
+        "succeeds. --top-k K: the oracle answers only the K largest logits "
+        "(API-shaped);\n"
+        "every learner here needs whole vectors and refuses it. --params "
+        "theory computes\n"
+        "the theorem's settings and runs only when they are not "
+        "astronomically large.\n"
         "Defaults: --delta 0.05, --seed 1, practical.\n"
-        "The report has queries, distinct_queries, tokens, epochs, "
-        "witnesses, seconds,\n"
-        "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
-        "OUT).\n");
+        "The report has queries, distinct_queries, tokens (logit queries), "
+        "samples,\n"
+        "sample_tokens, sampling (teacher samples), tv_certified, "
+        "tv_estimate,\n"
+        "certificate_samples, delta, target_met, epochs, witnesses, seconds, "
+        "\n"
+        "exhaustive_queries (null above 2^62) and, when V^T <= 1e8, tv "
+        "(exact, MODEL\nagainst OUT).\n");
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
 {
     fprintf(f,
-            "%-10s gap %-10.3g tau %-8.3g box %g  spanner_n %-6d valid_n %-10d "
-            "max_epochs %d\n",
+            "%-10s gap %-10.3g tau %-8.3g box %g  spanner_n %-6d "
+            "valid_n %-10d max_epochs %d\n",
             what, p->gap, p->tau, p->box, p->spanner_n, p->valid_n,
             p->max_epochs);
 }
@@ -100,11 +122,14 @@ int cmd_learn(int argc, char **argv)
         {"tau", required_argument, 0, 'T'},
         {"samples", required_argument, 0, 'M'},
         {"top-k", required_argument, 0, 'K'},
+        {"cert-samples", required_argument, 0, 'C'},
+        {"sample-budget", required_argument, 0, 'B'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     long long d = -1, budget = 0, sn = 0, vn = 0, msamples = 0, topk = 0;
+    long long cert_n = 0, sbudget = 0;
     double eps = -1, delta = 0.05, xi = 0, quantum = 0, gap = -1, tau = -1;
     uint64_t seed = 1;
     const char *method = "gls", *params = "practical", *trace = NULL,
@@ -118,11 +143,11 @@ int cmd_learn(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'e':
-            if (cli_double(CMD, "--eps", optarg, 1e-9, 0.999, &eps))
+            if (cli_prob(CMD, "--eps", optarg, &eps))
                 return EXIT_USAGE;
             break;
         case 'D':
-            if (cli_double(CMD, "--delta", optarg, 1e-12, 0.5, &delta))
+            if (cli_prob(CMD, "--delta", optarg, &delta))
                 return EXIT_USAGE;
             break;
         case 's':
@@ -169,6 +194,16 @@ int cmd_learn(int argc, char **argv)
             if (cli_int(CMD, "--samples", optarg, 1, 1LL << 40, &msamples))
                 return EXIT_USAGE;
             break;
+        case 'C':
+            if (cli_int(CMD, "--cert-samples", optarg, 1, 1LL << 40,
+                        &cert_n))
+                return EXIT_USAGE;
+            break;
+        case 'B':
+            if (cli_int(CMD, "--sample-budget", optarg, 1, 1LL << 62,
+                        &sbudget))
+                return EXIT_USAGE;
+            break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -194,6 +229,11 @@ int cmd_learn(int argc, char **argv)
         return cli_usage(CMD, "--eps is required");
     if (strcmp(params, "practical") && strcmp(params, "theory"))
         return cli_usage(CMD, "--params is practical or theory");
+    if (is_gls && cert_n)
+        return cli_usage(CMD, "--cert-samples is for the baselines: gls "
+                              "sizes its rounds itself (--valid-n)");
+    if (!is_gls && !cert_n)
+        cert_n = eps > 0 ? (long long)llr_cert_samples(eps, delta) : 1000;
 
     llr_model *M;
     if (cli_load(CMD, argv[optind], &M))
@@ -230,15 +270,34 @@ int cmd_learn(int argc, char **argv)
         }
         if (sn)
             p.spanner_n = (int)sn;
-        if (vn)
+        if (vn) {
             p.valid_n = (int)vn;
+            p.max_cert_n = vn > 2000000000 / 64 ? 2000000000 : 64 * (int)vn;
+        }
         if (gap > 0)
             p.gap = gap;
         if (tau >= 0)
             p.tau = tau;
     }
+    /* The first certificate round against the teacher-sample budget. */
+    long long first = is_gls ? (long long)p.spanner_n + p.valid_n
+                             : cert_n + msamples;
+    if (sbudget && first > sbudget) {
+        fprintf(stderr,
+                "%s: the first certificate round needs %lld teacher "
+                "samples (%s), more than --sample-budget %lld; nothing was "
+                "written\n",
+                CMD, first,
+                is_gls ? "--spanner-n plus the round --valid-n"
+                       : is_sam ? "--samples plus --cert-samples"
+                                : "--cert-samples",
+                sbudget);
+        llr_model_free(M);
+        return EXIT_FAIL;
+    }
     llr_oracle_opts oo = {xi, llr_params_noise_seed(seed), quantum,
-                          (uint64_t)budget, NULL, (int)topk, NULL};
+                          (uint64_t)budget, NULL, (int)topk, NULL,
+                          (uint64_t)sbudget};
     if (trace) {
         size_t n = strlen(trace) + 16;
         trace_tmp = malloc(n);
@@ -271,16 +330,24 @@ int cmd_learn(int argc, char **argv)
             sp.histories = (int)sn;
         fail = llr_spectral_learn(o, &sp, &L, &e);
     } else if (is_sam)
-        fail = llr_empirical_learn(M, (uint64_t)msamples, 0.5, seed, &L, &e);
+        fail = llr_empirical_learn(o, (uint64_t)msamples, 0.5, seed, &L, &e);
     else
         fail = llr_exhaustive_learn(o, &L, &e);
     double secs = llr_clock_seconds() - t0;
+    /* The certificate: gls's own last round; the baselines' from
+     * cert_n fresh teacher samples. */
+    llr_certificate cert = {0};
+    if (!fail && is_gls)
+        cert = st.cert;
+    else if (!fail)
+        fail = llr_certify(o, L, (uint64_t)cert_n, delta, seed, &cert, &e);
+    llr_counts n = llr_oracle_counts(o);
     if (fail) {
         cli_fail(CMD, &e);
-        fprintf(stderr, "%s: after %llu distinct queries (%llu calls); "
-                        "nothing was written\n",
-                CMD, (unsigned long long)llr_oracle_counts(o).distinct,
-                (unsigned long long)llr_oracle_counts(o).calls);
+        fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls) "
+                        "and %llu teacher samples; nothing was written\n",
+                CMD, (unsigned long long)n.distinct,
+                (unsigned long long)n.calls, (unsigned long long)n.samples);
         goto done;
     }
     /* Exact TV of the result against the teacher where feasible. */
@@ -300,7 +367,7 @@ int cmd_learn(int argc, char **argv)
         cli_progress_done(&pr);
         have_tv = 1;
     }
-    if (llr_model_save(L, out, &e)) {
+    if (llr_cert_meta(L, &cert, &e) || llr_model_save(L, out, &e)) {
         cli_fail(CMD, &e);
         goto done;
     }
@@ -314,13 +381,33 @@ int cmd_learn(int argc, char **argv)
         tf = NULL;
     }
     double exq = llr_exhaustive_count(M->V, M->T);
+    const char *sampling = llr_oracle_samples_direct(o) ? "direct"
+                                                        : "logit queries";
+    int met = eps > 0 && cert.upper <= eps;
     if (json) {
         json_t *j = json_pack(
-            "{s:s, s:s, s:I, s:I, s:I, s:i, s:i, s:f, s:o}", "method", method,
-            "file", out, "queries", (json_int_t)llr_oracle_counts(o).calls, "distinct_queries",
-            (json_int_t)llr_oracle_counts(o).distinct, "tokens", (json_int_t)llr_oracle_counts(o).tokens, "epochs",
-            st.epochs, "witnesses", st.witnesses, "seconds", secs,
-            "exhaustive_queries", cli_real(exq));
+            "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o, s:I, s:o, "
+            "s:o, s:i, s:i, s:f, s:o}",
+            "method", method, "file", out, "queries", (json_int_t)n.calls,
+            "distinct_queries", (json_int_t)n.distinct, "tokens",
+            (json_int_t)n.tokens, "samples", (json_int_t)n.samples,
+            "sample_tokens", (json_int_t)n.sample_tokens, "sampling",
+            sampling, "tv_certified", cli_real(cert.upper), "tv_estimate",
+            cli_real(cert.estimate), "certificate_samples",
+            (json_int_t)cert.n, "delta", cli_real(delta), "target_met",
+            eps > 0 ? json_boolean(met) : json_null(), "epochs", st.epochs,
+            "witnesses", st.witnesses, "seconds", secs,
+            "exhaustive_queries", exq < 0 ? json_null() : cli_real(exq));
+        json_object_set_new(
+            j, "certificate",
+            json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
+                      "samples", (json_int_t)cert.n, "test_delta",
+                      cli_real(cert.b.delta), "mean", cli_real(cert.estimate),
+                      "variance", cli_real(cert.b.var), "kl",
+                      cli_real(cert.b.kl), "bernstein",
+                      cli_real(cert.b.bernstein), "upper",
+                      cli_real(cert.upper), "lower", cli_real(cert.lower),
+                      "tests", is_gls ? st.tests : 1));
         if (have_tv) {
             json_object_set_new(j, "tv", cli_real(x.tv));
             json_object_set_new(j, "tv_bound", cli_real(x.tv_err));
@@ -351,23 +438,34 @@ int cmd_learn(int argc, char **argv)
             json_object_set_new(
                 j, "params",
                 json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:i, "
-                          "s:i, s:f}",
+                          "s:i, s:i, s:f}",
                           "set", params, "rank", p.d, "eps", p.eps, "delta",
                           p.delta, "gap", p.gap, "tau", p.tau, "box", p.box,
                           "spanner_n", p.spanner_n, "valid_n", p.valid_n,
-                          "max_epochs", p.max_epochs, "theory_queries",
-                          theory_queries));
+                          "max_cert_n", p.max_cert_n, "max_epochs",
+                          p.max_epochs, "theory_queries", theory_queries));
         }
         cli_json(j);
     } else {
-        printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
-               "%llu tokens); exhaustive needs %.0f\n",
+        char exs[48];
+        if (exq < 0)
+            snprintf(exs, sizeof exs, "more than 2^62");
+        else
+            snprintf(exs, sizeof exs, "%.0f", exq);
+        printf("learned %s with %s%s: %llu distinct logit queries (%llu "
+               "calls, %llu tokens), %llu teacher samples (%s); exhaustive "
+               "needs %s queries\n",
                out, method, is_gls ? "" : " (a baseline)",
-               (unsigned long long)llr_oracle_counts(o).distinct, (unsigned long long)llr_oracle_counts(o).calls,
-               (unsigned long long)llr_oracle_counts(o).tokens, exq);
+               (unsigned long long)n.distinct, (unsigned long long)n.calls,
+               (unsigned long long)n.tokens, (unsigned long long)n.samples,
+               sampling, exs);
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);
+        printf("certified TV(MODEL, OUT) <= %.4g with probability >= %g "
+               "(%llu fresh teacher samples; estimate %.3g)\n",
+               cert.upper, 1 - delta, (unsigned long long)cert.n,
+               cert.estimate);
         if (have_tv)
             printf("TV(MODEL, OUT) = %.6g (exact; rounding error <= %.2g)\n",
                    x.tv, x.tv_err);

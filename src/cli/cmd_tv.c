@@ -20,15 +20,19 @@ static void help(void)
         "tree\n"
         "            (up to 1e10); reports a bound on the rounding error of "
         "the sum\n"
-        "  --mc N    N samples y ~ A: TV = E max(0, 1 - B(y)/A(y)), with a "
-        "Hoeffding\n"
-        "            interval holding with probability 1-D (default D = "
-        "0.05; seed 1)\n"
+        "  --mc N    N samples y ~ A: TV = E max(0, 1 - B(y)/A(y)), with "
+        "the certified\n"
+        "            upper bound of llr learn (binomial-KL or empirical "
+        "Bernstein,\n"
+        "            whichever is tighter: TV <= it with probability >= 1-D; "
+        "default\n"
+        "            D = 0.05; seed 1) and an interval holding with "
+        "probability 1-D\n"
         "Default: exact when V^T <= 1e7, else --mc %d.\n"
         "Also printed: the telescoping bound sum_t E_{h~A} TV(A(.|h), "
         "B(.|h)) (>= TV)\n"
-        "and KL(A || B). JSON keys: tv, method, bound (exact) or ci (mc), "
-        "telescoping, kl.\n",
+        "and KL(A || B). JSON keys: tv, method, bound (exact) or "
+        "tv_certified and ci\n(mc), telescoping, kl.\n",
         CLI_AUTO_MC);
 }
 
@@ -83,12 +87,14 @@ int cmd_tv(int argc, char **argv)
                d.x.telescoping, d.x.kl);
     else
         printf("TV = %.6g  (Monte Carlo: %llu samples from A, seed %llu; "
-               "%g%% Hoeffding interval [%.6g, %.6g])\n"
+               "%g%% interval [%.6g, %.6g])\n"
+               "certified: TV <= %.6g with probability >= %g\n"
                "telescoping bound = %.6g  (interval [%.6g, %.6g])\n"
                "KL(A || B) = %.6g  (standard error %.2g)\n",
                d.m.tv, (unsigned long long)d.m.n, (unsigned long long)d.seed,
-               100 * (1 - d.delta), d.m.tv_lo, d.m.tv_hi, d.m.telescoping,
-               d.m.tele_lo, d.m.tele_hi, d.m.kl, d.m.kl_stderr);
+               100 * (1 - d.delta), d.m.tv_lo, d.m.tv_hi, d.m.tv_cert,
+               1 - d.delta, d.m.telescoping, d.m.tele_lo, d.m.tele_hi,
+               d.m.kl, d.m.kl_stderr);
 done:
     llr_model_free(a);
     llr_model_free(b);

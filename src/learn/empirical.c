@@ -79,7 +79,7 @@ static int emp_save(const llr_model *m, const char *path, llr_error *e)
     };
     const char *meta[] = {"llr.kind", "empirical", "llr.format", "1",
                           "llr.alpha", alpha, "llr.horizon", horizon};
-    return llr_st_write(path, t, 3, meta, 4, e);
+    return llr_model_write(m, path, t, 3, meta, 4, e);
 }
 
 static void emp_free(empirical *p)
@@ -97,6 +97,7 @@ static void emp_destroy(llr_model *m)
 
 static const llr_model_ops emp_ops = {
     "empirical", emp_root, emp_step, emp_logits, emp_save, emp_destroy,
+    llr_model_sample_direct,
 };
 
 /* Room for one more node. */
@@ -127,15 +128,15 @@ static int wrap(empirical *p, int V, int T, llr_model **out, llr_error *e)
         emp_free(p);
         return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
-    *m = (llr_model){&emp_ops, V, T, 0, sizeof(int64_t), p};
+    *m = (llr_model){&emp_ops, V, T, 0, sizeof(int64_t), p, NULL, 0};
     *out = m;
     return 0;
 }
 
-int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
+int llr_empirical_learn(llr_oracle *o, uint64_t m, double alpha,
                         uint64_t seed, llr_model **out, llr_error *e)
 {
-    int V = teacher->V, T = teacher->T;
+    int V = llr_oracle_model(o)->V, T = llr_oracle_model(o)->T;
     *out = NULL;
     if (!(alpha > 0) || !isfinite(alpha))
         return llr_fail(e, LLR_EUSAGE,
@@ -156,7 +157,7 @@ int llr_empirical_learn(const llr_model *teacher, uint64_t m, double alpha,
     llr_prng g;
     llr_prng_seed(&g, llr_mix64(seed ^ 0x53414d504c4553ULL));
     for (uint64_t i = 0; i < m; i++) {
-        if (llr_model_sample(teacher, &g, y, e))
+        if (llr_oracle_sample(o, &g, y, NULL, e))
             goto fail;
         int64_t node = 0;
         for (int t = 0; t < T; t++) {

@@ -2,14 +2,22 @@
  * docs/learner.md).
  *
  * 1. Basis: per cut s >= 1, the rows on F~_s of the pooled histories
- *    (prefixes of spanner_n samples of the teacher, plus histories that
+ *    (prefixes of spanner_n teacher samples, plus histories that
  *    validation found unspanned); a 2-barycentric spanner of them.
- * 2. Validate: for every prefix y_{1:t} of the validation samples, the
- *    reconstruction LP's prediction against the teacher's l(y_{1:t}). On a
- *    gap > g, locate the smallest cut s whose coefficients fail on
- *    f = y_{s+1:t} (witness.c) and add f to F^_s (or, when f is already
- *    there, the history y_{1:s} to cut s's pool); rebuild; next epoch.
- * 3. Done when a round of valid_n fresh samples passes with no change.
+ * 2. Validate: every kept teacher sample y is screened with the teacher's
+ *    log-probabilities that came with it (no logit query): at each prefix
+ *    y_{1:t} the reconstruction LP's log-probability of y_t against the
+ *    teacher's. On an infeasible LP or an error > g, the logits at that
+ *    prefix are queried and the smallest cut s whose coefficients fail on
+ *    f = y_{s+1:t} located (witness.c); f joins F^_s (or, when f is
+ *    already there, the history y_{1:s} joins cut s's pool); rebuild; next
+ *    epoch, every kept sample screened again.
+ * 3. Certify: once every kept sample passes, the samples drawn after the
+ *    last change (fresh for the current representation) give the
+ *    certificate of certify.h; the k-th certificate of a run is computed
+ *    at confidence 1 - delta / (k (k + 1)), so that all of them hold at
+ *    once with probability >= 1 - delta. Done when it certifies TV <= eps;
+ *    otherwise more fresh samples are drawn (spec/learner.md rules 7, 8).
  */
 #include "learn/gls.h"
 
@@ -153,17 +161,54 @@ static int pool_sample(run *R, const int *y)
     return 0;
 }
 
-/* Draw valid_n fresh validation samples from the teacher (stream gv). */
-static int draw_round(run *R, llr_prng *gv, llr_strings *valid, int *y)
+/* The kept validation samples: tokens, the teacher's log-probabilities
+ * (T per sample) and W under the current representation. */
+typedef struct kept {
+    llr_strings y;
+    double *logp, *w;
+    size_t cap;
+} kept;
+
+/* Draw n fresh validation samples from the teacher (stream gv). */
+static int draw_round(run *R, llr_prng *gv, kept *K, int n, int *y)
 {
-    for (int i = 0; i < R->p->valid_n; i++) {
-        if (llr_oracle_sample(R->o, gv, y, R->e))
+    int T = R->g->T;
+    for (int i = 0; i < n; i++) {
+        if ((size_t)K->y.count + 1 > K->cap) {
+            size_t cap = K->cap ? 2 * K->cap : 256;
+            double *lp = realloc(K->logp, cap * T * sizeof *lp);
+            if (lp)
+                K->logp = lp;
+            double *w = realloc(K->w, cap * sizeof *w);
+            if (w)
+                K->w = w;
+            if (!lp || !w)
+                return llr_fail(R->e, LLR_ENOMEM, "out of memory");
+            K->cap = cap;
+        }
+        double *lp = K->logp + (size_t)K->y.count * T;
+        if (llr_oracle_sample(R->o, gv, y, lp, R->e))
             return -1;
-        llr_gls_trace_sample(R->tr, "validation", valid->count, y, R->g->T);
-        if (llr_strings_push(valid, y, R->g->T, R->e))
+        llr_gls_trace_sample(R->tr, "validation", K->y.count, y, lp, T);
+        if (llr_strings_push(&K->y, y, T, R->e))
             return -1;
     }
     return 0;
+}
+
+/* The size of a new round for test number `test` (1, 2, ...) when `fresh`
+ * fresh samples are kept already: with none, valid_n scaled to the test's
+ * confidence (ln(2/delta_k) / ln(2/delta_1), delta_k = delta / (k (k+1)));
+ * otherwise enough to reach that size, and at least to double the fresh
+ * samples. */
+static int round_size(const llr_gls_params *p, int test, int fresh)
+{
+    double dk = p->delta / ((double)test * (test + 1));
+    double r = ceil(p->valid_n * log(2 / dk) / log(4 / p->delta));
+    if (r > 2e9)
+        r = 2e9;
+    int need = (int)r - fresh;
+    return need > fresh ? need : fresh > 0 ? fresh : 1;
 }
 
 /* Change the representation as validation of sample ys asked (fix):
@@ -192,11 +237,13 @@ static int apply_fix(run *R, const int *ys, int sample,
     if (llr_strings_find(pool, ys, fix->cut) >= 0)
         return llr_fail(R->e, LLR_EINPUT,
                         "a teacher sample is not reproduced within the gap "
-                        "%.3g at length %d (error %.3g) although each of "
+                        "%.3g at length %d (log-probability error %.3g, "
+                        "logit error %.3g) although each of "
                         "its prefixes up to that length was offered to the "
                         "spanner of its cut: the teacher is not within the "
                         "gap of logit rank %d; raise --eps or --rank",
-                        R->p->gap, fix->t, fix->error, R->p->d);
+                        R->p->gap, fix->t, fix->lp_error, fix->error,
+                        R->p->d);
     if (llr_strings_push(pool, ys, fix->cut, R->e))
         return -1;
     R->st->basis_additions++;
@@ -216,17 +263,25 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                         "rank %d is outside [1, %d]", p->d, LLR_MAX_RANK);
     if (!(p->eps > 0 && p->eps < 1))
         return llr_fail(e, LLR_EUSAGE, "eps %g is outside (0, 1)", p->eps);
+    if (!(p->delta > 0 && p->delta < 1))
+        return llr_fail(e, LLR_EUSAGE, "delta %g is outside (0, 1)",
+                        p->delta);
+    if (p->valid_n < 1 || p->max_cert_n < p->valid_n)
+        return llr_fail(e, LLR_EUSAGE,
+                        "valid_n %d must be >= 1 and at most max_cert_n %d",
+                        p->valid_n, p->max_cert_n);
     llr_gls g = {V, T, p->d, p->box, p->tau, NULL, NULL};
     g.cut = calloc((size_t)T, sizeof *g.cut);
     llr_strings *pool = calloc((size_t)T, sizeof *pool);
-    llr_strings valid = {0};
+    kept K = {0};
     int *y = malloc((size_t)T * sizeof *y);
+    double *ylp = malloc((size_t)T * sizeof *ylp);
     llr_validation v = {.o = o, .g = &g, .pools = pool, .gap = p->gap};
-    v.pred = malloc(2 * (size_t)V * sizeof *v.pred);
+    v.pred = malloc(3 * (size_t)V * sizeof *v.pred);
     v.lr.c = malloc((1 + (size_t)T * p->d) * sizeof *v.lr.c);
     run R = {o, p, &g, pool, st, llr_oracle_options(o)->trace, 1, e};
     int rc = -1;
-    if (!g.cut || !pool || !y || !v.pred || !v.lr.c) {
+    if (!g.cut || !pool || !y || !ylp || !v.pred || !v.lr.c) {
         llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
@@ -241,9 +296,9 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
 
     /* Step 1's pools: the prefixes of spanner_n teacher samples. */
     for (int i = 0; i < p->spanner_n; i++) {
-        if (llr_oracle_sample(o, &gs, y, e))
+        if (llr_oracle_sample(o, &gs, y, ylp, e))
             goto done;
-        llr_gls_trace_sample(R.tr, "spanner", i, y, T);
+        llr_gls_trace_sample(R.tr, "spanner", i, y, ylp, T);
         if (pool_sample(&R, y))
             goto done;
     }
@@ -253,26 +308,55 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     st->epochs = 1;
     int round = 0;
     int checked = 0; /* samples validated under the current representation */
-    int clean = 0;   /* the newest round was drawn after the last change */
+    int fresh0 = 0;  /* the first sample drawn after the last change */
     for (;;) {
-        /* Step 3: done when a round drawn after the last change passes. */
-        if (checked == valid.count) {
+        /* Step 3: every kept sample passes; certify on the fresh ones. */
+        if (checked == K.y.count) {
+            int fresh = K.y.count - fresh0;
             if (round > 0)
-                llr_gls_trace_round_end(R.tr, R.epoch, round, valid.count,
-                                        clean);
-            if (clean)
-                break;
-            llr_gls_trace_round_begin(R.tr, R.epoch, ++round, valid.count,
-                                      p->valid_n);
-            if (draw_round(&R, &gv, &valid, y))
+                llr_gls_trace_round_end(R.tr, R.epoch, round, K.y.count,
+                                        fresh);
+            if (fresh > 0) {
+                llr_mean_acc acc = {0};
+                for (int i = fresh0; i < K.y.count; i++)
+                    llr_mean_acc_add(&acc, K.w[i]);
+                st->tests++;
+                double dk = p->delta / ((double)st->tests * (st->tests + 1));
+                llr_cert_from(&acc, dk, &st->cert);
+                st->cert.delta = p->delta;
+                st->target_met = st->cert.upper <= p->eps;
+                llr_gls_trace_certificate(R.tr, R.epoch, st->tests, fresh0,
+                                          &st->cert, st->target_met);
+                if (progress)
+                    fprintf(progress, "certificate %d: TV <= %.4g from %d "
+                                      "fresh samples (estimate %.3g)\n",
+                            st->tests, st->cert.upper, fresh,
+                            st->cert.estimate);
+                if (st->target_met)
+                    break;
+                if (fresh >= p->max_cert_n) {
+                    llr_fail(e, LLR_EBUDGET,
+                             "the certificate stays above eps %g: TV <= "
+                             "%.4g certified from %d fresh samples (the "
+                             "cap; estimate %.3g)",
+                             p->eps, st->cert.upper, fresh,
+                             st->cert.estimate);
+                    goto done;
+                }
+            }
+            int n = round_size(p, st->tests + 1, fresh);
+            if (fresh + n > p->max_cert_n)
+                n = p->max_cert_n - fresh;
+            llr_gls_trace_round_begin(R.tr, R.epoch, ++round, K.y.count, n);
+            if (draw_round(&R, &gv, &K, n, y))
                 goto done;
-            clean = 1;
         }
         /* Step 2: validate the next sample. */
-        const int *ys = llr_strings_at(&valid, checked);
+        const int *ys = llr_strings_at(&K.y, checked);
         llr_witness_fix fix;
         llr_gls_trace_validate(R.tr, R.epoch, checked);
-        if (llr_validate(&v, ys, &fix, e))
+        if (llr_validate(&v, ys, K.logp + (size_t)checked * T, &fix,
+                         &K.w[checked], e))
             goto done;
         st->lp_solves += fix.lp_solves;
         st->lp_checked += fix.lp_certified;
@@ -305,16 +389,17 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
         if (build_all(&R))
             goto done;
         checked = 0;
-        clean = 0;
+        fresh0 = K.y.count;
         v.max_residual = 0;
         st->max_residual = 0;
         if (progress)
             fprintf(progress, "epoch %d: %d witnesses, %d basis additions, "
-                              "%llu distinct queries\n",
+                              "%llu distinct queries, %llu samples\n",
                     st->epochs, st->witnesses, st->basis_additions,
-                    (unsigned long long)llr_oracle_counts(o).distinct);
+                    (unsigned long long)llr_oracle_counts(o).distinct,
+                    (unsigned long long)llr_oracle_counts(o).samples);
     }
-    llr_gls_trace_epoch_end(R.tr, R.epoch, "passed", checked,
+    llr_gls_trace_epoch_end(R.tr, R.epoch, "certified", checked,
                             llr_oracle_counts(o));
     llr_gls_trace_learn_end(R.tr, &g, st, llr_oracle_counts(o));
     rc = llr_gls_model(&g, out, e);
@@ -325,7 +410,8 @@ done:
     for (int s = 0; pool && s < T; s++)
         llr_strings_free(&pool[s]);
     free(pool);
-    llr_strings_free(&valid);
-    free(y), free(v.pred), free(v.lr.c);
+    llr_strings_free(&K.y);
+    free(K.logp), free(K.w);
+    free(y), free(ylp), free(v.pred), free(v.lr.c);
     return rc;
 }

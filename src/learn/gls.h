@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "learn/certify.h"
 #include "models/model.h"
 #include "oracle/oracle.h"
 #include "io/safetensors.h"
@@ -46,9 +47,12 @@ typedef struct llr_gls_params {
     double delta;       /* failure probability */
     double box;         /* 2 */
     double tau;         /* LP tolerance */
-    double gap;         /* validation threshold g on max-norm logit error */
+    double gap;         /* validation threshold g on a log-probability
+                         * error */
     int spanner_n;      /* N: histories sampled per cut for the spanner */
-    int valid_n;        /* n: validation samples per epoch */
+    int valid_n;        /* n: the first round of validation samples (later
+                         * rounds: spec/learner.md rule 7) */
+    int max_cert_n;     /* most fresh samples one certificate may use */
     int max_epochs;     /* epoch cap */
     double rank_tol;    /* a row is dependent when its Gram-Schmidt residual
                          * is at most rank_tol times the largest row norm */
@@ -66,6 +70,12 @@ typedef struct llr_gls_stats {
     long lp_solves, lp_checked, lp_tiebreaks;
     long spanner_solves, spanner_checked;
     double max_residual;  /* largest LP residual seen in the last validation */
+    /* The certificate of the returned model (spec/learner.md rule 8): from
+     * the fresh samples of the last test, cert.delta the run's delta (the
+     * test itself at cert.b.delta = delta / (tests (tests + 1))). */
+    llr_certificate cert;
+    int tests;            /* certificates computed */
+    int target_met;       /* cert.upper <= eps */
 } llr_gls_stats;
 
 /* Learn from the oracle. On success *out is the learned model (a model
@@ -90,6 +100,10 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
 /* The learned model's file (gls_file.c). */
 LLR_MUST_CHECK
 int llr_gls_save(const llr_gls *g, const char *path, llr_error *e);
+/* The same, with the extra metadata of m, the model that wraps g. */
+LLR_MUST_CHECK
+int llr_gls_save_model(const llr_model *m, const llr_gls *g,
+                       const char *path, llr_error *e);
 LLR_MUST_CHECK
 int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e);
 

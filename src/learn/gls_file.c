@@ -1,7 +1,8 @@
 /* learn/gls_file.c - the learned model's file (docs/file-formats.md, "gls").
  *
  * Metadata: llr.kind "gls", llr.format "1", llr.box and llr.tau (17
- * significant digits), llr.rank. Per cut s = 0..T-1:
+ * significant digits), llr.rank; then the model's extra entries (the
+ * certificate of llr learn). Per cut s = 0..T-1:
  *   cut<s>.basis    I64 [k_s, s]             basis histories
  *   cut<s>.futures  I64 [|F^_s|, T-1-s]      F^_s, each padded with -1
  *   cut<s>.rhat     F64 [k_s, |F^_s|, V]     l(h_i g_j)
@@ -16,7 +17,9 @@
 #include "learn/gls.h"
 #include "io/safetensors.h"
 
-int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
+/* Write g; with m non-NULL, m's extra metadata too (llr_model_write). */
+static int save(const llr_model *m, const llr_gls *g, const char *path,
+                llr_error *e)
 {
     int T = g->T, V = g->V;
     llr_st_out *t = calloc((size_t)4 * T, sizeof *t);
@@ -74,12 +77,24 @@ int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
     const char *meta[] = {"llr.kind", "gls",     "llr.format", "1",
                           "llr.box",  box,       "llr.tau",    tau,
                           "llr.rank", rank};
-    rc = llr_st_write(path, t, (size_t)n, meta, 5, e);
+    rc = m ? llr_model_write(m, path, t, (size_t)n, meta, 5, e)
+           : llr_st_write(path, t, (size_t)n, meta, 5, e);
 done:
     for (int i = 0; bufs && i < 2 * T; i++)
         free(bufs[i]);
     free(bufs), free(names), free(t);
     return rc;
+}
+
+int llr_gls_save(const llr_gls *g, const char *path, llr_error *e)
+{
+    return save(NULL, g, path, e);
+}
+
+int llr_gls_save_model(const llr_model *m, const llr_gls *g,
+                       const char *path, llr_error *e)
+{
+    return save(m, g, path, e);
 }
 
 static int meta_double(const llr_st_file *f, const char *key, double *out,

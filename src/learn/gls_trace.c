@@ -18,6 +18,7 @@ void llr_gls_trace_learn_begin(llr_trace *tr, int V, int T,
     llr_trace_real(tr, "gap", p->gap);
     llr_trace_int(tr, "spanner_n", p->spanner_n);
     llr_trace_int(tr, "valid_n", p->valid_n);
+    llr_trace_int(tr, "max_cert_n", p->max_cert_n);
     llr_trace_int(tr, "max_epochs", p->max_epochs);
     llr_trace_real(tr, "rank_tol", p->rank_tol);
     llr_trace_u64str(tr, "seed", p->seed);
@@ -25,11 +26,12 @@ void llr_gls_trace_learn_begin(llr_trace *tr, int V, int T,
     llr_trace_u64str(tr, "noise_seed", oo->noise_seed);
     llr_trace_real(tr, "quantum", oo->quantum);
     llr_trace_u64str(tr, "budget", oo->budget);
+    llr_trace_u64str(tr, "sample_budget", oo->sample_budget);
     llr_trace_end(tr);
 }
 
 void llr_gls_trace_sample(llr_trace *tr, const char *stream, int index,
-                          const int *y, int T)
+                          const int *y, const double *logp, int T)
 {
     if (!tr)
         return;
@@ -37,6 +39,7 @@ void llr_gls_trace_sample(llr_trace *tr, const char *stream, int index,
     llr_trace_str(tr, "stream", stream);
     llr_trace_int(tr, "index", index);
     llr_trace_ints(tr, "sequence", y, (size_t)T);
+    llr_trace_reals(tr, "logprobs", logp, (size_t)T);
     llr_trace_end(tr);
 }
 
@@ -102,7 +105,7 @@ void llr_gls_trace_round_begin(llr_trace *tr, int epoch, int round,
 }
 
 void llr_gls_trace_round_end(llr_trace *tr, int epoch, int round,
-                             int validated, int final)
+                             int validated, int fresh)
 {
     if (!tr)
         return;
@@ -110,7 +113,28 @@ void llr_gls_trace_round_end(llr_trace *tr, int epoch, int round,
     llr_trace_int(tr, "epoch", epoch);
     llr_trace_int(tr, "round", round);
     llr_trace_int(tr, "validated", validated);
-    llr_trace_bool(tr, "final", final);
+    llr_trace_int(tr, "fresh", fresh);
+    llr_trace_end(tr);
+}
+
+void llr_gls_trace_certificate(llr_trace *tr, int epoch, int test,
+                               int first, const llr_certificate *c,
+                               int certified)
+{
+    if (!tr)
+        return;
+    llr_trace_begin(tr, "certificate");
+    llr_trace_int(tr, "epoch", epoch);
+    llr_trace_int(tr, "test", test);
+    llr_trace_int(tr, "first", first);
+    llr_trace_int(tr, "samples", (long long)c->n);
+    llr_trace_real(tr, "delta", c->b.delta);
+    llr_trace_real(tr, "mean", c->estimate);
+    llr_trace_real(tr, "variance", c->b.var);
+    llr_trace_real(tr, "kl", c->b.kl);
+    llr_trace_real(tr, "bernstein", c->b.bernstein);
+    llr_trace_real(tr, "upper", c->upper);
+    llr_trace_bool(tr, "certified", certified);
     llr_trace_end(tr);
 }
 
@@ -125,7 +149,7 @@ void llr_gls_trace_validate(llr_trace *tr, int epoch, int sample)
 }
 
 void llr_gls_trace_lp(llr_trace *tr, const int *y, int t,
-                      const llr_lp_result *lr, double err)
+                      const llr_lp_result *lr, double q, double p)
 {
     if (!tr)
         return;
@@ -137,7 +161,8 @@ void llr_gls_trace_lp(llr_trace *tr, const int *y, int t,
     llr_trace_real(tr, "objective", lr->objective);
     llr_trace_bool(tr, "feasible", lr->feasible);
     llr_trace_bool(tr, "tiebreak", lr->tiebreak);
-    llr_trace_real(tr, "error", err);
+    llr_trace_real(tr, "logprob", q);
+    llr_trace_real(tr, "teacher_logprob", p);
     llr_trace_end(tr);
 }
 
@@ -148,6 +173,7 @@ void llr_gls_trace_failure(llr_trace *tr, const llr_witness_fix *fix,
         return;
     llr_trace_begin(tr, "failure");
     llr_trace_int(tr, "t", fix->t);
+    llr_trace_real(tr, "logprob_error", fix->lp_error);
     llr_trace_real(tr, "error", fix->error);
     llr_trace_bool(tr, "feasible", feasible);
     llr_trace_reals(tr, "locate_errors", errs, (size_t)nerrs);
@@ -214,5 +240,11 @@ void llr_gls_trace_learn_end(llr_trace *tr, const llr_gls *g,
     llr_trace_int(tr, "calls", (long long)n.calls);
     llr_trace_int(tr, "distinct", (long long)n.distinct);
     llr_trace_int(tr, "tokens", (long long)n.tokens);
+    llr_trace_int(tr, "samples", (long long)n.samples);
+    llr_trace_int(tr, "sample_tokens", (long long)n.sample_tokens);
+    llr_trace_real(tr, "tv_certified", st->cert.upper);
+    llr_trace_real(tr, "tv_estimate", st->cert.estimate);
+    llr_trace_int(tr, "certificate_samples", (long long)st->cert.n);
+    llr_trace_bool(tr, "target_met", st->target_met);
     llr_trace_end(tr);
 }

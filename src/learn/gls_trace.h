@@ -10,6 +10,7 @@
 #define LLR_GLS_TRACE_H
 
 #include "io/trace.h"
+#include "learn/certify.h"
 #include "learn/gls.h"
 #include "learn/reconstruct.h"
 #include "learn/spanner.h"
@@ -20,9 +21,10 @@ void llr_gls_trace_learn_begin(llr_trace *tr, int V, int T,
                                const llr_gls_params *p,
                                const llr_oracle_opts *oo);
 
-/* "sample": a teacher sample of a stream ("spanner", "validation"). */
+/* "sample": a teacher sample of a stream ("spanner", "validation") with
+ * the teacher's log-probability of each token. */
 void llr_gls_trace_sample(llr_trace *tr, const char *stream, int index,
-                          const int *y, int T);
+                          const int *y, const double *logp, int T);
 
 /* "epoch_begin" and "epoch_end" (outcome "witness", "history" or
  * "passed"; validated: samples that passed in the epoch). */
@@ -38,20 +40,27 @@ void llr_gls_trace_basis(llr_trace *tr, int epoch, int s, int pool_n, int nf,
                          const llr_spanner_result *sr);
 
 /* "round_begin" (first: the index of its first sample, samples: how many)
- * and "round_end" (validated: samples drawn so far, all passing; final:
- * the round was drawn after the last change). */
+ * and "round_end" (validated: samples drawn so far, all passing; fresh:
+ * how many of them were drawn after the last change). */
 void llr_gls_trace_round_begin(llr_trace *tr, int epoch, int round,
                                int first, int samples);
 void llr_gls_trace_round_end(llr_trace *tr, int epoch, int round,
-                             int validated, int final);
+                             int validated, int fresh);
+
+/* "certificate": test number `test` on the fresh samples first..first+n-1
+ * (c->n of them), at confidence 1 - c->b.delta; certified: c->upper <=
+ * eps. */
+void llr_gls_trace_certificate(llr_trace *tr, int epoch, int test,
+                               int first, const llr_certificate *c,
+                               int certified);
 
 /* "validate": sample number `sample` of the current round is checked. */
 void llr_gls_trace_validate(llr_trace *tr, int epoch, int sample);
 
-/* "lp": the LP solution for the prefix y_{1:t} and its prediction's
- * max-norm error against the teacher. */
+/* "lp": the LP solution for the prefix y_{1:t}, the learned model's
+ * log-probability q of the sample's next token y_t and the teacher's p. */
 void llr_gls_trace_lp(llr_trace *tr, const int *y, int t,
-                      const llr_lp_result *lr, double err);
+                      const llr_lp_result *lr, double q, double p);
 
 /* "failure": how a failing prefix was attributed; errs[0..nerrs) the
  * errors at the cuts tried while locating it. */

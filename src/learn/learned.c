@@ -93,12 +93,12 @@ static void gls_destroy(llr_model *m)
 
 static int gls_save(const llr_model *m, const char *path, llr_error *e)
 {
-    return llr_gls_save(&impl(m)->g, path, e);
+    return llr_gls_save_model(m, &impl(m)->g, path, e);
 }
 
 static const llr_model_ops gls_ops = {
     "gls", llr_prefix_state_root, llr_prefix_state_step, gls_logits,
-    gls_save, gls_destroy,
+    gls_save, gls_destroy, llr_model_sample_direct,
 };
 
 const llr_gls *llr_gls_of(const llr_model *m)
@@ -125,7 +125,7 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
     l->g = *g;
     l->c = c;
     *m = (llr_model){&gls_ops, g->V, g->T, g->d,
-                     (size_t)(g->T + 1) * sizeof(int), l};
+                     (size_t)(g->T + 1) * sizeof(int), l, NULL, 0};
     *out = m;
     return 0;
 }

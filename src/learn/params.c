@@ -12,7 +12,9 @@ void llr_params_practical(int T, int d, double eps, double delta, double xi,
     p->delta = delta;
     p->box = 2.0;
     p->gap = eps / (2.0 * T);
-    p->valid_n = (int)ceil(2.0 * T * log(1.0 / delta) / eps);
+    uint64_t n = llr_cert_samples(eps, delta / 2);
+    p->valid_n = n < 1 ? 1 : n > 30000000 ? 30000000 : (int)n;
+    p->max_cert_n = 64 * p->valid_n;
     p->tau = p->gap + 4 * xi + q;
     p->spanner_n = 8 * d + 8;
     p->rank_tol = 1e-9;
@@ -29,6 +31,7 @@ double llr_params_theory(int T, int d, double eps, double delta,
     p->tau = p->gap;
     double n = queries / T;
     p->valid_n = n > 2e9 ? 2000000000 : (int)ceil(n);
+    p->max_cert_n = n > 2e9 / 64 ? 2000000000 : 64 * p->valid_n;
     return queries;
 }
 

@@ -7,12 +7,13 @@
 #include "learn/gls.h"
 
 /* Practical defaults for horizon T, rank d, target eps, failure delta,
- * oracle noise xi and quantum q:
- *   gap g = eps / (2T), valid_n = ceil(2 T ln(1/delta) / eps): a fresh round
- *   of valid_n samples passing bounds, with probability >= 1 - delta, the
- *   chance that a sample has a prefix with error > g by eps / (2T); with
- *   the telescoping bound and softmax's 1-Lipschitz property
- *   TV <= T (eps / 2T) + T g = eps.
+ * oracle noise xi and quantum q (spec/learner.md rule 8):
+ *   gap g = eps / (2T) (a sample none of whose prefixes errs by more than
+ *   g in log-probability has |log Q(y)/P(y)| <= eps/2, so W(y) < eps/2 and
+ *   the certificate can always be reached);
+ *   valid_n = llr_cert_samples(eps, delta / 2): the smallest round whose W,
+ *   with mean at most eps/100, certify eps at the first test's confidence
+ *   1 - delta/2 (certify.h); max_cert_n = 64 valid_n;
  *   box 2; tau = g + 4 xi + q (a residual above the gap cannot give a
  *   prediction within it); spanner_n = 8 d + 8; rank_tol 1e-9;
  *   max_epochs = 50 T d + 50. */
@@ -23,7 +24,8 @@ void llr_params_practical(int T, int d, double eps, double delta, double xi,
  * Thm 5.11, a re-statement): queries ~ T^13 d^4 / eps^4 ln(1/delta)
  * (logarithmic factors and constants unknown), tolerated oracle error
  * xi ~ eps / (T^3 d^1.5). Fills p (gap = that xi, valid_n = the query
- * bound / T) and returns the query bound. */
+ * bound / T, max_cert_n = 64 valid_n, both capped at 2e9) and returns the
+ * query bound. */
 double llr_params_theory(int T, int d, double eps, double delta,
                          uint64_t seed, llr_gls_params *p);
 

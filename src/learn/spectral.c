@@ -106,7 +106,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
     /* Histories: prefixes of teacher samples (distinct); futures: the
      * empty one, then pieces of samples of uniform length. */
     for (int i = 0; i < p->histories; i++) {
-        if (llr_oracle_sample(o, &g, y, e))
+        if (llr_oracle_sample(o, &g, y, NULL, e))
             goto done;
         for (int t = 0; t < T; t++)
             if (llr_strings_find(&cd[t].H, y, t) < 0 &&
@@ -118,7 +118,7 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
             goto done;
         for (int j = 1; j < p->futures && T - 1 - t > 0; j++) {
             int k = 1 + (int)llr_prng_below(&g, (uint64_t)(T - 1 - t));
-            if (llr_oracle_sample(o, &g, y, e))
+            if (llr_oracle_sample(o, &g, y, NULL, e))
                 goto done;
             if (llr_strings_find(&cd[t].F, y + t, k) < 0 &&
                 llr_strings_push(&cd[t].F, y + t, k, e))

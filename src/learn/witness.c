@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/softmax.h"
+#include "learn/certify.h"
 #include "learn/gls_trace.h"
 
 static double max_gap(const double *a, const double *b, int V)
@@ -51,8 +53,8 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     return rc;
 }
 
-int llr_validate(llr_validation *v, const int *y, llr_witness_fix *fix,
-                 llr_error *e)
+int llr_validate(llr_validation *v, const int *y, const double *logp,
+                 llr_witness_fix *fix, double *w, llr_error *e)
 {
     llr_oracle *o = v->o;
     const llr_gls *g = v->g;
@@ -61,24 +63,33 @@ int llr_validate(llr_validation *v, const int *y, llr_witness_fix *fix,
     llr_lp_result *lr = &v->lr;
     int V = g->V;
     llr_trace *tr = llr_oracle_options(o)->trace;
-    double *truth = pred + V;
+    double *lsm = pred + V, *truth = pred + 2 * V;
+    double logp_sum = 0, logq_sum = 0;
     memset(fix, 0, sizeof *fix);
-    for (int t = 1; t < g->T; t++) {
+    for (int t = 0; t < g->T; t++) {
         if (llr_reconstruct(g, y, t, pred, lr, 0, e))
             return -1;
+        llr_log_softmax(pred, V, lsm);
+        double q = lsm[y[t]], lperr = fabs(q - logp[t]);
+        logp_sum += logp[t];
+        logq_sum += q;
+        if (t == 0)
+            continue; /* no LP: the queried l(empty) itself */
         fix->lp_solves++;
         fix->lp_certified += lr->certified;
         fix->lp_tiebreaks += lr->tiebreak;
         if (lr->residual > v->max_residual)
             v->max_residual = lr->residual;
+        llr_gls_trace_lp(tr, y, t, lr, q, logp[t]);
+        if (lr->feasible && lperr <= gap)
+            continue;
+        /* The first failing prefix: its logits, queried. */
         if (llr_oracle_query(o, y, t, truth, e))
             return -1;
         double err = max_gap(pred, truth, V);
-        llr_gls_trace_lp(tr, y, t, lr, err);
-        if (err <= gap)
-            continue;
         const llr_strings *pool_t = &pools[t];
         fix->t = t;
+        fix->lp_error = lperr;
         fix->error = err;
         if (!lr->feasible &&
             llr_strings_find(pool_t, y, t) < 0) {
@@ -124,5 +135,6 @@ int llr_validate(llr_validation *v, const int *y, llr_witness_fix *fix,
         free(errs);
         return 0;
     }
+    *w = llr_tv_weight(logp_sum, logq_sum);
     return 0;
 }

@@ -1,4 +1,5 @@
 #include "measure/distance.h"
+#include "kernels/confidence.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -238,7 +239,8 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q,
            *work = buf + 4 * V, *lg = buf + 5 * V;
     llr_prng g;
     llr_prng_seed(&g, seed);
-    double sum_tv = 0, sum_tele = 0, sum_kl = 0, sum_kl2 = 0;
+    llr_mean_acc acc_tv = {0}, acc_tele = {0};
+    double sum_kl = 0, sum_kl2 = 0;
     for (uint64_t i = 0; i < n; i++) {
         void *cp = llr_model_state_at(P, sp, 0), *np = llr_model_state_at(P, sp, 1);
         void *cq = llr_model_state_at(Q, sq, 0), *nq = llr_model_state_at(Q, sq, 1);
@@ -275,23 +277,29 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q,
                 tmp = cq, cq = nq, nq = tmp;
             }
         }
-        double ratio = exp(logq - logp);
-        sum_tv += ratio < 1 ? 1 - ratio : 0;
-        sum_tele += tele;
+        llr_mean_acc_add(&acc_tv, llr_tv_weight(logp, logq));
+        llr_mean_acc_add(&acc_tele, tele / T);
         sum_kl += logp - logq;
         sum_kl2 += (logp - logq) * (logp - logq);
         if (progress && progress->fn && (i & 0x3ff) == 0)
             progress->fn(progress->ctx, (double)i / (double)n);
     }
-    double h = sqrt(log(2 / delta) / (2 * (double)n));
+    llr_mean_bound one, two, tele;
+    double vtv = llr_mean_acc_var(&acc_tv);
+    llr_mean_bounds(n, acc_tv.mean, vtv, delta, &one);
+    llr_mean_bounds(n, acc_tv.mean, vtv, delta / 2, &two);
+    llr_mean_bounds(n, acc_tele.mean, llr_mean_acc_var(&acc_tele),
+                    delta / 2, &tele);
     out->n = n;
     out->delta = delta;
-    out->tv = sum_tv / n;
-    out->tv_lo = fmax(0, out->tv - h);
-    out->tv_hi = fmin(1, out->tv + h);
-    out->telescoping = sum_tele / n;
-    out->tele_lo = fmax(0, out->telescoping - T * h);
-    out->tele_hi = fmin(T, out->telescoping + T * h);
+    out->tv = acc_tv.mean;
+    out->tv_var = vtv;
+    out->tv_cert = one.upper;
+    out->tv_lo = two.lower;
+    out->tv_hi = two.upper;
+    out->telescoping = acc_tele.mean * T;
+    out->tele_lo = tele.lower * T;
+    out->tele_hi = tele.upper * T;
     out->kl = sum_kl / n;
     double var = n > 1 ? (sum_kl2 - n * out->kl * out->kl) / (n - 1) : 0;
     out->kl_stderr = sqrt(fmax(0, var) / n);

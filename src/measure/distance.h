@@ -10,8 +10,10 @@
  * prefix is evaluated once, by each model's incremental state.
  *
  * Monte Carlo: n sequences y ~ P (drawn exactly as llr_model_sample draws
- * them from the same seed); TV = E_{y~P} max(0, 1 - Q(y)/P(y)), a mean of
- * values in [0, 1], with a Hoeffding interval.
+ * them from the same seed); TV = E_{y~P} W(y), W(y) = max(0, 1 -
+ * Q(y)/P(y)), a mean of values in [0, 1], with the confidence bounds of
+ * kernels/confidence.h (the tighter of binomial-KL and empirical
+ * Bernstein): the same certificate as llr learn's tv_certified.
  */
 #ifndef LLR_DISTANCE_H
 #define LLR_DISTANCE_H
@@ -85,8 +87,11 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
 typedef struct llr_mc {
     uint64_t n;          /* samples */
     double delta;        /* the intervals hold with probability >= 1-delta */
-    double tv, tv_lo, tv_hi;
-    double telescoping, tele_lo, tele_hi; /* Hoeffding on [0, T] */
+    double tv;           /* mean of W: unbiased */
+    double tv_cert;      /* one-sided: TV <= tv_cert with prob. >= 1-delta */
+    double tv_lo, tv_hi; /* two-sided: each side at delta/2 */
+    double tv_var;       /* sample variance of W */
+    double telescoping, tele_lo, tele_hi; /* the same bounds, on [0, T] */
     double kl, kl_stderr; /* mean of log P(y)/Q(y) and its standard error */
 } llr_mc;
 

@@ -73,7 +73,7 @@ static int approx_save(const llr_model *m, const char *path, llr_error *e)
     snprintf(seed, sizeof seed, "%" PRIu64, impl(m)->pseed);
     const char *meta[] = {"llr.kind", "approx", "llr.format", "1",
                           "llr.eps", eps, "llr.perturb_seed", seed};
-    return llr_st_write(path, t, 3, meta, 4, e);
+    return llr_model_write(m, path, t, 3, meta, 4, e);
 }
 
 static void approx_destroy(llr_model *m)
@@ -85,7 +85,7 @@ static void approx_destroy(llr_model *m)
 
 static const llr_model_ops approx_ops = {
     "approx", approx_root, approx_step, approx_logits, approx_save,
-    approx_destroy,
+    approx_destroy, llr_model_sample_direct,
 };
 
 double llr_approx_eps(const llr_model *m)
@@ -108,7 +108,7 @@ static int wrap(llr_model *base, double eps, uint64_t pseed, llr_model **out,
     a->pseed = pseed;
     a->base = base;
     *m = (llr_model){&approx_ops, base->V, base->T, base->d,
-                     sizeof(uint64_t) + base->state_bytes, a};
+                     sizeof(uint64_t) + base->state_bytes, a, NULL, 0};
     *out = m;
     return 0;
 }

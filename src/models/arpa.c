@@ -142,6 +142,7 @@ static void arpa_destroy(llr_model *m)
 
 static const llr_model_ops arpa_ops = {
     "arpa", arpa_root, arpa_step, arpa_logits, arpa_save, arpa_destroy,
+    llr_model_sample_direct,
 };
 
 const char *llr_arpa_word(const llr_model *m, int z)
@@ -176,7 +177,7 @@ static int wrap(llr_arpa_tables *a, int T, llr_model **out, llr_error *e,
         return llr_fail(e, LLR_ENOMEM, "%s: out of memory", name);
     }
     *m = (llr_model){&arpa_ops, a->V, T, 0, (size_t)a->N * sizeof(int32_t),
-                     a};
+                     a, NULL, 0};
     *out = m;
     return 0;
 }

@@ -77,7 +77,7 @@ static int isan_save(const llr_model *m, const char *path, llr_error *e)
     llr_st_out t[3];
     llr_isan_tensors(impl(m), t);
     const char *meta[] = {"llr.kind", "isan", "llr.format", "1"};
-    return llr_st_write(path, t, 3, meta, 2, e);
+    return llr_model_write(m, path, t, 3, meta, 2, e);
 }
 
 static void isan_free_arrays(llr_isan *s)
@@ -98,6 +98,7 @@ static void isan_destroy(llr_model *m)
 
 static const llr_model_ops isan_ops = {
     "isan", isan_root, isan_step, isan_logits, isan_save, isan_destroy,
+    llr_model_sample_direct,
 };
 
 const llr_isan *llr_isan_of(const llr_model *m)
@@ -120,7 +121,8 @@ int llr_isan_wrap(int V, int d, int T, double *x0, double *B, double *A,
         return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     *s = (llr_isan){V, T, d, x0, B, A};
-    *m = (llr_model){&isan_ops, V, T, d, (size_t)d * sizeof(double), s};
+    *m = (llr_model){&isan_ops, V, T, d, (size_t)d * sizeof(double), s,
+                     NULL, 0};
     *out = m;
     return 0;
 }

@@ -93,9 +93,10 @@ int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
 
 /* Walk seq[0..len-1] through m: when g is non-NULL each token is drawn
  * (llr_sample_token) and stored in seq, else it is read from seq; *lp (if
- * non-NULL) receives log m(seq[0..len-1]). */
+ * non-NULL) receives log m(seq[0..len-1]), and each[t] (if non-NULL) the
+ * log-probability of token t given the ones before it. */
 static int walk_sequence(const llr_model *m, int *seq, int len, llr_prng *g,
-                         double *lp, llr_error *e)
+                         double *lp, double *each, llr_error *e)
 {
     void *s = llr_model_states(m, 2);
     double *l = malloc(2 * (size_t)m->V * sizeof *l);
@@ -112,9 +113,11 @@ static int walk_sequence(const llr_model *m, int *seq, int len, llr_prng *g,
             break;
         if (g)
             seq[t] = llr_sample_token(l, m->V, g, l + m->V);
-        if (lp) {
+        if (lp || each) {
             llr_log_softmax(l, m->V, l + m->V);
             acc += l[m->V + seq[t]];
+            if (each)
+                each[t] = l[m->V + seq[t]];
         }
         if (t + 1 < len) {
             rc = m->ops->step(m, cur, t, seq[t], nxt, e);
@@ -132,7 +135,13 @@ static int walk_sequence(const llr_model *m, int *seq, int len, llr_prng *g,
 
 int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e)
 {
-    return walk_sequence(m, seq, m->T, g, NULL, e);
+    return walk_sequence(m, seq, m->T, g, NULL, NULL, e);
+}
+
+int llr_model_sample_direct(const llr_model *m, llr_prng *g, int *seq,
+                            double *logp, llr_error *e)
+{
+    return walk_sequence(m, seq, m->T, g, NULL, logp, e);
 }
 
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
@@ -147,7 +156,7 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
                             "token %d at position %d is outside [0, %d]",
                             seq[i], i, m->V - 1);
     /* seq is only read when no generator is given. */
-    return walk_sequence(m, (int *)seq, len, NULL, out, e);
+    return walk_sequence(m, (int *)seq, len, NULL, out, NULL, e);
 }
 
 int llr_model_save(const llr_model *m, const char *path, llr_error *e)
@@ -157,6 +166,12 @@ int llr_model_save(const llr_model *m, const char *path, llr_error *e)
 
 void llr_model_free(llr_model *m)
 {
-    if (m)
-        m->ops->destroy(m);
+    if (!m)
+        return;
+    for (size_t i = 0; i < 2 * m->nmeta; i++)
+        free(m->meta[i]);
+    free(m->meta);
+    m->meta = NULL;
+    m->nmeta = 0;
+    m->ops->destroy(m);
 }

@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "base/prng.h"
+#include "io/safetensors.h"
 
 /* Limits on what a model file or a generator may ask for. */
 #define LLR_MAX_VOCAB (1 << 24)
@@ -38,6 +39,15 @@ typedef struct llr_model_ops {
     /* Write the model to a safetensors file (atomically). */
     int (*save)(const llr_model *m, const char *path, llr_error *e);
     void (*destroy)(llr_model *m);
+    /* Optional: draw one sequence seq[0..T-1] from generator g, with the
+     * model's log-probability of each token given the ones before it in
+     * logp[0..T-1] (natural log): what a text-generation API returns. The
+     * draw must be a deterministic function of g's state. NULL: the family
+     * can only be asked for logits (a process speaking protocol 1); the
+     * oracle then samples by logit queries and counts them as such
+     * (oracle.h). In-process families use llr_model_sample_direct. */
+    int (*sample)(const llr_model *m, llr_prng *g, int *seq, double *logp,
+                  llr_error *e);
 } llr_model_ops;
 
 struct llr_model {
@@ -47,6 +57,12 @@ struct llr_model {
     int d;              /* logit rank where known (ISAN dimension), else 0 */
     size_t state_bytes; /* size of one state */
     void *impl;         /* the family's data */
+    /* Extra __metadata__ entries the model carries into its file (a
+     * learned model's certificate): nmeta key/value pairs, meta[2i] a key
+     * and meta[2i+1] its value, owned by the model (llr_model_set_meta);
+     * NULL and 0 for none. */
+    char **meta;
+    size_t nmeta;
 };
 
 /* Check V, T and d against the limits above. */
@@ -68,6 +84,13 @@ int llr_model_logits(const llr_model *m, const int *tok, int len, double *out,
 LLR_MUST_CHECK
 int llr_model_sample(const llr_model *m, llr_prng *g, int *seq, llr_error *e);
 
+/* The same draw as llr_model_sample (the same tokens from the same
+ * generator state), with each token's log-probability in logp[0..T-1]:
+ * the sample operation of every in-process family. */
+LLR_MUST_CHECK
+int llr_model_sample_direct(const llr_model *m, llr_prng *g, int *seq,
+                            double *logp, llr_error *e);
+
 /* log M(seq) for a sequence of length len <= T (natural log). */
 LLR_MUST_CHECK
 int llr_model_logprob(const llr_model *m, const int *seq, int len,
@@ -75,6 +98,19 @@ int llr_model_logprob(const llr_model *m, const int *seq, int len,
 
 LLR_MUST_CHECK
 int llr_model_save(const llr_model *m, const char *path, llr_error *e);
+
+/* Set (or replace) the extra metadata entry key = value (copied). */
+LLR_MUST_CHECK
+int llr_model_set_meta(llr_model *m, const char *key, const char *value,
+                       llr_error *e);
+
+/* For the families' save operations: write tensors t[0..n-1] with the
+ * family's metadata meta[0..2 nmeta-1] followed by the model's extra
+ * entries, atomically (llr_st_write). */
+LLR_MUST_CHECK
+int llr_model_write(const llr_model *m, const char *path,
+                    const llr_st_out *t, size_t n, const char *const *meta,
+                    size_t nmeta, llr_error *e);
 
 void llr_model_free(llr_model *m);
 

@@ -62,7 +62,7 @@ static int par_save(const llr_model *m, const char *path, llr_error *e)
                     impl(m)->s};
     const char *meta[] = {"llr.kind", "parity", "llr.format", "1",
                           "llr.noise", nu};
-    return llr_st_write(path, &t, 1, meta, 3, e);
+    return llr_model_write(m, path, &t, 1, meta, 3, e);
 }
 
 static void par_destroy(llr_model *m)
@@ -74,6 +74,7 @@ static void par_destroy(llr_model *m)
 
 static const llr_model_ops parity_ops = {
     "parity", par_root, par_step, par_logits, par_save, par_destroy,
+    llr_model_sample_direct,
 };
 
 const unsigned char *llr_parity_secret(const llr_model *m, double *nu)
@@ -112,7 +113,7 @@ int llr_parity_new(int n, const unsigned char *secret, double nu,
     }
     memcpy(s, secret, (size_t)n);
     *p = (parity){n, s, nu, 0.5 * log((1 - nu) / nu)};
-    *m = (llr_model){&parity_ops, 2, n + 1, 1, sizeof(uint64_t), p};
+    *m = (llr_model){&parity_ops, 2, n + 1, 1, sizeof(uint64_t), p, NULL, 0};
     *out = m;
     return 0;
 }

@@ -195,7 +195,7 @@ static void ex_destroy(llr_model *m)
 
 static const llr_model_ops exec_ops = {
     "exec", llr_prefix_state_root, llr_prefix_state_step, ex_logits,
-    ex_save, ex_destroy,
+    ex_save, ex_destroy, NULL,
 };
 
 int llr_exec_open(const char *command, llr_model **out, llr_error *e)
@@ -260,7 +260,7 @@ int llr_exec_open(const char *command, llr_model **out, llr_error *e)
         return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     *m = (llr_model){&exec_ops, g.V, g.T, 0, (size_t)(g.T + 1) * sizeof(int),
-                     c};
+                     c, NULL, 0};
     *out = m;
     return 0;
 }

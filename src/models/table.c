@@ -53,7 +53,7 @@ static int table_save(const llr_model *m, const char *path, llr_error *e)
     llr_st_out t = {"logits", LLR_DT_F64, 2,
                     {impl(m)->rows, (uint64_t)m->V}, impl(m)->logits};
     const char *meta[] = {"llr.kind", "table", "llr.format", "1"};
-    return llr_st_write(path, &t, 1, meta, 2, e);
+    return llr_model_write(m, path, &t, 1, meta, 2, e);
 }
 
 static void table_destroy(llr_model *m)
@@ -66,6 +66,7 @@ static void table_destroy(llr_model *m)
 
 static const llr_model_ops table_ops = {
     "table", table_root, table_step, table_logits, table_save, table_destroy,
+    llr_model_sample_direct,
 };
 
 double *llr_table_logits(const llr_model *m)
@@ -105,7 +106,7 @@ int llr_table_wrap(int V, int T, double *logits, llr_model **out,
     for (int t = 0; t <= T; t++)
         llr_prefix_total((uint64_t)V, (uint64_t)t, UINT64_MAX >> 1, &first[t]);
     *tb = (table){rows, first, logits};
-    *m = (llr_model){&table_ops, V, T, 0, sizeof(uint64_t), tb};
+    *m = (llr_model){&table_ops, V, T, 0, sizeof(uint64_t), tb, NULL, 0};
     *out = m;
     return 0;
 }

@@ -1,8 +1,13 @@
-/* oracle/counts.h - the oracle's query counters, checked against overflow.
+/* oracle/counts.h - the oracle's counters of the two resources, checked
+ * against overflow.
  *
- * Kept apart from the oracle so that WP proves them: every answered query
- * adds one call, its length in tokens, and one distinct prefix when the
- * answer came from the model rather than the cache. */
+ * Logit queries (a whole next-token vector at a chosen prefix): calls
+ * answered (from the cache or the model), distinct prefixes (answered by
+ * the model: what an API bills), and tokens, the sum of |h| over the
+ * distinct prefixes (so it does not depend on how often llr looks a
+ * prefix up again). Teacher samples (a complete sequence with the
+ * teacher's log-probability of each of its tokens): count and tokens.
+ * Kept apart from the oracle so that WP proves them. */
 #ifndef LLR_COUNTS_H
 #define LLR_COUNTS_H
 
@@ -12,26 +17,45 @@ typedef struct llr_counts {
     uint64_t calls;
     uint64_t distinct;
     uint64_t tokens;
+    uint64_t samples;
+    uint64_t sample_tokens;
 } llr_counts;
 
-/* Count one answered query of len tokens (fresh != 0: a new prefix).
- * Returns 0, or -1 (counters unchanged) when a counter would overflow. */
+/* Count one answered query of len tokens (fresh != 0: a new prefix, whose
+ * tokens count). Returns 0, or -1 (counters unchanged) when a counter
+ * would overflow. */
 /*@ requires \valid(c);
     assigns c->calls, c->distinct, c->tokens;
     ensures \result == 0 || \result == -1;
     ensures \result == -1 <==>
         \old(c->calls) == UINT64_MAX ||
-        \old(c->tokens) + len > UINT64_MAX ||
-        (fresh != 0 && \old(c->distinct) == UINT64_MAX);
+        (fresh != 0 && (\old(c->distinct) == UINT64_MAX ||
+                        \old(c->tokens) + len > UINT64_MAX));
     ensures \result == 0 ==> c->calls == \old(c->calls) + 1;
-    ensures \result == 0 ==> c->tokens == \old(c->tokens) + len;
     ensures \result == 0 && fresh != 0 ==>
-        c->distinct == \old(c->distinct) + 1;
-    ensures \result == 0 && fresh == 0 ==> c->distinct == \old(c->distinct);
+        c->distinct == \old(c->distinct) + 1 &&
+        c->tokens == \old(c->tokens) + len;
+    ensures \result == 0 && fresh == 0 ==>
+        c->distinct == \old(c->distinct) && c->tokens == \old(c->tokens);
     ensures \result == -1 ==> c->calls == \old(c->calls) &&
         c->distinct == \old(c->distinct) && c->tokens == \old(c->tokens);
 */
 int llr_counts_add(llr_counts *c, uint64_t len, int fresh);
+
+/* Count one teacher sample of len tokens. Returns 0, or -1 (counters
+ * unchanged) when a counter would overflow. */
+/*@ requires \valid(c);
+    assigns c->samples, c->sample_tokens;
+    ensures \result == 0 || \result == -1;
+    ensures \result == -1 <==>
+        \old(c->samples) == UINT64_MAX ||
+        \old(c->sample_tokens) + len > UINT64_MAX;
+    ensures \result == 0 ==> c->samples == \old(c->samples) + 1 &&
+        c->sample_tokens == \old(c->sample_tokens) + len;
+    ensures \result == -1 ==> c->samples == \old(c->samples) &&
+        c->sample_tokens == \old(c->sample_tokens);
+*/
+int llr_counts_add_sample(llr_counts *c, uint64_t len);
 
 /* 1 when one more distinct prefix stays within the budget (0: none). */
 /*@ requires \valid_read(c);

@@ -12,8 +12,9 @@ struct llr_oracle {
     const llr_model *M;
     llr_oracle_opts opts;
     llr_trie trie;
-    llr_counts n;        /* calls, distinct prefixes, tokens */
+    llr_counts n;        /* both resources */
     double *work;        /* 3V scratch */
+    double *logp;        /* T scratch: a sample's log-probabilities */
 };
 
 int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
@@ -37,12 +38,14 @@ int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
     o->M = M;
     o->opts = *opts;
     o->work = malloc(3 * (size_t)M->V * sizeof *o->work);
-    if (!o->work) {
+    o->logp = malloc((size_t)M->T * sizeof *o->logp);
+    if (!o->work || !o->logp) {
+        free(o->work), free(o->logp);
         free(o);
         return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     if (llr_trie_init(&o->trie, M->V, e)) {
-        free(o->work);
+        free(o->work), free(o->logp);
         free(o);
         return -1;
     }
@@ -56,6 +59,7 @@ void llr_oracle_free(llr_oracle *o)
         return;
     llr_trie_free(&o->trie);
     free(o->work);
+    free(o->logp);
     free(o);
 }
 
@@ -194,17 +198,53 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
     return 0;
 }
 
-int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e)
+int llr_oracle_samples_direct(const llr_oracle *o)
 {
-    int V = o->M->V;
-    /* work[0..V) is the query's noise scratch; these are the next 2V. */
-    double *l = o->work + V;
-    if (llr_oracle_need_full(o, "sampling from the oracle", e))
-        return -1;
-    for (int t = 0; t < o->M->T; t++) {
-        if (llr_oracle_query(o, seq, t, l, e))
+    return o->M->ops->sample != NULL;
+}
+
+static void write_sample(FILE *f, const int *tok, const double *lp, int T)
+{
+    fputs("{\"sample\": [", f);
+    for (int i = 0; i < T; i++)
+        fprintf(f, "%s%d", i ? ", " : "", tok[i]);
+    fputs("], \"logprobs\": [", f);
+    for (int i = 0; i < T; i++)
+        fprintf(f, "%s%.17g", i ? ", " : "", lp[i]);
+    fputs("]}\n", f);
+}
+
+int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, double *logp,
+                      llr_error *e)
+{
+    const llr_model *M = o->M;
+    int V = M->V, T = M->T;
+    double *lp = logp ? logp : o->logp;
+    if (o->opts.sample_budget && o->n.samples >= o->opts.sample_budget)
+        return llr_fail(e, LLR_EBUDGET,
+                        "teacher-sample budget of %llu samples is "
+                           "exhausted",
+                        (unsigned long long)o->opts.sample_budget);
+    if (M->ops->sample) {
+        if (M->ops->sample(M, g, seq, lp, e))
             return -1;
-        seq[t] = llr_sample_token(l, V, g, l + V);
+    } else {
+        /* By logit queries: work[0..V) is the query's noise scratch;
+         * these are the next 2V. */
+        double *l = o->work + V;
+        if (llr_oracle_need_full(o, "sampling by logit queries", e))
+            return -1;
+        for (int t = 0; t < T; t++) {
+            if (query(o, seq, t, l, e))
+                return -1;
+            seq[t] = llr_sample_token(l, V, g, l + V);
+            llr_log_softmax(l, V, l + V);
+            lp[t] = l[V + seq[t]];
+        }
     }
+    if (llr_counts_add_sample(&o->n, (uint64_t)T))
+        return llr_fail(e, LLR_EBUDGET, "sample counters overflow");
+    if (o->opts.transcript)
+        write_sample(o->opts.transcript, seq, lp, T);
     return 0;
 }

@@ -1,25 +1,40 @@
-/* oracle/oracle.h - logit queries to a model, counted exactly
- * (docs/mathematics.md §2).
+/* oracle/oracle.h - the teacher behind its two access operations, counted
+ * exactly (docs/mathematics.md §2).
  *
- * The learner sees the teacher only through this wrapper. A query submits
- * a prefix h (|h| < T) and receives the whole centred logit vector l(h).
- * Counted exactly: query calls answered (from the cache or the model),
- * distinct prefixes (what an API bills), and tokens submitted (sum of |h|
- * over answered calls); a query refused by the budget counts nowhere. Answers are cached in a prefix
- * trie; a budget caps the distinct prefixes (a query that would exceed it
- * fails without reaching the model). Answers may be degraded, for
- * robustness experiments:
+ * The learner sees the teacher only through this wrapper, which offers
+ * GLS2's two resources (oracle/counts.h counts them apart):
+ *   logit query: a prefix h (|h| < T) in, the whole centred logit vector
+ *     l(h) out. Counted: calls answered (from the cache or the model),
+ *     distinct prefixes (what an API bills), and tokens, the sum of |h|
+ *     over the distinct prefixes; a query refused by the budget counts
+ *     nowhere. Answers are cached in a prefix trie; a budget caps the
+ *     distinct prefixes (a query that would exceed it fails without
+ *     reaching the model).
+ *   teacher sample: a complete sequence y in Sigma^T with the teacher's
+ *     log-probability of each of its tokens (what a text-generation API
+ *     returns). Counted: samples and their tokens (T each); sample_budget
+ *     caps the samples. A model with a sample operation (models/model.h:
+ *     every in-process family) is sampled directly, exactly, without a
+ *     logit query; one without it (a process speaking protocol 1) is
+ *     sampled by logit queries at each prefix, which count as logit
+ *     queries (and the sample as a sample too).
+ * Logit answers may be degraded, for robustness experiments:
  *   noise xi:    + eta(h), the perturbation of kernels/noise.h of size xi
  *                with its hash chain seeded by noise_seed: per entry
  *                |error| < xi, a deterministic function of the prefix;
  *   quantum q:   then every entry rounded to the nearest multiple of q
  *                (ties away from zero): |error| <= q/2 more.
+ * Direct samples and their log-probabilities are never degraded (the
+ * certificate of docs/learner.md needs the teacher's own); samples drawn
+ * by logit queries come from the answers, degraded or not.
  * API-shaped answers: with topk = k < V the oracle answers only the k
  * largest logits of each query, as many APIs do (llr_oracle_topk); a
  * whole-vector query is then refused, since GLS2's learner and the
  * baselines need every entry.
- * A transcript (optional) gets one JSON line per distinct query:
- *   {"prefix": [...], "logits": [...]} (17 significant digits).
+ * A transcript (optional) gets one JSON line per distinct query,
+ *   {"prefix": [...], "logits": [...]},
+ * and one per teacher sample,
+ *   {"sample": [...], "logprobs": [...]} (17 significant digits).
  * A trace (optional, trace.h) gets a line of type "query" per distinct
  * query; the learner writes its own steps to the same sink.
  */
@@ -41,6 +56,7 @@ typedef struct llr_oracle_opts {
     FILE *transcript;    /* NULL: none */
     int topk;            /* answer only the k largest logits (0: all) */
     llr_trace *trace;    /* NULL: none (docs/trace.md) */
+    uint64_t sample_budget; /* max teacher samples, 0: none */
 } llr_oracle_opts;
 
 /* An oracle (opaque): the model, the options, the cache, the counters. */
@@ -55,8 +71,8 @@ int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
 /* NULL is allowed. */
 void llr_oracle_free(llr_oracle *o);
 
-/* The model behind o, its options, and its counters so far (calls,
- * distinct prefixes, tokens: see above). */
+/* The model behind o, its options, and its counters so far (see
+ * above). */
 const llr_model *llr_oracle_model(const llr_oracle *o);
 const llr_oracle_opts *llr_oracle_options(const llr_oracle *o);
 llr_counts llr_oracle_counts(const llr_oracle *o);
@@ -77,9 +93,18 @@ int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
 LLR_MUST_CHECK
 int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e);
 
-/* A sequence of length T drawn from the oracle's answers, token by token
- * (llr_sample_token), querying each prefix (cached ones are free). */
+/* A teacher sample: seq[0..T-1] and, when logp is not NULL, the teacher's
+ * log-probability of each token given the ones before it in logp[0..T-1]
+ * (natural log). Drawn from g: directly by the model's sample operation,
+ * else token by token (llr_sample_token) from the logit answers at each
+ * prefix (cached ones are free). Both give the same tokens for an exact
+ * oracle and the same generator state. */
 LLR_MUST_CHECK
-int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, llr_error *e);
+int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, double *logp,
+                      llr_error *e);
+
+/* 1 when llr_oracle_sample draws directly (no logit query), 0 when it
+ * goes through logit queries. */
+int llr_oracle_samples_direct(const llr_oracle *o);
 
 #endif
