@@ -198,4 +198,13 @@ expect 1 "items\[0\] \('x'\): no model named 'm'" "$LLR" vectors check v3
 expect 2 "expected 'make DIR' or 'check DIR'" "$LLR" vectors check
 expect 0 "usage: llr vectors make DIR" "$LLR" vectors --help
 
+# A learned file with one huge but finite logit: GLPK once failed an
+# assertion on it and aborted the process (exit 134). Now every command
+# gives a clean error naming the tensor and the entry.
+cp l.st huge.st
+bump huge.st cut1.rhat 0 1e308
+expect 1 "huge.st: tensor 'cut1.rhat' entry 0 is 1e\+308, beyond the range of a logit" "$LLR" logits huge.st 0
+expect 1 "huge.st: tensor 'cut1.rhat' entry 0 is 1e\+308" "$LLR" sample huge.st -n 2 --seed 1
+expect 1 "huge.st: tensor 'cut1.rhat' entry 0 is 1e\+308" "$LLR" tv m.st huge.st
+
 finish cli
