@@ -275,8 +275,23 @@ class Learned:
             at_lo = free & (res.lower.marginals > self.TIE)
             at_hi = free & (res.upper.marginals < -self.TIE)
             hi[at_lo], lo[at_hi] = lo[at_lo], hi[at_hi]
+            if self.determined(R[eq], lo == hi, n):
+                break  # the face is one point: later stages cannot move c
         c = res.x[:n]
         return np.concatenate([[1.0], c]), A, b, lev, off
+
+    @staticmethod
+    def determined(E, fixed, n):
+        """True when the equality rows E and the fixed variables leave the
+        first n variables (c) no freedom: no direction of the null space
+        of [E; unit rows of the fixed variables] moves c."""
+        M = np.vstack([E, np.eye(len(fixed))[fixed]])
+        if M.shape[0] == 0:
+            return False
+        _, sv, vt = np.linalg.svd(M)
+        rank = int((sv > 1e-9 * sv[0]).sum())
+        null = vt[rank:, :n]
+        return null.size == 0 or float(np.abs(null).max()) < 1e-9
 
     def lp(self, y):
         """(coefficients c_0 .. c_t, residual, stage values (max |e|, sum of
