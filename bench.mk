@@ -4,3 +4,19 @@
 .PHONY: bench
 bench: build/llr | deps-plots
 	@tools/bench.sh build/llr
+
+# make bench-approx: gls against the spectral baseline at equal distinct
+# query budgets on approximately low-rank teachers (docs/bench.md). A
+# benchmark, not a test. Writes build/bench-approx/results.tsv and
+# docs/plots/approx.png.
+.PHONY: bench-approx deps-bench
+deps-bench:
+	@tools/deps.sh bench
+# The neural teacher's weights: trained by tools/charlm.py on README.md
+# (deterministic, seed 1), never downloaded.
+build/bench-approx/charlm.npz: tools/charlm.py README.md | deps-bench
+	@mkdir -p $(@D)
+	$(PYTHON) tools/charlm.py train README.md $@
+
+bench-approx: build/llr build/bench-approx/charlm.npz | deps-bench
+	@$(PYTHON) tools/bench_approx.py build/llr

@@ -4,19 +4,17 @@
 It reads a golden-vectors directory (docs/vectors.md) with its own
 safetensors reader (docs/file-formats.md), implements SplitMix64, the
 sampling rule, the generators and the four model families isan, approx,
-table and parity from docs/models.md, and reproduces, within the tolerances
-the manifest states:
+table and parity from docs/models.md, and the learned models' one LP answer
+from docs/learner.md, solving every reconstruction LP itself with SciPy's
+HiGHS. It reproduces, within the tolerances the manifest states:
   - the generated models (regenerated from their "gen" entries),
-  - the centred logits at the stored prefixes,
+  - every lp item: coefficients, residual, stage objectives, feasibility
+    and prediction, from its own LP solutions,
+  - the centred logits at the stored prefixes (learned models included),
   - the samples, bit for bit,
   - exact TV, telescoping bound and KL by enumeration of Sigma^T.
-For learned models (kind gls) it does not run the learner or solve the
-reconstruction LP: it recomputes each stored LP solution's residual and
-prediction from its coefficients and the model file (docs/learner.md), and
-uses those predictions as the learned models' logits for the logits,
-samples and TV items. Learning itself (the learned files, the spanner
-choices) is skipped and counted as such.
-It never runs llr. Usage: tests/second_impl.py DIR
+Learning itself (the learned files, the spanner choices) is skipped and
+counted as such. It never runs llr. Usage: tests/second_impl.py DIR
 """
 import itertools
 import json
@@ -26,6 +24,7 @@ import struct
 import sys
 
 import numpy as np
+from scipy.optimize import linprog
 
 M64 = (1 << 64) - 1
 passed = failed = skipped = 0
@@ -190,11 +189,13 @@ class Parity:
 
 
 class Learned:
-    """A learned model (kind gls, docs/learner.md): its tensors, and the
-    reconstruction LP's residual and prediction for given coefficients.
-    The LP itself is not solved here: the predictions at the prefixes of
-    the vectors' lp items, recomputed from their coefficients, serve as
-    the model's logits (self.table)."""
+    """A learned model (kind gls, docs/learner.md): its tensors and the
+    reconstruction LP, solved here with SciPy's HiGHS: the lexicographic
+    minimum of (max |e|, the sum of the levels' max |e|, sum |c|, then each
+    coefficient in turn), every stage restricted to the optimal face of
+    the one before by fixing what has a reduced cost above 1e-9."""
+
+    TIE = 1e-9
 
     def __init__(self, t, meta):
         self.box, self.tau = float(meta["llr.box"]), float(meta["llr.tau"])
@@ -203,26 +204,116 @@ class Learned:
         self.rhat = [t["cut%d.rhat" % s] for s in range(self.T)]
         self.rext = [t.get("cut%d.rext" % s) for s in range(self.T)]
         self.V = self.rhat[0].shape[2]
-        self.table = {}
+        self.cache = {}
+        self.lps = 0
 
-    def lp(self, y, c):
-        """Residual and prediction at prefix y for coefficients c (c_0 .. c_t
-        concatenated)."""
-        t, levels, o = len(y), [], 0
-        for s in range(t + 1):
-            levels.append(c[o:o + self.k[s]])
-            o += self.k[s]
-        r = 0.0
+    def system(self, y):
+        """The residuals e = A c - b at prefix y, one row per (level s,
+        future j, token z) in that order, and each row's level."""
+        t, V = len(y), self.V
+        off = np.cumsum([0] + [self.k[s] for s in range(1, t + 1)])
+        n = int(off[-1])
+        A, b, lev = [], [], []
         for s in range(t):
-            e = np.tensordot(levels[s + 1], self.rhat[s + 1], 1) - np.tensordot(levels[s], self.rext[s][:, y[s]], 1)
-            r = max(r, float(np.abs(e).max()))
-        pred = np.tensordot(levels[t], self.rhat[t][:, 0, :], 1)
-        return r, pred, 1 + sum(self.k[1:t + 1])
+            nf = self.rhat[s + 1].shape[1]
+            for j in range(nf):
+                for z in range(V):
+                    a = np.zeros(n)
+                    a[off[s]:off[s + 1]] = self.rhat[s + 1][:, j, z]
+                    ext = self.rext[s][:, y[s], j, z]
+                    if s == 0:
+                        bk = float(ext[0])  # c_0 = (1)
+                    else:
+                        a[off[s - 1]:off[s]] -= ext
+                        bk = 0.0
+                    A.append(a), b.append(bk), lev.append(s)
+        return np.array(A).reshape(len(A), n), np.array(b), np.array(lev), off
+
+    def solve(self, y):
+        """The one answer c_1 .. c_t at prefix y (length >= 1)."""
+        A, b, lev, off = self.system(y)
+        m, n = A.shape
+        t = len(y)
+        nv = 2 * n + 1 + t  # c, r, the level maxima r_s, u = |c|
+        rows, rhs = [], []
+        for k in range(m):
+            for sg in (1.0, -1.0):
+                for col in (n, n + 1 + lev[k]):  # +-e_k <= r, +-e_k <= r_s
+                    a = np.zeros(nv)
+                    a[:n], a[col] = sg * A[k], -1.0
+                    rows.append(a), rhs.append(sg * b[k])
+        for j in range(n):
+            for sg in (1.0, -1.0):  # +-c_j <= u_j
+                a = np.zeros(nv)
+                a[j], a[n + 1 + t + j] = sg, -1.0
+                rows.append(a), rhs.append(0.0)
+        R, rhs = np.array(rows), np.array(rhs)
+        eq = np.zeros(len(R), dtype=bool)
+        lo = np.array([-self.box] * n + [0.0] * (1 + t + n))
+        hi = np.array([self.box] * n + [np.inf] * (1 + t + n))
+        stages = []
+        for cols in ([n], range(n + 1, n + 1 + t), range(n + 1 + t, nv)):
+            f = np.zeros(nv)
+            f[list(cols)] = 1.0
+            stages.append(f)
+        for j in range(n):
+            f = np.zeros(nv)
+            f[j] = 1.0
+            stages.append(f)
+        for f in stages:
+            res = linprog(f, A_ub=R[~eq] if (~eq).any() else None, b_ub=rhs[~eq] if (~eq).any() else None,
+                          A_eq=R[eq] if eq.any() else None, b_eq=rhs[eq] if eq.any() else None,
+                          bounds=[(l, None if h == np.inf else h) for l, h in zip(lo, hi)],
+                          method="highs", options={"presolve": False})
+            self.lps += 1
+            if res.status != 0:
+                raise SystemExit("HiGHS: %s at prefix %r" % (res.message, y))
+            # The optimal face: rows and bounds with a dual beyond TIE.
+            idx = np.where(~eq)[0]
+            eq[idx[np.abs(res.ineqlin.marginals) > self.TIE]] = True
+            free = lo < hi
+            at_lo = free & (res.lower.marginals > self.TIE)
+            at_hi = free & (res.upper.marginals < -self.TIE)
+            hi[at_lo], lo[at_hi] = lo[at_lo], hi[at_hi]
+            if self.determined(R[eq], lo == hi, n):
+                break  # the face is one point: later stages cannot move c
+        c = res.x[:n]
+        return np.concatenate([[1.0], c]), A, b, lev, off
+
+    @staticmethod
+    def determined(E, fixed, n):
+        """True when the equality rows E and the fixed variables leave the
+        first n variables (c) no freedom: no direction of the null space
+        of [E; unit rows of the fixed variables] moves c."""
+        M = np.vstack([E, np.eye(len(fixed))[fixed]])
+        if M.shape[0] == 0:
+            return False
+        _, sv, vt = np.linalg.svd(M)
+        rank = int((sv > 1e-9 * sv[0]).sum())
+        null = vt[rank:, :n]
+        return null.size == 0 or float(np.abs(null).max()) < 1e-9
+
+    def lp(self, y):
+        """(coefficients c_0 .. c_t, residual, stage values (max |e|, sum of
+        the levels' max |e|, sum |c|), prediction) at prefix y."""
+        y = tuple(y)
+        if y not in self.cache:
+            if not y:
+                self.cache[y] = (np.array([1.0]), 0.0, np.zeros(3), self.rhat[0][0, 0, :].copy())
+            else:
+                c, A, b, lev, off = self.solve(list(y))
+                e = np.abs(A @ c[1:] - b)
+                r = float(e.max())
+                levels = sum(float(e[lev == s].max()) for s in range(len(y)))
+                t = len(y)
+                pred = np.tensordot(c[1 + off[t - 1]:1 + off[t]], self.rhat[t][:, 0, :], 1)
+                if r > self.tau:
+                    pred = np.zeros(self.V)
+                self.cache[y] = (c, r, np.array([r, levels, float(np.abs(c[1:]).sum())]), pred)
+        return self.cache[y]
 
     def logits(self, prefix):
-        if tuple(prefix) not in self.table:
-            raise KeyError("no lp item gives the prefix %r of a learned model" % (prefix,))
-        return self.table[tuple(prefix)]
+        return self.lp(prefix)[3]
 
 
 FAMILIES = {"isan": Isan, "approx": Isan, "table": Table, "parity": Parity, "gls": Learned}
@@ -357,28 +448,29 @@ def main():
                 ok = ok and s == str(val)
         report(ok, "%-24s regenerated from its gen entry, max |diff| %.3g" % (m["name"], worst))
 
-    # The LP solutions first: they give the learned models' logits.
+    # The LP items: every stored LP is solved again here (HiGHS).
     for it in man["items"]:
         if it["type"] != "lp":
             continue
         m = models[it["model"]]
         t, _ = read_safetensors(os.path.join(d, it["file"]))
-        ok, worst_r, worst_l = True, 0.0, 0.0
-        for p, nc, c, res, feas, want in zip(t["prefixes"], t["ncoef"], t["coefficients"], t["residual"],
-                                             t["feasible"], t["logits"]):
+        ok, worst = True, {"coefficients": 0.0, "residual": 0.0, "objectives": 0.0, "logits": 0.0}
+        lps = m.lps
+        for p, nc, cw, rw, ow, feas, lw in zip(t["prefixes"], t["ncoef"], t["coefficients"], t["residual"],
+                                               t["objectives"], t["feasible"], t["logits"]):
             y = unpad(p)
-            r, pred, n = m.lp(y, c)
-            ok = ok and nc == n and c[0] == 1 and not c[n:].any()
+            c, r, obj, pred = m.lp(y)
+            n = len(c)
+            ok = ok and nc == n and not cw[n:].any() and bool(feas) == (r <= m.tau)
             ok = ok and bool(np.all(np.abs(c) <= m.box + 1e-7 * (1 + m.box)))
-            ok = ok and bool(feas) == (r <= m.tau)
-            if not feas:
-                pred = np.zeros(m.V)
-            c1, w1 = close(r, res, tolerance(it, "residual"))
-            c2, w2 = close(pred, want, tolerance(it, "logits"))
-            ok, worst_r, worst_l = ok and c1 and c2, max(worst_r, w1), max(worst_l, w2)
-            m.table[tuple(y)] = pred
-        report(ok, "%-24s %d prefixes: residuals and predictions recomputed from the coefficients, max |diff| "
-               "%.3g and %.3g" % (it["name"], len(t["prefixes"]), worst_r, worst_l))
+            for q, got, want in (("coefficients", c, cw[:n]), ("residual", r, rw), ("objectives", obj, ow),
+                                 ("logits", pred, lw)):
+                cq, wq = close(got, want, tolerance(it, q))
+                ok, worst[q] = ok and cq, max(worst[q], wq)
+        report(ok, "%-24s %d prefixes, %d LPs solved by HiGHS: max |diff| coefficients %.3g, residual %.3g, "
+               "objectives %.3g, logits %.3g" % (it["name"], len(t["prefixes"]), m.lps - lps,
+                                                 worst["coefficients"], worst["residual"], worst["objectives"],
+                                                 worst["logits"]))
 
     for it in man["items"]:
         typ, name = it["type"], it["name"]
@@ -418,4 +510,5 @@ def main():
     sys.exit(1 if failed else 0)
 
 
-main()
+if __name__ == "__main__":
+    main()

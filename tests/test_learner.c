@@ -2,6 +2,7 @@
  * of exact ISANs judged by a binomial test, approximate models, noisy
  * oracles, determinism, exact accounting, budgets, and the checkers. */
 #include <criterion/criterion.h>
+#include <glpk.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -496,12 +497,84 @@ Test(learner, lp_corruption_switch_always_leaves_the_box)
     cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) == 0, "%s",
               err.msg);
     cr_assert(fabs(lr.residual - 16) < 1e-9, "%g", lr.residual);
-    cr_assert(c[1] <= -0.5, "%g", c[1]); /* where += 2.5 stays in the box */
+    /* Every c in [-11/6, 2] reaches r* = 16 (the row 0 c - 16), and so
+     * the one level's maximum; rule 4's third stage picks the least |c|:
+     * c = 0, from which the old "+= 2.5" stayed in the box. */
+    cr_assert(fabs(c[1]) < 1e-12 && lr.stages == 3, "%g after %d stages",
+              c[1], lr.stages);
     cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, LLR_LP_CORRUPT_FOR_TEST,
                               &err) != 0);
     cr_assert(strstr(err.msg, "a coefficient lies outside the box") != NULL,
               "%s", err.msg);
     assert_code(err, LLR_ECERT);
+    llr_gls_free(&g);
+}
+
+/* The representation of lp_corruption_switch_always_leaves_the_box: V = 3,
+ * T = 2, one basis row per cut; cut1.rhat[2] = r2; nf copies of cut 1's
+ * future (the LP repeats its rows nf times). */
+static void tiny_gls(llr_gls *g, double r2, int nf)
+{
+    llr_error err;
+    *g = (llr_gls){3, 2, 1, 2.0, 0.5, NULL, NULL};
+    g->cut = calloc(2, sizeof *g->cut);
+    cr_assert(g->cut != NULL);
+    for (int s = 0; s < 2; s++) {
+        g->cut[s].k = 1;
+        for (int j = 0; j < (s ? nf : 1); j++)
+            cr_assert(llr_strings_push(&g->cut[s].fhat, NULL, 0, &err) ==
+                      0);
+        g->cut[s].rhat = calloc(3 * (size_t)(s ? nf : 1), sizeof(double));
+        cr_assert(g->cut[s].rhat != NULL);
+    }
+    g->cut[0].rext = calloc(9 * (size_t)nf, sizeof(double));
+    cr_assert(g->cut[0].rext != NULL);
+    for (int j = 0; j < nf; j++) {
+        g->cut[1].rhat[3 * j + 2] = r2;
+        g->cut[0].rext[3 * j + 1] = 16, g->cut[0].rext[3 * j + 2] = -5;
+    }
+    cr_assert(llr_gls_prepare(g, &err) == 0);
+}
+
+/* A huge but finite datum made GLPK fail an assertion and abort the
+ * process (exit 134): the LP now refuses data beyond LLR_LP_DATA_MAX. */
+Test(learner, lp_data_beyond_a_logits_range_is_bad_input)
+{
+    llr_error err;
+    llr_gls g;
+    tiny_gls(&g, 1e308, 1);
+    double c[2], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[1] = {0};
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) != 0);
+    assert_code(err, LLR_EINPUT);
+    cr_assert(strstr(err.msg, "beyond the range 1e15") != NULL, "%s",
+              err.msg);
+    llr_gls_free(&g);
+}
+
+/* GLPK reports its own failures by abort(); its error hook now turns them
+ * into errors. Here GLPK may allocate 1 MB (glp_mem_limit) and the LP has
+ * 120000 rows: an LLR_ENOMEM error, GLPK's environment freed, and the
+ * next solve (without the limit, which went with the environment) works. */
+Test(learner, a_glpk_failure_is_an_error_not_an_abort, .timeout = 60)
+{
+    llr_error err;
+    llr_gls g;
+    tiny_gls(&g, -6, 20000);
+    double c[2], logits[3];
+    llr_lp_result lr = {0};
+    lr.c = c;
+    int y[1] = {0};
+    cr_assert(glp_init_env() <= 1);
+    glp_mem_limit(1);
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) != 0);
+    assert_code(err, LLR_ENOMEM);
+    cr_assert(strstr(err.msg, "GLPK failed") != NULL, "%s", err.msg);
+    cr_assert(llr_reconstruct(&g, y, 1, logits, &lr, 0, &err) == 0, "%s",
+              err.msg);
+    cr_assert(fabs(lr.residual - 16) < 1e-9, "%g", lr.residual);
     llr_gls_free(&g);
 }
 

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Install the Debian packages a group of targets needs, only those missing.
-# Usage: tools/deps.sh GROUP...   (groups: build check proofs fuzz plots all)
+# Usage: tools/deps.sh GROUP...   (groups: build check proofs fuzz plots bench all)
 # Idempotent and silent when everything is present.
 set -eu
 
 pkgs_build="gcc make pkg-config liblapacke-dev liblapack-dev libblas-dev libjansson-dev libglpk-dev"
-pkgs_check="libcriterion-dev valgrind python3-numpy python3-scipy clang libclang-rt-14-dev libmpfr-dev g++ man-db"
+pkgs_check="libcriterion-dev valgrind python3-numpy python3-scipy coinor-libclp-dev clang libclang-rt-14-dev libmpfr-dev g++ man-db"
 pkgs_proofs="frama-c-base why3 z3 cvc4 cvc5"
 pkgs_fuzz="clang libclang-rt-14-dev libmpfr-dev zip unzip"
 pkgs_plots="gnuplot-nox graphviz"
+pkgs_bench="gnuplot-nox python3-numpy python3-scipy irstlm"
 
 want=""
 for g in "$@"; do
@@ -18,7 +19,8 @@ for g in "$@"; do
     proofs) want="$want $pkgs_proofs" ;;
     fuzz)   want="$want $pkgs_build $pkgs_fuzz" ;;
     plots)  want="$want $pkgs_plots" ;;
-    all)    want="$want $pkgs_build $pkgs_check $pkgs_proofs $pkgs_fuzz $pkgs_plots" ;;
+    bench)  want="$want $pkgs_build $pkgs_bench" ;;
+    all)    want="$want $pkgs_build $pkgs_check $pkgs_proofs $pkgs_fuzz $pkgs_plots $pkgs_bench" ;;
     *) echo "tools/deps.sh: unknown group '$g'" >&2; exit 2 ;;
   esac
 done

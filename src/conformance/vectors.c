@@ -894,12 +894,13 @@ static int do_lp(ctx *c, json_t *item, const char *file)
     size_t W = 1 + (size_t)(m->T - 1) * g->d, n = (size_t)P.n, V = m->V;
     double *coef = calloc(n * W + 1, sizeof *coef);
     double *res = malloc((n + 1) * sizeof *res);
+    double *obj = calloc(3 * n + 1, sizeof *obj);
     double *L = malloc((n * V + 1) * sizeof *L);
     int64_t *nc = malloc((n + 1) * sizeof *nc);
     int64_t *feas = malloc((n + 1) * sizeof *feas);
     double *cbuf = malloc(W * sizeof *cbuf);
     int64_t *pv = prefixes_i64(&P);
-    int rc = !coef || !res || !L || !nc || !feas || !cbuf || !pv
+    int rc = !coef || !res || !obj || !L || !nc || !feas || !cbuf || !pv
                  ? llr_fail(c->e, LLR_ENOMEM, "out of memory")
                  : 0;
     for (size_t r = 0; rc == 0 && r < n; r++) {
@@ -912,20 +913,25 @@ static int do_lp(ctx *c, json_t *item, const char *file)
         memcpy(coef + r * W, cbuf, (size_t)lr.nc * sizeof *cbuf);
         nc[r] = lr.nc;
         res[r] = lr.residual;
+        obj[3 * r] = lr.residual;
+        obj[3 * r + 1] = lr.levels;
+        obj[3 * r + 2] = lr.coef_sum;
         feas[r] = lr.feasible;
     }
     if (rc == 0) {
-        llr_st_out t[6] = {
+        llr_st_out t[7] = {
             {"prefixes", LLR_DT_I64, 2, {n, (uint64_t)P.w}, pv},
             {"ncoef", LLR_DT_I64, 1, {n}, nc},
             {"coefficients", LLR_DT_F64, 2, {n, W}, coef},
             {"residual", LLR_DT_F64, 1, {n}, res},
+            {"objectives", LLR_DT_F64, 2, {n, 3}, obj},
             {"feasible", LLR_DT_I64, 1, {n}, feas},
             {"logits", LLR_DT_F64, 2, {n, V}, L},
         };
-        rc = write_item(c, file, t, 6);
+        rc = write_item(c, file, t, 7);
     }
-    free(coef), free(res), free(L), free(nc), free(feas), free(cbuf);
+    free(coef), free(res), free(obj), free(L), free(nc), free(feas),
+        free(cbuf);
     free(pv);
     prefixes_free(&P);
     return rc;
@@ -1042,6 +1048,16 @@ static json_t *tol_obj(double atol, double rtol)
     return json_pack("{s:f, s:f}", "atol", atol, "rtol", rtol);
 }
 
+/* The tolerances of an lp item: the one answer is stated to 1e-9
+ * (spec/learner.md rule 4). */
+static json_t *lp_tolerance(void)
+{
+    return json_pack("{s:o, s:o, s:o, s:o}", "coefficients",
+                     tol_obj(1e-9, 0), "residual", tol_obj(1e-9, 0),
+                     "objectives", tol_obj(1e-9, 0), "logits",
+                     tol_obj(1e-9, 0));
+}
+
 /* A model entry: made by `how` ("gen" or "learn") from the description d,
  * its values compared within atol (and rtol 1e-12). */
 static void add_model(json_t *models, const char *name, const char *how,
@@ -1085,6 +1101,17 @@ static json_t *builtin(void)
     add_gen(models, "parity_w",
             json_pack("{s:s, s:i, s:f, s:i, s:i}", "kind", "parity", "bits",
                       6, "noise", 0.2, "seed", 5, "weight", 3));
+    /* Approximate teachers whose LPs have r* > 0 at most prefixes, so
+     * that the later stages of the one answer (spec/learner.md rule 4)
+     * decide the coefficients: at the teacher's rank, and below it. */
+    add_gen(models, "approx_b",
+            json_pack("{s:s, s:i, s:i, s:i, s:i, s:f, s:f}", "kind", "approx",
+                      "vocab", 3, "rank", 2, "horizon", 5, "seed", 4, "scale",
+                      3.0, "eps", 0.3));
+    add_gen(models, "approx_r",
+            json_pack("{s:s, s:i, s:i, s:i, s:i, s:f, s:f}", "kind", "approx",
+                      "vocab", 4, "rank", 3, "horizon", 4, "seed", 2, "scale",
+                      3.0, "eps", 0.1));
     add_learn(models, "isan_gls",
               json_pack("{s:s, s:i, s:f, s:f, s:i}", "teacher", "isan",
                         "rank", 2, "eps", 0.1, "delta", 0.05, "seed", 1));
@@ -1095,6 +1122,14 @@ static json_t *builtin(void)
     add_learn(models, "parity_gls",
               json_pack("{s:s, s:i, s:f, s:f, s:i}", "teacher", "parity",
                         "rank", 1, "eps", 0.1, "delta", 0.05, "seed", 1));
+    add_learn(models, "approx_b_gls",
+              json_pack("{s:s, s:i, s:f, s:f, s:i, s:f, s:f}", "teacher",
+                        "approx_b", "rank", 2, "eps", 0.2, "delta", 0.05,
+                        "seed", 1, "gap", 0.6, "tau", 0.6));
+    add_learn(models, "approx_r_gls",
+              json_pack("{s:s, s:i, s:f, s:f, s:i, s:f, s:f}", "teacher",
+                        "approx_r", "rank", 2, "eps", 0.3, "delta", 0.05,
+                        "seed", 1, "gap", 2.0, "tau", 2.0));
     size_t i;
     json_t *m;
     char name[96], file[96];
@@ -1137,15 +1172,15 @@ static json_t *builtin(void)
         snprintf(file, sizeof file, "lp_%s.safetensors", mn);
         json_array_append_new(
             items,
-            json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}}", "name", name,
-                      "type", "lp", "model", mn, "file", file, "tolerance",
-                      "coefficients", tol_obj(1e-9, 0), "residual",
-                      tol_obj(1e-9, 0), "logits", tol_obj(1e-9, 0)));
+            json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", name, "type",
+                      "lp", "model", mn, "file", file, "tolerance",
+                      lp_tolerance()));
     }
     static const char *pairs[][2] = {
         {"isan", "approx"},     {"isan", "table"},
         {"approx", "table"},    {"isan", "isan_gls"},
         {"approx", "approx_gls"}, {"parity", "parity_gls"},
+        {"approx_b", "approx_b_gls"}, {"approx_r", "approx_r_gls"},
     };
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         snprintf(name, sizeof name, "tv/%s~%s", pairs[k][0], pairs[k][1]);
@@ -1390,11 +1425,9 @@ static void add_items(json_t *items, const llr_vectors_user *u,
     if (lp) {
         snprintf(name, sizeof name, "lp/%s", mn);
         snprintf(file, sizeof file, "lp_%s.safetensors", mn);
-        it = json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}}", "name",
-                       name, "type", "lp", "model", mn, "file", file,
-                       "tolerance", "coefficients", tol_obj(1e-9, 0),
-                       "residual", tol_obj(1e-9, 0), "logits",
-                       tol_obj(1e-9, 0));
+        it = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", name, "type",
+                       "lp", "model", mn, "file", file, "tolerance",
+                       lp_tolerance());
         if ((ps = prefix_spec(u, V, T)))
             json_object_set_new(it, "prefixes", ps);
         json_array_append_new(items, it);

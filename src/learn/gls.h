@@ -30,6 +30,13 @@ typedef struct llr_gls_cut {
     double *rhat;      /* [k][|F^_s|][V] */
     double *rext;      /* [k][V][|F^_{s+1}|][V]; NULL at s = T-1 */
     int witnesses;     /* futures added to F^_s by validation */
+    /* V + 1 values (llr_gls_prepare): [0] = ||P||_inf, P the
+     * pseudo-inverse of the |F^_s| V x k matrix of basis rows on F^_s
+     * (INFINITY when they are not separated, 0 when k = 0); [1 + a] =
+     * ||rext[., a]||_inf, the largest sum_i |rext[i][a][j][z]| (0 at
+     * s = T-1). They bound how far the LP's coefficients can move
+     * (reconstruct.c). */
+    double *bound;
 } llr_gls_cut;
 
 typedef struct llr_gls {
@@ -87,14 +94,16 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
 
 /* Derived data: separated[s] = 1 when the k_s x (|F^_s| V) matrix of
  * basis rows on F^_s has rank k_s (numerical rank, NumPy's tolerance), so
- * the LP's coefficients at cut s are determined by its constraints. */
+ * the LP's coefficients at cut s are determined by its constraints; and
+ * bound (above). */
 LLR_MUST_CHECK
 int llr_gls_prepare(llr_gls *g, llr_error *e);
 
 /* Free the arrays of a representation. */
 void llr_gls_free(llr_gls *g);
 
-/* Wrap a representation as a model (taken over). */
+/* Wrap a representation as a model (taken over: g's pointers are set to
+ * NULL). */
 LLR_MUST_CHECK
 int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e);
 /* The learned model's file (gls_file.c). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "learn/gls.h"
+#include "learn/reconstruct.h"
 #include "io/safetensors.h"
 
 /* Write g; with m non-NULL, m's extra metadata too (llr_model_write). */
@@ -136,6 +137,22 @@ static const llr_st_tensor *want(const llr_st_file *f, int s,
     return t;
 }
 
+/* The reconstruction LP takes logits of magnitude at most LLR_LP_DATA_MAX
+ * (reconstruct.h); a learned file holding more is refused here, naming
+ * the entry, before any LP sees it. */
+static int in_range(const char *file, const llr_st_tensor *t,
+                    const double *v, llr_error *e)
+{
+    for (uint64_t i = 0; i < t->count; i++)
+        if (!(fabs(v[i]) <= LLR_LP_DATA_MAX))
+            return llr_fail(e, LLR_EINPUT,
+                            "%s: tensor '%s' entry %llu is %.17g, beyond "
+                            "the range of a logit (|x| <= %g)",
+                            file, t->name, (unsigned long long)i, v[i],
+                            LLR_LP_DATA_MAX);
+    return 0;
+}
+
 int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
 {
     *out = NULL;
@@ -143,7 +160,8 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     if (meta_double(f, "llr.box", &box, e) || meta_double(f, "llr.tau", &tau, e) ||
         meta_double(f, "llr.rank", &rank, e))
         return -1;
-    if (!(box > 0) || tau < 0 || rank < 1 || rank > LLR_MAX_RANK)
+    if (!(box > 0 && box <= LLR_LP_DATA_MAX) || tau < 0 || rank < 1 ||
+        rank > LLR_MAX_RANK)
         return llr_fail(e, LLR_EINPUT,
                         "%s: llr.box, llr.tau or llr.rank out of range",
                         f->name);
@@ -210,6 +228,11 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         if (llr_st_copy_i64(f, tb, tmp, e) ||
             llr_st_copy_f64(f, th, c->rhat, 1, e) ||
             (te && llr_st_copy_f64(f, te, c->rext, 1, e))) {
+            rc = -1;
+            break;
+        }
+        if (in_range(f->name, th, c->rhat, e) ||
+            (te && in_range(f->name, te, c->rext, e))) {
             rc = -1;
             break;
         }

@@ -161,6 +161,7 @@ void llr_gls_trace_lp(llr_trace *tr, const int *y, int t,
     llr_trace_real(tr, "objective", lr->objective);
     llr_trace_bool(tr, "feasible", lr->feasible);
     llr_trace_bool(tr, "tiebreak", lr->tiebreak);
+    llr_trace_int(tr, "stages", lr->stages);
     llr_trace_real(tr, "logprob", q);
     llr_trace_real(tr, "teacher_logprob", p);
     llr_trace_end(tr);

@@ -6,6 +6,7 @@
  * sampler never consults the teacher, and the same prefix always gives the
  * same answer, so llr tv, llr sample and llr logits work on it. */
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +34,83 @@ static int gls_logits(const llr_model *m, const void *state, int t,
     return llr_reconstruct(&impl(m)->g, s + 1, t, out, &r, 0, e);
 }
 
+/* bound[0] of cut s: ||P||_inf for P = (R R^T)^{-1} R (k x cols), the
+ * pseudo-inverse of the transpose of R = c->rhat (k x cols), INFINITY when
+ * R R^T is rank-deficient to working precision (then the bound is not
+ * used). Memory k x cols, not cols^2. */
+static int pinv_norm(const llr_gls_cut *c, int cols, double *out,
+                     llr_error *e)
+{
+    int k = c->k;
+    const double *R = c->rhat;
+    double *G = calloc((size_t)k * k, sizeof *G);
+    double *P = malloc((size_t)k * cols * sizeof *P);
+    int rank = 0, rc = 0;
+    if (!G || !P)
+        rc = llr_fail(e, LLR_ENOMEM, "out of memory");
+    for (int i = 0; rc == 0 && i < k; i++)
+        for (int j = 0; j < k; j++)
+            for (int q = 0; q < cols; q++)
+                G[i * k + j] += R[(size_t)i * cols + q] * R[(size_t)j * cols + q];
+    int finite = 1;
+    for (int i = 0; rc == 0 && i < k * k; i++)
+        finite &= isfinite(G[i]);
+    *out = INFINITY;
+    if (rc == 0 && finite && llr_lstsq(G, k, k, R, cols, -1.0, P, &rank, e))
+        /* only a lack of memory is an error: otherwise no bound */
+        rc = e && e->code == LLR_ENOMEM ? -1 : (finite = 0);
+    if (rc == 0 && finite) {
+        double best = rank < k ? INFINITY : 0.0;
+        for (int i = 0; rank == k && i < k; i++) {
+            double sum = 0;
+            for (int q = 0; q < cols; q++)
+                sum += fabs(P[(size_t)i * cols + q]);
+            best = sum > best || isnan(sum) ? sum : best;
+        }
+        *out = isnan(best) ? INFINITY : best;
+    }
+    free(G), free(P);
+    return rc;
+}
+
+/* Every cut's bound (gls.h). */
+static int bounds(llr_gls *g, llr_error *e)
+{
+    int V = g->V;
+    for (int s = 0; s < g->T; s++) {
+        llr_gls_cut *c = &g->cut[s];
+        free(c->bound);
+        double *b = c->bound = calloc((size_t)V + 1, sizeof *c->bound);
+        if (!b)
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
+        int cols = c->fhat.count * V;
+        if (c->k > cols)
+            b[0] = INFINITY;
+        else if (c->k > 0 && pinv_norm(c, cols, &b[0], e))
+            return -1;
+        if (s + 1 >= g->T || !c->rext)
+            continue;
+        int nn = g->cut[s + 1].fhat.count;
+        for (int a = 0; a < V; a++)
+            for (int q = 0; q < nn * V; q++) {
+                double sum = 0;
+                for (int i = 0; i < c->k; i++)
+                    sum += fabs(c->rext[((size_t)i * V + a) * nn * V + q]);
+                if (sum > b[1 + a] || isnan(sum))
+                    b[1 + a] = isnan(sum) ? INFINITY : sum;
+            }
+    }
+    return 0;
+}
+
 int llr_gls_prepare(llr_gls *g, llr_error *e)
 {
     free(g->separated);
     g->separated = calloc((size_t)g->T, sizeof *g->separated);
     if (!g->separated)
         return llr_fail(e, LLR_ENOMEM, "out of memory");
+    if (bounds(g, e))
+        return -1;
     for (int s = 0; s < g->T; s++) {
         const llr_gls_cut *c = &g->cut[s];
         int cols = c->fhat.count * g->V;
@@ -78,6 +150,7 @@ void llr_gls_free(llr_gls *g)
         llr_strings_free(&g->cut[s].fhat);
         free(g->cut[s].rhat);
         free(g->cut[s].rext);
+        free(g->cut[s].bound);
     }
     free(g->cut);
     g->cut = NULL;
@@ -124,6 +197,7 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
     }
     l->g = *g;
     l->c = c;
+    g->cut = NULL, g->separated = NULL;
     *m = (llr_model){&gls_ops, g->V, g->T, g->d,
                      (size_t)(g->T + 1) * sizeof(int), l, NULL, 0};
     *out = m;

@@ -2,6 +2,7 @@
 
 #include <glpk.h>
 #include <math.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,12 +11,19 @@
 
 /* GLPK tolerances (glp_smcp defaults): primal feasibility 1e-7. */
 #define GLPK_TOL_BND 1e-7
+/* The stages stop once the face provably lies within this distance (max
+ * norm of c) of the current vertex (spec/learner.md rule 4). */
+#define NEAR 1e-11
+/* Slack of the guard row that holds a stage's objective at its optimum. */
+#define GUARD_REL 1e-9
+#define GUARD_ABS 1e-15
 
 typedef struct lp_data {
-    int m, n;      /* residual rows, coefficient variables (c_1..c_t) */
+    int m, n, t;   /* residual rows, coefficient variables (c_1..c_t), t */
     double *A;     /* m x n */
     double *b;     /* m */
-    int *off;      /* off[s] = first variable of c_s (s >= 1), 1-based */
+    int *lev;      /* m: the level s of each residual row */
+    int *off;      /* off[s] = first variable of c_s (s >= 1), 0-based */
 } lp_data;
 
 /* Build the dense residual system A x - b for prefix y of length t. */
@@ -24,6 +32,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
 {
     int V = g->V;
     memset(L, 0, sizeof *L);
+    L->t = t;
     L->off = calloc((size_t)t + 2, sizeof *L->off);
     if (!L->off)
         return llr_fail(e, LLR_ENOMEM, "out of memory");
@@ -36,7 +45,8 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     L->m = m, L->n = n;
     L->A = calloc((size_t)m * (n ? n : 1), sizeof *L->A);
     L->b = calloc((size_t)(m ? m : 1), sizeof *L->b);
-    if (!L->A || !L->b)
+    L->lev = calloc((size_t)(m ? m : 1), sizeof *L->lev);
+    if (!L->A || !L->b || !L->lev)
         return llr_fail(e, LLR_ENOMEM,
                         "out of memory for an LP of %d rows", m);
     int row = 0;
@@ -46,45 +56,70 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
         for (int j = 0; j < nf; j++)
             for (int z = 0; z < V; z++, row++) {
                 double *Ar = L->A + (size_t)row * n;
+                L->lev[row] = s;
                 for (int i = 0; i < cn->k; i++)
                     Ar[L->off[s + 1] + i] =
                         cn->rhat[((size_t)i * nf + j) * V + z];
-                double ext_coef;
                 for (int i = 0; i < cs->k; i++) {
-                    ext_coef = cs->rext[(((size_t)i * V + a) * nf + j) * V + z];
+                    double v =
+                        cs->rext[(((size_t)i * V + a) * nf + j) * V + z];
+                    if (!(fabs(v) <= LLR_LP_DATA_MAX))
+                        return llr_fail(
+                            e, LLR_EINPUT,
+                            "reconstruction LP: cut%d.rext entry %.3g is %s",
+                            s, v, isfinite(v) ? "beyond the range 1e15 of "
+                                                "a logit" : "not finite");
                     if (s == 0)
-                        L->b[row] += ext_coef; /* c_0 = e_1 */
+                        L->b[row] += v; /* c_0 = e_1 */
                     else
-                        Ar[L->off[s] + i] -= ext_coef;
+                        Ar[L->off[s] + i] -= v;
                 }
             }
     }
-    for (size_t i = 0; i < (size_t)m * n; i++)
-        if (!isfinite(L->A[i]))
-            return llr_fail(e, LLR_EINPUT, "LP coefficient is not finite");
+    for (int r = 0; r < m; r++)
+        for (int j = 0; j < n; j++) {
+            double v = L->A[(size_t)r * n + j];
+            if (!(fabs(v) <= LLR_LP_DATA_MAX))
+                return llr_fail(e, LLR_EINPUT,
+                                "reconstruction LP: a coefficient at level "
+                                "%d is %.3g, %s",
+                                L->lev[r], v,
+                                isfinite(v) ? "beyond the range 1e15 of a "
+                                              "logit" : "not finite");
+        }
     return 0;
 }
 
 static void lp_free(lp_data *L)
 {
-    free(L->A), free(L->b), free(L->off);
+    free(L->A), free(L->b), free(L->lev), free(L->off);
 }
 
-/* True when the optimum is unique: every nonbasic column and every
- * nonbasic bounded row has a reduced cost of magnitude > 1e-9 (strict dual
- * nondegeneracy), so the optimal face is one point. */
-static int unique_optimum(glp_prob *lp)
+/* ---- GLPK without abort ----
+ * GLPK reports a fatal error (a failed assertion, an allocation failure)
+ * by printing it and calling abort(). Its error hook runs first: it
+ * longjmps back to solve(), which frees GLPK's whole environment
+ * (glp_free_env: every problem object goes with it) and returns an error.
+ * The terminal hook keeps GLPK's messages off stdout and keeps the first
+ * ones for the error message. */
+typedef struct glpk_guard {
+    jmp_buf jb;
+    char msg[240];
+    size_t len;
+} glpk_guard;
+
+static int guard_term(void *info, const char *s)
 {
-    for (int j = 1; j <= glp_get_num_cols(lp); j++)
-        if (glp_get_col_stat(lp, j) != GLP_BS &&
-            fabs(glp_get_col_dual(lp, j)) <= 1e-9)
-            return 0;
-    for (int i = 1; i <= glp_get_num_rows(lp); i++)
-        if (glp_get_row_stat(lp, i) != GLP_BS &&
-            glp_get_row_type(lp, i) != GLP_FR &&
-            fabs(glp_get_row_dual(lp, i)) <= 1e-9)
-            return 0;
-    return 1;
+    glpk_guard *gd = info;
+    for (; *s && gd->len + 1 < sizeof gd->msg; s++)
+        gd->msg[gd->len++] = *s == '\n' ? ' ' : *s;
+    gd->msg[gd->len] = '\0';
+    return 1; /* nothing reaches the terminal */
+}
+
+static void guard_error(void *info)
+{
+    longjmp(((glpk_guard *)info)->jb, 1);
 }
 
 /* Simplex iterations allowed per attempt. These LPs take tens; GLPK's
@@ -95,7 +130,7 @@ static int unique_optimum(glp_prob *lp)
 
 /* glp_simplex, and when it fails (GLPK gives up on a basis it finds
  * singular to working precision, or cycles until the iteration limit:
- * both seen on the tie-break LP, whose u columns have entries 1 beside
+ * both seen on tie-break LPs, whose columns have entries 1 beside
  * coefficients of 1e6), once more on the problem scaled by GLPK
  * (glp_scale_prob) from the standard basis. The retry only runs where the
  * first attempt failed, so every LP GLPK solves directly is solved as
@@ -113,17 +148,101 @@ static int simplex(glp_prob *lp, const glp_smcp *parm)
     return rc ? rc : glp_get_status(lp) == GLP_OPT ? 0 : -1;
 }
 
-/* Solve min r s.t. |A x - b| <= r, |x| <= box by GLPK's dual simplex; when
- * the coefficients are not determined (some cut's F^_s does not separate its
- * basis) and the optimum is not provably unique, the l1 tie-break. x
- * receives the solution (n values). */
-static int solve(const lp_data *L, double box, int determined, double *x,
-                 double *r_claim, int *tiebreak, llr_error *e)
+/* The optimal face of the stage just solved. A nonbasic variable whose
+ * reduced cost d has the optimality sign with |d| > LLR_LP_TIE is at its
+ * bound in every optimal solution (complementary slackness with this
+ * dual solution); fix: make it a fixed variable there. Returns 1 when
+ * every nonbasic variable is (or would be) fixed: the face is the current
+ * vertex. */
+static int face(glp_prob *lp, int fix)
 {
-    int m = L->m, n = L->n;
-    glp_prob *lp = glp_create_prob();
+    int nr = glp_get_num_rows(lp), nc = glp_get_num_cols(lp), point = 1;
+    for (int k = 1; k <= nr + nc; k++) {
+        int row = k <= nr, i = row ? k : k - nr;
+        int st = row ? glp_get_row_stat(lp, i) : glp_get_col_stat(lp, i);
+        int type = row ? glp_get_row_type(lp, i) : glp_get_col_type(lp, i);
+        if (st == GLP_BS || type == GLP_FX)
+            continue;
+        double d = row ? glp_get_row_dual(lp, i) : glp_get_col_dual(lp, i);
+        if (!((st == GLP_NL && d > LLR_LP_TIE) ||
+              (st == GLP_NU && d < -LLR_LP_TIE))) {
+            point = 0;
+            continue;
+        }
+        if (!fix)
+            continue;
+        double v = st == GLP_NL
+                       ? (row ? glp_get_row_lb(lp, i) : glp_get_col_lb(lp, i))
+                       : (row ? glp_get_row_ub(lp, i) : glp_get_col_ub(lp, i));
+        if (row) {
+            glp_set_row_bnds(lp, i, GLP_FX, v, v);
+            glp_set_row_stat(lp, i, GLP_NS);
+        } else {
+            glp_set_col_bnds(lp, i, GLP_FX, v, v);
+            glp_set_col_stat(lp, i, GLP_NS);
+        }
+    }
+    return point;
+}
+
+/* Scratch for solve(), allocated before GLPK runs (a longjmp out of GLPK
+ * must leak nothing). */
+typedef struct lp_work {
+    int *ia, *ja;
+    double *ar;
+    int *ind;   /* n + 3 */
+    double *val;
+} lp_work;
+
+/* A row sum_j val[j] x_{ind[j]} of type `type` with bound v. */
+static void add_row(glp_prob *lp, int len, const int *ind, const double *val,
+                    int type, double v)
+{
+    int i = glp_add_rows(lp, 1);
+    glp_set_row_bnds(lp, i, type, v, v);
+    glp_set_mat_row(lp, i, len, ind, val);
+}
+
+/* Hold the objective just minimised (value z) at its optimum: a guard
+ * row objective <= z + GUARD_REL |z| + GUARD_ABS, on top of the fixings
+ * of face(), against reduced costs within LLR_LP_TIE of 0. */
+static void guard(glp_prob *lp, double z, lp_work *w)
+{
+    int nc = glp_get_num_cols(lp), len = 0;
+    for (int j = 1; j <= nc; j++) {
+        double c = glp_get_obj_coef(lp, j);
+        if (c != 0.0)
+            len++, w->ia[len] = j, w->ar[len] = c;
+    }
+    add_row(lp, len, w->ia, w->ar, GLP_UP,
+            z + GUARD_REL * fabs(z) + GUARD_ABS);
+}
+
+static void clear_objective(glp_prob *lp)
+{
+    for (int j = 1; j <= glp_get_num_cols(lp); j++)
+        glp_set_obj_coef(lp, j, 0.0);
+}
+
+/* After stage 1: when every cut is separated, two points of the stage's
+ * face (max |e| <= r*) differ by at most 2 r* K in max norm (K: the
+ * bound of llr_reconstruct), so the current vertex is the answer within
+ * NEAR when 2 K r* <= NEAR (up to rounding: the vertex itself solves the
+ * equations only up to rounding, which no later stage could improve). */
+static int near(glp_prob *lp, double K)
+{
+    return K < INFINITY && 2 * K * fmax(glp_get_col_prim(lp, 1), 0.0) <= NEAR;
+}
+
+/* The stages of spec/learner.md rule 4 (see reconstruct.h). Columns:
+ * 1 = r, 2..n+1 = x; stage 2 adds t level maxima, stage 3 n magnitudes.
+ * All GLPK work of a solve happens here. */
+static int stages(const lp_data *L, double box, double K, glp_prob *lp,
+                  lp_work *w, double *x, double *r_claim, int *nst,
+                  llr_error *e)
+{
+    int m = L->m, n = L->n, t = L->t;
     glp_set_obj_dir(lp, GLP_MIN);
-    /* Columns: 1 = r, 2..n+1 = x. */
     glp_add_cols(lp, 1 + n);
     glp_set_col_bnds(lp, 1, GLP_LO, 0.0, 0.0);
     glp_set_obj_coef(lp, 1, 1.0);
@@ -131,75 +250,154 @@ static int solve(const lp_data *L, double box, int determined, double *x,
         glp_set_col_bnds(lp, 2 + j, GLP_DB, -box, box);
     /* Rows: 2 per residual. */
     glp_add_rows(lp, m ? 2 * m : 1);
-    size_t cap = (size_t)2 * m * (n + 1) + 1;
-    int *ia = malloc((cap + 1) * sizeof *ia), *ja = malloc((cap + 1) * sizeof *ja);
-    double *ar = malloc((cap + 1) * sizeof *ar);
-    if (!ia || !ja || !ar) {
-        free(ia), free(ja), free(ar);
-        glp_delete_prob(lp);
-        return llr_fail(e, LLR_ENOMEM, "out of memory");
-    }
     int ne = 0;
     for (int i = 0; i < m; i++)
         for (int sgn = 0; sgn < 2; sgn++) {
             int row = 2 * i + sgn + 1;
             /* sgn 0: A x - r <= b;  sgn 1: A x + r >= b. */
             glp_set_row_bnds(lp, row, sgn ? GLP_LO : GLP_UP, L->b[i], L->b[i]);
-            ne++, ia[ne] = row, ja[ne] = 1, ar[ne] = sgn ? 1.0 : -1.0;
+            ne++, w->ia[ne] = row, w->ja[ne] = 1, w->ar[ne] = sgn ? 1.0 : -1.0;
             for (int j = 0; j < n; j++) {
                 double v = L->A[(size_t)i * n + j];
                 if (v != 0.0)
-                    ne++, ia[ne] = row, ja[ne] = 2 + j, ar[ne] = v;
+                    ne++, w->ia[ne] = row, w->ja[ne] = 2 + j, w->ar[ne] = v;
             }
         }
-    glp_load_matrix(lp, ne, ia, ja, ar);
-    free(ia), free(ja), free(ar);
+    glp_load_matrix(lp, ne, w->ia, w->ja, w->ar);
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.meth = GLP_DUALP;
     parm.it_lim = LLR_LP_IT_LIM;
-    int rc = simplex(lp, &parm);
-    if (rc != 0) {
-        int st = glp_get_status(lp);
-        glp_delete_prob(lp);
-        return llr_fail(e, LLR_ESOLVER,
-                        "GLPK simplex failed on the reconstruction LP "
-                           "(code %d, status %d)", rc, st);
-    }
-    *tiebreak = 0;
-    if (n > 0 && !determined && !unique_optimum(lp)) {
-        /* Tie-break: r held at its optimum (1 + 1e-9 relative slack),
-         * minimise sum u with u_j >= |x_j|. */
-        *tiebreak = 1;
-        double rstar = fmax(glp_get_col_prim(lp, 1), 0.0);
-        glp_set_col_bnds(lp, 1, GLP_DB, 0.0, rstar * (1 + 1e-9) + 1e-15);
-        glp_set_obj_coef(lp, 1, 0.0);
-        int c0 = glp_add_cols(lp, n), r0 = glp_add_rows(lp, 2 * n);
-        for (int j = 0; j < n; j++) {
-            int cols[3] = {0, c0 + j, 2 + j};
-            double v1[3] = {0, 1.0, -1.0}, v2[3] = {0, 1.0, 1.0};
-            glp_set_col_bnds(lp, c0 + j, GLP_LO, 0.0, 0.0);
-            glp_set_obj_coef(lp, c0 + j, 1.0);
-            glp_set_row_bnds(lp, r0 + 2 * j, GLP_LO, 0.0, 0.0);
-            glp_set_row_bnds(lp, r0 + 2 * j + 1, GLP_LO, 0.0, 0.0);
-            glp_set_mat_row(lp, r0 + 2 * j, 2, cols, v1);
-            glp_set_mat_row(lp, r0 + 2 * j + 1, 2, cols, v2);
+    static const char *what[] = {"the reconstruction LP",
+                                 "its per-level stage", "its sum |c| stage",
+                                 "a coordinate stage"};
+    int last = n > 0 ? 3 + n : 1;
+    *nst = 0;
+    for (int k = 1; k <= last; k++) {
+        if (k > 1) {
+            double z = glp_get_obj_val(lp);
+            if (face(lp, 0) || (k == 2 && near(lp, K)))
+                break;
+            face(lp, 1);
+            guard(lp, z, w);
+            clear_objective(lp);
+            parm.meth = GLP_PRIMAL;
         }
-        parm.meth = GLP_PRIMAL;
-        rc = simplex(lp, &parm);
-        if (rc != 0) {
-            glp_delete_prob(lp);
+        if (k == 2) { /* level maxima l_s >= |e| of every row of level s */
+            int c0 = glp_add_cols(lp, t);
+            for (int s = 0; s < t; s++) {
+                glp_set_col_bnds(lp, c0 + s, GLP_LO, 0.0, 0.0);
+                glp_set_obj_coef(lp, c0 + s, 1.0);
+            }
+            for (int i = 0; i < m; i++) {
+                int len = 0;
+                for (int j = 0; j < n; j++) {
+                    double v = L->A[(size_t)i * n + j];
+                    if (v != 0.0)
+                        len++, w->ind[len] = 2 + j, w->val[len] = v;
+                }
+                w->ind[++len] = c0 + L->lev[i];
+                w->val[len] = -1.0;
+                add_row(lp, len, w->ind, w->val, GLP_UP, L->b[i]);
+                w->val[len] = 1.0;
+                add_row(lp, len, w->ind, w->val, GLP_LO, L->b[i]);
+            }
+        } else if (k == 3) { /* u_j >= |x_j| */
+            int c0 = glp_add_cols(lp, n);
+            for (int j = 0; j < n; j++) {
+                glp_set_col_bnds(lp, c0 + j, GLP_LO, 0.0, 0.0);
+                glp_set_obj_coef(lp, c0 + j, 1.0);
+                w->ind[1] = 2 + j, w->ind[2] = c0 + j;
+                w->val[1] = 1.0, w->val[2] = -1.0;
+                add_row(lp, 2, w->ind, w->val, GLP_UP, 0.0);
+                w->val[2] = 1.0;
+                add_row(lp, 2, w->ind, w->val, GLP_LO, 0.0);
+            }
+        } else if (k > 3) {
+            glp_set_obj_coef(lp, 2 + (k - 4), 1.0);
+        }
+        int rc = simplex(lp, &parm);
+        if (rc != 0)
             return llr_fail(e, LLR_ESOLVER,
-                            "GLPK simplex failed on the tie-break LP "
-                               "(code %d)", rc);
-        }
+                            "GLPK simplex failed on %s (code %d, status %d)",
+                            what[k < 4 ? k - 1 : 3], rc,
+                            glp_get_status(lp));
+        if (k == 1)
+            *r_claim = glp_get_col_prim(lp, 1);
+        *nst = k;
     }
     for (int j = 0; j < n; j++)
         x[j] = glp_get_col_prim(lp, 2 + j);
-    *r_claim = glp_get_col_prim(lp, 1);
-    glp_delete_prob(lp);
     return 0;
+}
+
+/* Solve the stages of the LP L with GLPK, guarded against its aborts.
+ * x receives the solution (n values). */
+static int solve(const lp_data *L, double box, double K, double *x,
+                 double *r_claim, int *nst, llr_error *e)
+{
+    int m = L->m, n = L->n;
+    size_t cap = (size_t)2 * m * (n + 1) + (size_t)n + 4;
+    lp_work w = {malloc((cap + 1) * sizeof *w.ia),
+                 malloc((cap + 1) * sizeof *w.ja),
+                 malloc((cap + 1) * sizeof *w.ar),
+                 malloc(((size_t)n + 4) * sizeof *w.ind),
+                 malloc(((size_t)n + 4) * sizeof *w.val)};
+    int rc;
+    if (!w.ia || !w.ja || !w.ar || !w.ind || !w.val) {
+        rc = llr_fail(e, LLR_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* Without memory for its environment GLPK would abort before any
+     * hook is in place; glp_init_env reports it instead. */
+    int ie = glp_init_env();
+    if (ie == 2 || ie == 3) {
+        rc = llr_fail(e, ie == 2 ? LLR_ENOMEM : LLR_ESOLVER,
+                      "GLPK cannot initialise its environment (%s)",
+                      ie == 2 ? "out of memory" : "unsupported");
+        goto done;
+    }
+    /* Not automatic: the hooks change it between setjmp and longjmp. */
+    static _Thread_local glpk_guard gd;
+    gd.len = 0, gd.msg[0] = '\0';
+    if (setjmp(gd.jb)) {
+        glp_free_env(); /* frees the problem too; hooks go with it */
+        rc = llr_fail(e, strstr(gd.msg, "memory") ? LLR_ENOMEM
+                                                      : LLR_ESOLVER,
+                      "GLPK failed on the reconstruction LP: %s",
+                      gd.msg[0] ? gd.msg : "(no message)");
+        goto done;
+    }
+    glp_term_hook(guard_term, &gd);
+    glp_error_hook(guard_error, &gd);
+    glp_prob *lp = glp_create_prob();
+    rc = stages(L, box, K, lp, &w, x, r_claim, nst, e);
+    glp_delete_prob(lp);
+    glp_error_hook(NULL, NULL);
+    glp_term_hook(NULL, NULL);
+done:
+    free(w.ia), free(w.ja), free(w.ar), free(w.ind), free(w.val);
+    return rc;
+}
+
+/* The objectives of stages 2 and 3 at the answer x. */
+static void stage_values(const lp_data *L, const double *x,
+                         llr_lp_result *res)
+{
+    double lev = 0, cur = 0;
+    for (int i = 0; i < L->m; i++) {
+        if (i > 0 && L->lev[i] != L->lev[i - 1])
+            lev += cur, cur = 0;
+        double s = -L->b[i];
+        for (int j = 0; j < L->n; j++)
+            s += L->A[(size_t)i * L->n + j] * x[j];
+        cur = fmax(cur, fabs(s));
+    }
+    res->levels = lev + cur;
+    res->coef_sum = 0;
+    for (int j = 0; j < L->n; j++)
+        res->coef_sum += fabs(x[j]);
 }
 
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
@@ -212,6 +410,9 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->nc = 1;
     res->objective = 0;
     res->tiebreak = 0;
+    res->stages = 0;
+    res->levels = 0;
+    res->coef_sum = 0;
     res->certified = 0;
     if (t == 0) {
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
@@ -223,12 +424,29 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         return -1;
     }
     double *x = res->c + 1, rclaim = 0;
-    int tb = 0, determined = 1;
-    for (int s = 1; s <= t; s++)
-        determined &= g->separated ? g->separated[s] : 0;
-    int rc = solve(&L, g->box, determined, x, &rclaim, &tb, e);
+    int nst = 0, rc = 0;
+    if (!(g->box > 0 && g->box <= LLR_LP_DATA_MAX))
+        rc = llr_fail(e, LLR_EINPUT,
+                      "reconstruction LP: the box %g is not in (0, 1e15]",
+                      g->box);
+    /* K bounds max |c - c'| / max |e - e'| over the coefficient vectors
+     * c, c' of this prefix when every cut is separated: c_{s+1} - c'_{s+1}
+     * = P_{s+1} (e_s - e'_s + R_s(y_s) (c_s - c'_s)) (gls.h, llr_gls_cut.bound). */
+    double K = 0.0, d = 0;
+    for (int s = 0; s < t && K < INFINITY; s++) {
+        const double *bn = g->cut[s + 1].bound, *bs = g->cut[s].bound;
+        if (!bn || !bs) {
+            K = INFINITY;
+            break;
+        }
+        d = bn[0] * (1 + (s ? bs[1 + y[s]] : 0.0) * d);
+        K = isnan(d) ? INFINITY : fmax(K, d);
+    }
+    if (rc == 0)
+        rc = solve(&L, g->box, K, x, &rclaim, &nst, e);
     res->objective = rclaim;
-    res->tiebreak = tb;
+    res->stages = nst;
+    res->tiebreak = nst > 1;
     if (rc == 0 && (flags & LLR_LP_CORRUPT_FOR_TEST) && L.n > 0)
         x[L.n - 1] = g->box + 0.5; /* out of the box, whatever it was */
     if (rc == 0) {
@@ -246,6 +464,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         else {
             res->certified = 1;
             res->residual = r;
+            stage_values(&L, x, res);
             res->feasible = r <= g->tau;
         }
     }

@@ -1,26 +1,35 @@
 /* learn/reconstruct.h - the reconstruction LP of GLS2 for one prefix
  * (docs/mathematics.md §3.4).
  *
- * For a prefix y of length t, variables c_s in R^{k_s} (s = 1..t; c_0 = e_1)
- * and r >= 0. For every level s = 0..t-1, future g_j in F^_{s+1} and token z
- * one residual
+ * For a prefix y of length t, variables c_s in R^{k_s} (s = 1..t; c_0 = e_1).
+ * For every level s = 0..t-1, future g_j in F^_{s+1} and token z one
+ * residual
  *   e = sum_i c_{s+1,i} rhat_{s+1}[i][j][z] - sum_i c_{s,i} rext_s[i][y_s][j][z]
- * constrained to |e| <= r; the box |c_{s,i}| <= box. Chebyshev form:
- * minimise r, by GLPK's dual simplex. Ties are broken deterministically.
- * The residual matrix is block lower-triangular with diagonal blocks
- * rhat_{s+1} on F^_{s+1}; when every one of them has full rank
- * (llr_gls_prepare's separated[s]) the coefficients are determined, up to
- * rounding, and no tie-break is needed. Otherwise, unless the optimum is
- * provably unique (every nonbasic variable has a reduced cost of magnitude
- * > 1e-9), a second LP takes, among solutions
- * with r <= r* (1 + 1e-9) + 1e-15, one minimising sum |c_{s,i}| (GLPK's
- * primal simplex). The answer is certified before use:
- * llr_cert_box on c (tolerance: GLPK's bound tolerance 1e-7 (1 + box)) and
- * llr_cert_residual recomputing every residual; the recomputed maximum is
- * what is reported and compared with tau. A failed check is an error.
- * Prediction: L^_t = sum_i c_{t,i} rhat_t[i][0] (F^_t[0] is the empty
- * future); when the residual exceeds tau the prefix is infeasible and the
- * prediction is the zero vector (uniform next token).
+ * and the box |c_{s,i}| <= box. The answer (spec/learner.md rule 4) is the
+ * lexicographic minimum over the box of
+ *   1. max |e|                     (the Chebyshev residual r*),
+ *   2. sum_s max_{level s} |e|     (the per-level residuals),
+ *   3. sum |c_{s,i}|,
+ *   4. c_{1,1}, c_{1,2}, ..., c_{t,k_t}   (each coordinate in turn),
+ * a single point whatever the data. GLPK's dual simplex solves stage 1;
+ * after each stage every nonbasic variable whose reduced cost exceeds
+ * LLR_LP_TIE (1e-9, correct sign) is fixed at its bound, which leaves
+ * exactly the stage's optimal face (complementary slackness), and the next
+ * objective is minimised on it by the primal simplex from the same basis.
+ * When every nonbasic variable is fixed the face is the current vertex and
+ * the later stages are skipped (they could not move it).
+ * The answer is certified before use: llr_cert_box on c (tolerance: GLPK's
+ * bound tolerance 1e-7 (1 + box)) and llr_cert_residual recomputing every
+ * residual, which must be at most r* + 1e-7 (1 + r*); the recomputed
+ * maximum is what is reported and compared with tau. A failed check is an
+ * error. Prediction: L^_t = sum_i c_{t,i} rhat_t[i][0] (F^_t[0] is the
+ * empty future); when the residual exceeds tau the prefix is infeasible and
+ * the prediction is the zero vector (uniform next token).
+ * Data: every LP entry must be finite and at most LLR_LP_DATA_MAX in
+ * magnitude (else LLR_EINPUT). GLPK never aborts the process: its error
+ * hook turns a failure (an assertion, no memory) into LLR_ESOLVER or
+ * LLR_ENOMEM, after freeing GLPK's whole environment (glp_free_env), so no
+ * other GLPK problem may be alive in the calling thread.
  */
 #ifndef LLR_RECONSTRUCT_H
 #define LLR_RECONSTRUCT_H
@@ -33,7 +42,10 @@ typedef struct llr_lp_result {
     double *c;        /* coefficients, levels 0..t concatenated (caller's) */
     int nc;           /* entries of c in use */
     double objective; /* the solver's claimed optimum r* (0 when t = 0) */
-    int tiebreak;     /* 1 when the tie-break LP ran */
+    double levels;    /* sum over levels of the largest |e| (stage 2) */
+    double coef_sum;  /* sum |c_{s,i}|, s >= 1 (stage 3) */
+    int tiebreak;     /* 1 when stages after the first ran */
+    int stages;       /* LP stages solved (0 at t = 0) */
     int certified;    /* 1 when an LP was solved and the checkers accepted
                        * its answer (0 at t = 0: no LP) */
 } llr_lp_result;
@@ -42,6 +54,11 @@ typedef struct llr_lp_result {
  * when infeasible); res->c must hold 1 + t * d doubles. flags: corrupt the
  * solver's answer before the check (tests only). */
 enum { LLR_LP_CORRUPT_FOR_TEST = 1 };
+/* Largest magnitude of an LP datum (a logit: anything larger is
+ * meaningless in binary64, and would overflow GLPK's arithmetic). */
+#define LLR_LP_DATA_MAX 1e15
+/* Reduced costs of at most this magnitude count as ties. */
+#define LLR_LP_TIE 1e-9
 /*@ requires \valid_read(g);
     requires t >= 0 ==> \valid_read(y + (0 .. t - 1));
     requires \valid(logits + (0 .. g->V - 1));
