@@ -275,6 +275,10 @@ int cmd_learn(int argc, char **argv)
     else
         fail = llr_exhaustive_learn(o, &L, &e);
     double secs = llr_clock_seconds() - t0;
+    /* The teacher's client counters for the learning alone (the exact TV
+     * below asks more). */
+    llr_exec_stats xs;
+    int is_exec = llr_exec_stats_of(M, &xs);
     if (fail) {
         cli_fail(CMD, &e);
         fprintf(stderr, "%s: after %llu distinct queries (%llu calls); "
@@ -300,6 +304,8 @@ int cmd_learn(int argc, char **argv)
         cli_progress_done(&pr);
         have_tv = 1;
     }
+    if (cli_exec_done(CMD, M) != EXIT_OK)
+        goto done;
     if (llr_model_save(L, out, &e)) {
         cli_fail(CMD, &e);
         goto done;
@@ -358,6 +364,8 @@ int cmd_learn(int argc, char **argv)
                           "max_epochs", p.max_epochs, "theory_queries",
                           theory_queries));
         }
+        if (is_exec)
+            cli_exec_json(j, "teacher", M, &xs);
         cli_json(j);
     } else {
         printf("learned %s with %s%s: %llu distinct queries (%llu calls, "

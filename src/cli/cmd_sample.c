@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -59,8 +60,31 @@ int cmd_sample(int argc, char **argv)
     llr_error e;
     int rc = EXIT_OK;
     json_t *all = json ? json_array() : NULL;
+    /* A model that samples itself (a server of protocol version 2) draws
+     * the same stream, in blocks. */
+    int *blk = NULL, nb = 0, at = 0;
+    double *lp = NULL;
+    if (m->ops->sample && seed <= INT64_MAX && n > 0) {
+        nb = n < 4096 ? (int)n : 4096;
+        blk = malloc((size_t)nb * m->T * sizeof *blk);
+        lp = malloc((size_t)nb * m->T * sizeof *lp);
+        if (!blk || !lp) { /* then token by token */
+            free(blk), free(lp);
+            blk = NULL, lp = NULL;
+        }
+    }
     for (long long i = 0; i < n; i++) {
-        if (!seq || llr_model_sample(m, &g, seq, &e)) {
+        if (seq && blk && i % nb == 0) {
+            at = n - i < nb ? (int)(n - i) : nb;
+            if (m->ops->sample(m, seed, (uint64_t)i, at, blk, lp, &e)) {
+                rc = cli_fail(CMD, &e);
+                break;
+            }
+        }
+        if (seq && blk)
+            memcpy(seq, blk + (size_t)(i % nb) * m->T,
+                   (size_t)m->T * sizeof *seq);
+        else if (!seq || llr_model_sample(m, &g, seq, &e)) {
             if (!seq)
                 llr_fail(&e, LLR_ENOMEM, "out of memory");
             rc = cli_fail(CMD, &e);
@@ -76,6 +100,8 @@ int cmd_sample(int argc, char **argv)
                 printf("%d%c", seq[t], t + 1 < m->T ? ' ' : '\n');
         }
     }
+    if (rc == EXIT_OK)
+        rc = cli_exec_done(CMD, m);
     if (json) {
         if (rc == EXIT_OK)
             cli_json(json_pack("{s:I, s:o}", "seed", (json_int_t)seed,
@@ -83,7 +109,7 @@ int cmd_sample(int argc, char **argv)
         else
             json_decref(all);
     }
-    free(seq);
+    free(seq), free(blk), free(lp);
     llr_model_free(m);
     return rc;
 }

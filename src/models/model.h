@@ -37,6 +37,18 @@ typedef struct llr_model_ops {
     /* Write the model to a safetensors file (atomically). */
     int (*save)(const llr_model *m, const char *path, llr_error *e);
     void (*destroy)(llr_model *m);
+    /* Optional operations: NULL when the family does not offer them. */
+    /* The logits at the n prefixes tok[off[i] .. off[i+1]) will be asked
+     * soon: fetch them together (a model behind a process asks for them in
+     * few requests and caches them). Never changes an answer. */
+    int (*prefetch)(const llr_model *m, const int *tok, const int *off,
+                    int n, llr_error *e);
+    /* Sequences skip .. skip + n - 1 of the stream that consecutive
+     * llr_model_sample calls draw after llr_prng_seed(seed) (0 <= seed <
+     * 2^63), into seq (n x T), with the log-probability of each token,
+     * log M(y_t | y_<t), into logp (n x T). */
+    int (*sample)(const llr_model *m, uint64_t seed, uint64_t skip, int n,
+                  int *seq, double *logp, llr_error *e);
 } llr_model_ops;
 
 struct llr_model {
@@ -85,6 +97,30 @@ int llr_prefix_state_root(const llr_model *m, void *state, llr_error *e);
 LLR_MUST_CHECK
 int llr_prefix_state_step(const llr_model *m, const void *state, int t,
                           int tok, void *next, llr_error *e);
+
+/* How many prefixes a walk should gather into one llr_model_prefetch:
+ * 0 when m has no prefetch operation (walks then gather nothing), else
+ * enough for about LLR_PREFETCH_BYTES of logits, between 1 and
+ * LLR_PREFETCH_MAX. */
+#define LLR_PREFETCH_BYTES (4u << 20)
+#define LLR_PREFETCH_MAX 4096
+int llr_model_batch(const llr_model *m);
+
+/* m->ops->prefetch when m has one, else nothing (0). */
+LLR_MUST_CHECK
+int llr_model_prefetch(const llr_model *m, const int *tok, const int *off,
+                       int n, llr_error *e);
+
+/* Prefetch (as above) the prefixes of the next nb samples of P that
+ * llr_model_sample would draw from g, and the same prefixes of Q (NULL:
+ * none): the samples are drawn ahead from copies of g, a level at a time
+ * (sample b starts at the state after b T draws, since llr_sample_token
+ * makes one draw per token), each level's prefixes prefetched before P's
+ * logits there are read. g is not advanced. P is evaluated here besides
+ * the caller's own draws (from its cache when P batches). */
+LLR_MUST_CHECK
+int llr_model_prefetch_samples(const llr_model *P, const llr_model *Q,
+                               const llr_prng *g, int nb, llr_error *e);
 
 /* Scratch states for walks: depth+1 states of m->state_bytes each. */
 void *llr_model_states(const llr_model *m, int count);
