@@ -144,10 +144,16 @@ expect 0 "usage: llr serve" "$LLR" serve --help
 EXLOG="/usr/bin/python3 $SRC/tests/exec_log.py"
 expect 0 '"tv": 0.0,' "$LLR" tv m.st "exec:tee req.log | $LLR serve m.st" --exact --json
 cp out.txt tv.json
-check "tv: the exec counters agree with the server's log" $EXLOG req.log tv.json b
+check "tv: the exec counters agree with the server's log" bash -c "$EXLOG req.log tv.json b >/dev/null"
+# V = 800: a node and its children do not fit in one batch, so each node
+# asks for its children, in two pipelined requests.
+"$LLR" gen isan --vocab 800 --rank 2 --horizon 2 --seed 1 -o v800.st >/dev/null
+expect 0 '"max_in_flight": 2' "$LLR" tv v800.st "exec:tee req.log | $LLR serve v800.st" --exact --json
+cp out.txt tv800.json
+check "tv, V = 800: TV 0, the exec counters agree with the server's log" bash -c "grep -q '\"tv\": 0.0,' tv800.json && $EXLOG req.log tv800.json b >/dev/null"
 expect 0 '"candidate"' "$LLR" compare a.st "exec:tee req.log | $LLR serve m.st" --samples 3000 --json
 cp out.txt cmp.json
-check "compare: the exec counters agree with the server's log" $EXLOG req.log cmp.json candidate
+check "compare: the exec counters agree with the server's log" bash -c "$EXLOG req.log cmp.json candidate >/dev/null"
 "$LLR" compare a.st m.st --samples 3000 --json >cmp_file.json
 check "compare through a server = compare of the files" /usr/bin/python3 -c 'import json, sys; a = json.load(open("cmp_file.json")); b = json.load(open("cmp.json")); del b["exec"]; sys.exit(a != b)'
 expect 0 '"teacher"' "$LLR" learn "exec:$LLR serve m.st" --rank 2 --eps 0.1 -o lx2.st --json
@@ -210,6 +216,11 @@ for v in abc inf nan 0 -1 5x " 5" 1e7; do
 done
 expect 0 '' env LLR_EXEC_TIMEOUT=0.5 "$LLR" logits "exec:$LLR serve m.st" 0
 expect 1 "LLR_EXEC_CACHE_MB='-3' is not a number in \[0, 1048576\]" env LLR_EXEC_CACHE_MB=-3 "$LLR" logits "exec:$LLR serve m.st" 0
+# A FIFO with no writer is refused at once (it used to block forever); a
+# pipe with a writer (process substitution) is read.
+mkfifo nowriter.fifo
+expect 2 "nowriter.fifo: a FIFO with no writer" timeout 20 "$LLR" trace diff nowriter.fifo tr.jsonl
+expect 0 "traces are equal" timeout 20 bash -c "\"$LLR\" trace diff <(cat tr.jsonl) tr.jsonl"
 expect 0 '"cache_flushes": [1-9]' env LLR_EXEC_CACHE_MB=0 "$LLR" tv m.st "exec:tee req.log | $LLR serve m.st" --json
 cp out.txt tv0.json
 check "a cache of no room still gives the same TV, and counts right" bash -c "grep -q '\"tv\": 0.0,' tv0.json && $EXLOG req.log tv0.json b >/dev/null"

@@ -1,11 +1,14 @@
 #include "conformance/tracediff.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct cmp {
     double rtol, atol;
@@ -195,6 +198,41 @@ static void note_context(llr_tracediff *r, const json_t *v, long no)
     }
 }
 
+/* Open a trace for reading. A FIFO with no writer is refused at once
+ * instead of waiting for one forever; a FIFO with a writer (a shell's
+ * process substitution) is read. */
+static FILE *open_trace(const char *path, llr_error *e)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        llr_fail(e, LLR_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    int first = EOF;
+    if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode)) {
+        unsigned char b;
+        ssize_t n = read(fd, &b, 1);
+        if (n == 0) {
+            close(fd);
+            llr_fail(e, LLR_EIO, "%s: a FIFO with no writer", path);
+            return NULL;
+        }
+        first = n == 1 ? b : EOF;
+    }
+    FILE *f = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0
+                  ? fdopen(fd, "r")
+                  : NULL;
+    if (!f) {
+        llr_fail(e, LLR_EIO, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (first != EOF)
+        ungetc(first, f);
+    return f;
+}
+
 int llr_tracediff_files(const char *pa, const char *pb, double rtol,
                         double atol, llr_tracediff *r, llr_error *e)
 {
@@ -202,13 +240,11 @@ int llr_tracediff_files(const char *pa, const char *pb, double rtol,
     r->ctx[0].key = "epoch";
     r->ctx[1].key = "cut";
     r->ctx[2].key = "sample";
-    FILE *fa = fopen(pa, "r"), *fb = fa ? fopen(pb, "r") : NULL;
+    FILE *fa = open_trace(pa, e), *fb = fa ? open_trace(pb, e) : NULL;
     if (!fa || !fb) {
-        const char *bad = fa ? pb : pa;
-        int err = errno;
         if (fa)
             fclose(fa);
-        return llr_fail(e, LLR_EIO, "%s: cannot open: %s", bad, strerror(err));
+        return -1;
     }
     cmp C = {rtol, atol, r};
     char *la = NULL, *lb = NULL, path[LLR_TRACEDIFF_TEXT];

@@ -42,23 +42,35 @@ typedef struct walk {
  * asked at once, at most `batch` prefixes: the blocks are aligned on the
  * last level, so that the root's block takes (T - 1) % levels + 1 levels
  * and the nodes at depths t with (T - t) % levels == 0 take `levels`.
- * Answers do not depend on it. */
+ * When not even a node and its V children fit (levels 1), each node asks
+ * for its children instead (the root for itself too). Answers do not
+ * depend on it. */
 static int walk_prefetch(walk *w, int t)
 {
-    int V = w->V, T = w->T;
-    if (!w->batch || (t && (T - t) % w->levels))
-        return 0;
-    int L = t ? w->levels : (T - 1) % w->levels + 1, n = 0;
+    int V = w->V, T = w->T, n = 0;
     w->goff[0] = 0;
-    for (int lev = 0; lev < L; lev++) {
-        int *x = w->tok + t;
-        for (int i = 0; i < lev; i++)
-            x[i] = 0;
-        do {
+    if (w->levels == 1) {
+        if (t == 0)
+            w->goff[++n] = 0;
+        for (int z = 0; t + 1 < T && z < V; z++, n++) {
             int at = w->goff[n];
-            memcpy(w->gtok + at, w->tok, (size_t)(t + lev) * sizeof *w->tok);
-            w->goff[++n] = at + t + lev;
-        } while (llr_prefix_next(x, lev, V));
+            memcpy(w->gtok + at, w->tok, (size_t)t * sizeof *w->tok);
+            w->gtok[at + t] = z;
+            w->goff[n + 1] = at + t + 1;
+        }
+    } else if (!t || (T - t) % w->levels == 0) {
+        int L = t ? w->levels : (T - 1) % w->levels + 1;
+        for (int lev = 0; lev < L; lev++) {
+            int *x = w->tok + t;
+            for (int i = 0; i < lev; i++)
+                x[i] = 0;
+            do {
+                int at = w->goff[n];
+                memcpy(w->gtok + at, w->tok,
+                       (size_t)(t + lev) * sizeof *w->tok);
+                w->goff[++n] = at + t + lev;
+            } while (llr_prefix_next(x, lev, V));
+        }
     }
     return llr_model_prefetch(w->P, w->gtok, w->goff, n, w->e) ||
            llr_model_prefetch(w->Q, w->gtok, w->goff, n, w->e);
@@ -117,7 +129,7 @@ static double walk_node(walk *w, int t, double wp, double wq)
     void *sp = llr_model_state_at(w->P, w->sp, t);
     void *sq = llr_model_state_at(w->Q, w->sq, t);
     double *p = w->p + (size_t)t * V, *q = w->q + (size_t)t * V;
-    if (walk_prefetch(w, t) ||
+    if ((w->batch && walk_prefetch(w, t)) ||
         w->P->ops->logits(w->P, sp, t, p, w->e) ||
         w->Q->ops->logits(w->Q, sq, t, q, w->e))
         return -1;
@@ -178,7 +190,7 @@ static int batch_of(const llr_model *P, const llr_model *Q)
 }
 
 /* Set up walk_prefetch: levels = the most whose subtree (1 + V + ... +
- * V^(levels-1) prefixes) fits in the batch. */
+ * V^(levels-1) prefixes) fits in the batch, at least 1. */
 static int walk_batching(walk *w, llr_error *e)
 {
     w->batch = batch_of(w->P, w->Q);
@@ -192,6 +204,8 @@ static int walk_batching(walk *w, llr_error *e)
         size += row;
         w->levels++;
     }
+    if (w->levels == 1)
+        size = (uint64_t)w->V + 1; /* a node's children, and the root */
     w->batch = (int)size;
     w->gtok = malloc(((size_t)size * w->T + 1) * sizeof *w->gtok);
     w->goff = malloc(((size_t)size + 1) * sizeof *w->goff);

@@ -53,22 +53,23 @@ static child *impl(const llr_model *m)
     return (child *)m->impl;
 }
 
-/* Describe how the child ended, if it has. */
+/* Describe how the child ended, if it has. It is not reaped (WNOWAIT):
+ * while it is a zombie its process group id cannot be reused, so stop()
+ * can still signal the group. */
 static void exit_status(child *c, char *msg, size_t n)
 {
-    int st;
+    siginfo_t si;
     msg[0] = 0;
-    if (c->pid <= 0)
+    memset(&si, 0, sizeof si);
+    if (c->pid <= 0 ||
+        waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+        si.si_pid != c->pid)
         return;
-    pid_t r = waitpid(c->pid, &st, WNOHANG);
-    if (r == c->pid) {
-        c->pid = -1;
-        if (WIFEXITED(st))
-            snprintf(msg, n, " (it exited with status %d%s)", WEXITSTATUS(st),
-                     WEXITSTATUS(st) == 127 ? ": command not found?" : "");
-        else if (WIFSIGNALED(st))
-            snprintf(msg, n, " (it was killed by signal %d)", WTERMSIG(st));
-    }
+    if (si.si_code == CLD_EXITED)
+        snprintf(msg, n, " (it exited with status %d%s)", si.si_status,
+                 si.si_status == 127 ? ": command not found?" : "");
+    else
+        snprintf(msg, n, " (it was killed by signal %d)", si.si_status);
 }
 
 /* Grow an array to hold need elements. */
