@@ -4,3 +4,10 @@
 .PHONY: bench
 bench: build/llr | deps-plots
 	@tools/bench.sh build/llr
+
+# make bench-speed: the speed benchmark of issue 13 (tools/bench_speed.sh):
+# exec round trips against distinct prefixes; prints a table. Not part of
+# make check.
+.PHONY: bench-speed
+bench-speed: build/llr
+	@tools/bench_speed.sh build/llr

@@ -68,7 +68,8 @@ static void help(void)
         "The report has queries, distinct_queries, tokens, epochs, "
         "witnesses, seconds,\n"
         "exhaustive_queries and, when V^T <= 1e8, tv (exact, MODEL against "
-        "OUT).\n");
+        "OUT); for a\nteacher behind a process, exec (its round trips: "
+        "docs/oracle-protocol.md).\n");
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
@@ -276,7 +277,7 @@ int cmd_learn(int argc, char **argv)
         fail = llr_exhaustive_learn(o, &L, &e);
     double secs = llr_clock_seconds() - t0;
     /* The teacher's client counters for the learning alone (the exact TV
-     * below asks more). */
+     * of the result below asks more; "teacher" in the JSON counts both). */
     llr_exec_stats xs;
     int is_exec = llr_exec_stats_of(M, &xs);
     if (fail) {
@@ -364,8 +365,10 @@ int cmd_learn(int argc, char **argv)
                           "max_epochs", p.max_epochs, "theory_queries",
                           theory_queries));
         }
-        if (is_exec)
-            cli_exec_json(j, "teacher", M, &xs);
+        if (is_exec) {
+            cli_exec_json(j, "teacher", M, NULL);
+            cli_exec_json(j, "teacher_learning", M, &xs);
+        }
         cli_json(j);
     } else {
         printf("learned %s with %s%s: %llu distinct queries (%llu calls, "
