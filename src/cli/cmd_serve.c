@@ -15,12 +15,21 @@
 static void help(void)
 {
     printf("usage: llr serve MODEL\n\n"
-           "Serve MODEL's centred logits over stdin/stdout with the query "
-           "protocol of\ndocs/oracle-protocol.md: a greeting line, then one "
-           "JSON reply per request\nline ({\"prefix\": [...]} or "
-           "{\"prefixes\": [[...], ...]}); a bad request gets\n"
-           "{\"error\": \"...\"} and the server goes on. It exits at the end "
-           "of its input, so\n"
+           "Serve MODEL over stdin/stdout with the query protocol of\n"
+           "docs/oracle-protocol.md, versions 1 and 2: a greeting line, then "
+           "one JSON reply\nper request line, echoing its \"id\" "
+           "(version 2):\n"
+           "  {\"prefix\": [...]}, {\"prefixes\": [[...], ...]}\n"
+           "      centred logits;\n"
+           "  {\"sample\": {\"n\": N, \"seed\": S, \"skip\": K}}\n"
+           "      sequences K..K+N-1 of `llr sample MODEL --seed S`, with "
+           "each token's\n      log-probability;\n"
+           "  {\"topk\": [{\"prefix\": [...], \"k\": K, \"bias\": "
+           "[[token, b], ...]}, ...],\n   \"round\": R}\n"
+           "      the top K log-probabilities after the biases, rounded to R "
+           "decimals.\n"
+           "A bad request gets {\"error\": \"...\"} and the server goes "
+           "on. It exits at the\nend of its input, so "
            "`llr tv M exec:'llr serve M'` is 0.\n");
 }
 

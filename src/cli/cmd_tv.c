@@ -28,7 +28,9 @@ static void help(void)
         "Also printed: the telescoping bound sum_t E_{h~A} TV(A(.|h), "
         "B(.|h)) (>= TV)\n"
         "and KL(A || B). JSON keys: tv, method, bound (exact) or ci (mc), "
-        "telescoping, kl.\n",
+        "telescoping, kl,\n"
+        "and exec (the round trips of models behind a process: "
+        "docs/oracle-protocol.md).\n",
         CLI_AUTO_MC);
 }
 
