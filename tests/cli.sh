@@ -148,7 +148,7 @@ check "tv: the exec counters agree with the server's log" bash -c "$EXLOG req.lo
 # V = 800: a node and its children do not fit in one batch, so each node
 # asks for its children, in two pipelined requests.
 "$LLR" gen isan --vocab 800 --rank 2 --horizon 2 --seed 1 -o v800.st >/dev/null
-expect 0 '"max_in_flight": 2' "$LLR" tv v800.st "exec:tee req.log | $LLR serve v800.st" --exact --json
+expect 0 '"max_pipelined": 2' "$LLR" tv v800.st "exec:tee req.log | $LLR serve v800.st" --exact --json
 cp out.txt tv800.json
 check "tv, V = 800: TV 0, the exec counters agree with the server's log" bash -c "grep -q '\"tv\": 0.0,' tv800.json && $EXLOG req.log tv800.json b >/dev/null"
 expect 0 '"candidate"' "$LLR" compare a.st "exec:tee req.log | $LLR serve m.st" --samples 3000 --json

@@ -55,7 +55,9 @@ Test(exec, sample_requests_draw_what_llr_model_sample_draws, .timeout = 120)
               (unsigned long long)st.requests,
               (unsigned long long)st.round_trips);
     /* The requests are small and the replies slow: all are sent first. */
-    cr_assert(st.max_in_flight >= 2, "in flight %llu",
+    cr_assert(st.max_pipelined == 3 && st.max_in_flight >= 2,
+              "pipelined %llu, in flight %llu",
+              (unsigned long long)st.max_pipelined,
               (unsigned long long)st.max_in_flight);
     llr_prng g;
     llr_prng_seed(&g, 12345);

@@ -249,6 +249,8 @@ static int exchange(child *c, xreq *q, int nq, llr_error *e)
     size_t wpos = 0;
     double deadline = llr_clock_seconds() + c->timeout;
     c->st.round_trips++;
+    if ((uint64_t)nq > c->st.max_pipelined)
+        c->st.max_pipelined = (uint64_t)nq;
     for (;;) {
         long n;
         while (got < sent && (n = line_end(c)) >= 0) {

@@ -51,7 +51,10 @@ typedef struct llr_exec_stats {
     uint64_t round_trips;   /* waits for the server: each sends one or more
                              * requests (pipelined) and reads their replies */
     uint64_t requests;      /* request lines sent and answered */
-    uint64_t max_in_flight; /* the most requests sent before their replies */
+    uint64_t max_pipelined; /* the most requests of one round trip (at most
+                             * 8 of them in flight at once) */
+    uint64_t max_in_flight; /* the most requests sent before their replies
+                             * were read (depends on timing) */
     uint64_t prefixes;      /* logit vectors received */
     uint64_t distinct;      /* distinct prefixes among them */
     uint64_t cache_hits;    /* logits answered from the cache */
