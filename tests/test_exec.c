@@ -76,6 +76,21 @@ Test(exec, sample_requests_draw_what_llr_model_sample_draws, .timeout = 120)
         cr_assert(fabs(got - want) <= 1e-12, "sample %d: %.17g vs %.17g",
                   i, got, want);
     }
+    /* Any state, also one of 2^63 and more (sent as a negative seed), and
+     * the stream of a generator, which is then advanced as the local draws
+     * advance it. */
+    llr_prng h, k;
+    llr_prng_seed(&h, 0xfedcba9876543210ULL);
+    k = h;
+    int many[3 * 5];
+    double mlp[3 * 5];
+    cr_assert(llr_exec_sample_stream(m, &h, 3, many, mlp, &err) == 0, "%s",
+              err.msg);
+    for (int i = 0; i < 3; i++) {
+        cr_assert(llr_model_sample(local, &k, y, &err) == 0);
+        cr_assert(memcmp(y, many + 5 * i, sizeof y) == 0, "stream %d", i);
+    }
+    cr_assert(h.state == k.state);
     /* skip continues the same stream. */
     int part[10 * 5];
     double plp[10 * 5];
@@ -218,7 +233,7 @@ Test(exec, calls_the_protocol_cannot_carry_are_refused)
     cr_assert(llr_exec_topk(m, &c, 1, 3, &err) == 0, "%s", err.msg);
     int seq[3];
     double slp[3];
-    cr_assert(llr_exec_sample(m, 1ULL << 63, 0, 1, seq, slp, &err) != 0);
+    cr_assert(llr_exec_sample(m, 1, 1ULL << 53, 1, seq, slp, &err) != 0);
     assert_code(err, LLR_EUSAGE);
     cr_assert(llr_exec_sample(local, 1, 0, 1, seq, slp, &err) != 0);
     assert_code(err, LLR_EUSAGE);

@@ -64,7 +64,7 @@ int cmd_sample(int argc, char **argv)
      * the same stream, in blocks. */
     int *blk = NULL, nb = 0, at = 0;
     double *lp = NULL;
-    if (m->ops->sample && seed <= INT64_MAX && n > 0) {
+    if (m->ops->sample && n > 0) {
         nb = n < 4096 ? (int)n : 4096;
         blk = malloc((size_t)nb * m->T * sizeof *blk);
         lp = malloc((size_t)nb * m->T * sizeof *lp);

@@ -447,11 +447,12 @@ static int parse_logits(json_t *one, json_t *many, int V, int maxlen,
 static int parse_sample(json_t *s, llr_request *r, llr_error *e)
 {
     long long n, seed, skip = 0;
+    /* Any 64-bit integer: the state mod 2^64. */
     if (!json_is_object(s))
         return llr_fail(e, LLR_EINPUT,
                         "request: \"sample\" is not an object");
     if (get_int(s, "n", 1, LLR_PROTO_MAX_SAMPLES, &n, "request: sample", e) ||
-        get_int(s, "seed", 0, LLR_PROTO_MAX_SEED, &seed, "request: sample",
+        get_int(s, "seed", LLONG_MIN, LLONG_MAX, &seed, "request: sample",
                 e))
         return -1;
     if (json_object_get(s, "skip") &&
@@ -736,8 +737,9 @@ char *llr_proto_format_sample_request(uint64_t id, int n, uint64_t seed,
     sbuf b = {0};
     put(&b, "{");
     put_id(&b, (long long)id);
-    put(&b, "\"sample\": {\"n\": %d, \"seed\": %llu, \"skip\": %llu}}\n", n,
-        (unsigned long long)seed, (unsigned long long)skip);
+    /* The seed as a 64-bit signed integer (the same state mod 2^64). */
+    put(&b, "\"sample\": {\"n\": %d, \"seed\": %lld, \"skip\": %llu}}\n", n,
+        (long long)(int64_t)seed, (unsigned long long)skip);
     return b.s;
 }
 

@@ -91,7 +91,7 @@ typedef struct llr_request {
     int batch;        /* logits: the "prefixes" form */
     int n;            /* logits: prefixes; sample: sequences; topk: calls */
     int *off, *tok;   /* logits, topk: prefix i is tok[off[i] .. off[i+1]) */
-    uint64_t seed;    /* sample: 0 <= seed < 2^63 */
+    uint64_t seed;    /* sample: the first state (the seed mod 2^64) */
     uint64_t skip;    /* sample: sequences to skip first */
     int *k;           /* topk: per call */
     int *boff, *btok; /* topk: call i's biased tokens btok[boff[i] ..) */

@@ -24,15 +24,15 @@
 #define LLR_PROTO_MAX_LINE (64u << 20)
 /* Version 2: request ids are integers in [1, 2^53 - 1] (exact in every
  * JSON implementation); a sample request asks at most LLR_PROTO_MAX_SAMPLES
- * sequences from a seed in [0, 2^63 - 1] after skipping at most
- * LLR_PROTO_MAX_SKIP; a topk call asks k <= LLR_PROTO_MAX_K tokens with at
+ * sequences from a seed in [-2^63, 2^63 - 1] (the generator's first state
+ * mod 2^64, so that every state fits a 64-bit JSON integer) after
+ * skipping at most LLR_PROTO_MAX_SKIP; a topk call asks k <= LLR_PROTO_MAX_K tokens with at
  * most LLR_PROTO_MAX_BIAS biased tokens, each bias at most
  * LLR_PROTO_MAX_BIAS_VALUE in magnitude, rounded to at most
  * LLR_PROTO_MAX_ROUND decimals; a topk request has at most
  * LLR_PROTO_MAX_BATCH calls. */
 #define LLR_PROTO_MAX_ID 9007199254740991LL
 #define LLR_PROTO_MAX_SAMPLES 1000000
-#define LLR_PROTO_MAX_SEED 9223372036854775807LL
 #define LLR_PROTO_MAX_SKIP 9007199254740991LL
 #define LLR_PROTO_MAX_K 4096
 #define LLR_PROTO_MAX_BIAS 1024

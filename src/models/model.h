@@ -44,9 +44,9 @@ typedef struct llr_model_ops {
     int (*prefetch)(const llr_model *m, const int *tok, const int *off,
                     int n, llr_error *e);
     /* Sequences skip .. skip + n - 1 of the stream that consecutive
-     * llr_model_sample calls draw after llr_prng_seed(seed) (0 <= seed <
-     * 2^63), into seq (n x T), with the log-probability of each token,
-     * log M(y_t | y_<t), into logp (n x T). */
+     * llr_model_sample calls draw after llr_prng_seed(seed), into seq
+     * (n x T), with the log-probability of each token, log M(y_t | y_<t),
+     * into logp (n x T). */
     int (*sample)(const llr_model *m, uint64_t seed, uint64_t skip, int n,
                   int *seq, double *logp, llr_error *e);
 } llr_model_ops;

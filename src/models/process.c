@@ -492,11 +492,10 @@ int llr_exec_sample(const llr_model *m, uint64_t seed, uint64_t skip, int n,
                            "(protocol version %d%s)", c->cmd, c->g.version,
                         c->g.version >= 2 ? "; its greeting does not list "
                                             "\"sample\"" : "");
-    if (seed > (uint64_t)LLR_PROTO_MAX_SEED || n < 0 ||
-        skip > (uint64_t)LLR_PROTO_MAX_SKIP - (uint64_t)n)
+    if (n < 0 || skip > (uint64_t)LLR_PROTO_MAX_SKIP - (uint64_t)n)
         return llr_fail(e, LLR_EUSAGE,
-                        "sample: the seed must be below 2^63, n >= 0 and "
-                           "skip + n at most 2^53 - 1");
+                        "sample: n must be >= 0 and skip + n at most "
+                           "2^53 - 1");
     if (n == 0)
         return 0;
     size_t per = PLAN_BYTES / ((size_t)m->T * 40 + 8);
@@ -526,6 +525,16 @@ int llr_exec_sample(const llr_model *m, uint64_t seed, uint64_t skip, int n,
     free_reqs(q, nq);
     pthread_mutex_unlock(&c->lock);
     return rc;
+}
+
+int llr_exec_sample_stream(const llr_model *m, llr_prng *g, int n, int *seq,
+                           double *logp, llr_error *e)
+{
+    if (llr_exec_sample(m, g->state, 0, n, seq, logp, e))
+        return -1;
+    for (long long d = 0; d < (long long)n * m->T; d++)
+        (void)llr_prng_next(g);
+    return 0;
 }
 
 static int ex_sample(const llr_model *m, uint64_t seed, uint64_t skip,

@@ -69,13 +69,21 @@ int llr_exec_stats_of(const llr_model *m, llr_exec_stats *out);
 /* Sample request (protocol version 2; m->ops->sample is this function when
  * the server offers it, else NULL): sequences skip .. skip + n - 1 of the
  * stream that consecutive llr_model_sample calls draw from the served
- * model after llr_prng_seed(seed), 0 <= seed < 2^63 (`llr serve` draws
- * exactly so; another server draws as it can), into seq (n x T), with each
- * token's log-probability log M(y_t | y_<t) into logp (n x T). Large n is
- * split into several pipelined requests. */
+ * model after llr_prng_seed(seed) (`llr serve` draws exactly so; another
+ * server draws as it can), into seq (n x T), with each token's
+ * log-probability log M(y_t | y_<t) into logp (n x T). Large n is split
+ * into several pipelined requests. */
 LLR_MUST_CHECK
 int llr_exec_sample(const llr_model *m, uint64_t seed, uint64_t skip, int n,
                     int *seq, double *logp, llr_error *e);
+
+/* The same, continuing g's stream: the n sequences that n calls of
+ * llr_model_sample(m, g, ...) would draw (llr_exec_sample from g's state),
+ * and g advanced past them (n T draws), as those calls would leave it. With
+ * n = 1 this is a one-sequence sample operation that takes a generator. */
+LLR_MUST_CHECK
+int llr_exec_sample_stream(const llr_model *m, llr_prng *g, int n, int *seq,
+                           double *logp, llr_error *e);
 
 /* 1 when the server behind m answers topk requests, else 0 (also when m
  * is no model behind a process). */
