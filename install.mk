@@ -35,6 +35,7 @@ LLR_SONAME := libllr.so.$(LLR_SOVERSION)
 # header of src/ is internal and is not installed.
 PUB_HDRS := base/error.h base/prng.h base/strlist.h base/version.h \
     kernels/confidence.h kernels/divergence.h kernels/softmax.h \
+    kernels/topk.h \
     io/safetensors.h io/safetensors_bounds.h io/trace.h \
     models/model.h models/isan.h models/approx.h models/table.h \
     models/parity.h models/arpa.h models/process.h \

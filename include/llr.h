@@ -97,6 +97,7 @@ extern "C" {
 #include <llr/models/model.h>
 #include <llr/catalog/catalog.h>
 #include <llr/kernels/softmax.h>
+#include <llr/kernels/topk.h>
 #include <llr/models/isan.h>
 #include <llr/models/approx.h>
 #include <llr/models/table.h>

@@ -1,10 +1,15 @@
 #!/usr/bin/python3
 """An example adapter: serve an llr ISAN file over the query protocol.
 
-Only NumPy and the standard library: it reads the safetensors file itself,
-answers {"prefix": [...]} and {"prefixes": [[...], ...]} with the ISAN's
-raw logits (the client centres them), and exits at the end of its input.
+Only NumPy and the standard library: it reads the safetensors file itself
+and answers logit requests with the ISAN's raw logits (the client centres
+them). It speaks protocol version 2 (every request carries an "id" that
+the reply echoes; batches of prefixes) and, for clients that send no ids,
+version 1. It offers no sample or topk requests (its greeting lists only
+"logits"), so llr samples from it by logit queries. It exits at the end of
+its input.
 Usage: llr tv MODEL "exec:/usr/bin/python3 tools/serve_isan.py MODEL"
+       tools/serve_isan.py MODEL --protocol 1   (greet as a version 1 server)
 See docs/oracle-protocol.md.
 """
 import json
@@ -37,19 +42,28 @@ def logits(x0, B, A, prefix):
 
 def main():
     x0, B, A = read_isan(sys.argv[1])
+    v1 = sys.argv[2:] == ["--protocol", "1"]
     T, V, _ = B.shape
     out = sys.stdout
-    out.write(json.dumps({"llr": 1, "vocab": V, "horizon": T, "logits": "raw"}) + "\n")
+    greeting = {"llr": 1, "vocab": V, "horizon": T, "logits": "raw"}
+    if not v1:
+        greeting.update(versions=[1, 2], requests=["logits"])
+    out.write(json.dumps(greeting) + "\n")
     out.flush()
     for line in sys.stdin:
+        reply = {}
         try:
             req = json.loads(line)
+            if "id" in req and not v1:
+                reply["id"] = req["id"]  # version 2: echo the id first
             if "prefixes" in req:
-                reply = {"logits": [logits(x0, B, A, p).tolist() for p in req["prefixes"]]}
+                reply["logits"] = [logits(x0, B, A, p).tolist()
+                                   for p in req["prefixes"]]
             else:
-                reply = {"logits": logits(x0, B, A, req["prefix"]).tolist()}
+                reply["logits"] = logits(x0, B, A, req["prefix"]).tolist()
         except Exception as exc:  # a bad request gets an error, not an exit
-            reply = {"error": str(exc)}
+            reply.pop("logits", None)
+            reply["error"] = str(exc)
         out.write(json.dumps(reply) + "\n")
         out.flush()
 

@@ -220,3 +220,36 @@ json_t *cli_distance_json(const cli_distance *d)
         "telescoping_ci", cli_real(r->tele_lo), cli_real(r->tele_hi), "kl",
         cli_real(r->kl), "kl_stderr", cli_real(r->kl_stderr));
 }
+
+void cli_exec_json(json_t *j, const char *role, const llr_model *m,
+                   const llr_exec_stats *s)
+{
+    llr_exec_stats st;
+    if (!llr_exec_stats_of(m, &st))
+        return;
+    if (s)
+        st = *s;
+    json_t *x = json_object_get(j, "exec");
+    if (!x) {
+        x = json_object();
+        json_object_set_new(j, "exec", x);
+    }
+    json_object_set_new(
+        x, role,
+        json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                  "version", st.version, "round_trips",
+                  (json_int_t)st.round_trips, "requests",
+                  (json_int_t)st.requests, "max_pipelined",
+                  (json_int_t)st.max_pipelined, "prefixes",
+                  (json_int_t)st.prefixes, "distinct_prefixes",
+                  (json_int_t)st.distinct, "cache_hits",
+                  (json_int_t)st.cache_hits, "cache_flushes",
+                  (json_int_t)st.flushes, "samples", (json_int_t)st.samples,
+                  "topk_calls", (json_int_t)st.topk_calls));
+}
+
+int cli_exec_done(const char *cmd, const llr_model *m)
+{
+    llr_error e;
+    return llr_exec_finish(m, &e) ? cli_fail(cmd, &e) : EXIT_OK;
+}

@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "catalog/catalog.h"
 #include "models/model.h"
+#include "models/process.h"
 #include "base/version.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -88,6 +89,18 @@ int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
  * telescoping, kl (exact) or tv_certified, ci, confidence, samples, seed,
  * telescoping, telescoping_ci, kl, kl_stderr (Monte Carlo). */
 json_t *cli_distance_json(const cli_distance *d);
+
+/* When m is a model behind a process, add what its client did (round
+ * trips, requests, prefixes, ...: models/process.h) to j as
+ * j["exec"][role]; else nothing. s, when non-NULL, is used instead of m's
+ * counters now (a snapshot taken earlier). */
+void cli_exec_json(json_t *j, const char *role, const llr_model *m,
+                   const llr_exec_stats *s);
+
+/* Before reporting answers of m: when m is a model behind a process, end
+ * its server and check that it sent nothing that answers no request
+ * (llr_exec_finish). EXIT_OK, or the error printed and EXIT_FAIL. */
+int cli_exec_done(const char *cmd, const llr_model *m);
 
 /* The subcommands. */
 int cmd_gen(int argc, char **argv);

@@ -180,7 +180,8 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     llr_distance_hooks hk = {steps, ktop ? top_visit : NULL, &K};
-    if (cli_distance_run(CMD, P, Q, &hk, &d) != EXIT_OK)
+    if (cli_distance_run(CMD, P, Q, &hk, &d) != EXIT_OK ||
+        cli_exec_done(CMD, P) != EXIT_OK || cli_exec_done(CMD, Q) != EXIT_OK)
         goto done;
     const int exact = d.exact;
     const double delta = d.delta;
@@ -212,6 +213,8 @@ int cmd_compare(int argc, char **argv)
         if (max_tv >= 0)
             json_object_set_new(j, "max_tv_exceeded",
                                 json_boolean(tv > max_tv));
+        cli_exec_json(j, "truth", P, NULL);
+        cli_exec_json(j, "candidate", Q, NULL);
         cli_json(j);
     } else {
         if (exact)

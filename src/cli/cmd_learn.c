@@ -89,8 +89,9 @@ static void help(void)
         "tv_estimate,\n"
         "certificate_samples, delta, target_met, epochs, witnesses, seconds, "
         "\n"
-        "exhaustive_queries (null above 2^62) and, when V^T <= 1e8, tv "
-        "(exact, MODEL\nagainst OUT).\n");
+        "exhaustive_queries (null above 2^62), when V^T <= 1e8, tv (exact, "
+        "MODEL\nagainst OUT), and for a teacher behind a process, exec (its "
+        "round trips:\ndocs/oracle-protocol.md).\n");
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
@@ -342,6 +343,11 @@ int cmd_learn(int argc, char **argv)
     else if (!fail)
         fail = llr_certify(o, L, (uint64_t)cert_n, delta, seed, &cert, &e);
     llr_counts n = llr_oracle_counts(o);
+    /* The teacher's client counters for the learning and its certificate
+     * (the exact TV of the result below asks more; "teacher" in the JSON
+     * counts both). */
+    llr_exec_stats xs;
+    int is_exec = llr_exec_stats_of(M, &xs);
     if (fail) {
         cli_fail(CMD, &e);
         fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls) "
@@ -367,6 +373,8 @@ int cmd_learn(int argc, char **argv)
         cli_progress_done(&pr);
         have_tv = 1;
     }
+    if (cli_exec_done(CMD, M) != EXIT_OK)
+        goto done;
     if (llr_cert_meta(L, &cert, &e) || llr_model_save(L, out, &e)) {
         cli_fail(CMD, &e);
         goto done;
@@ -444,6 +452,10 @@ int cmd_learn(int argc, char **argv)
                           "spanner_n", p.spanner_n, "valid_n", p.valid_n,
                           "max_cert_n", p.max_cert_n, "max_epochs",
                           p.max_epochs, "theory_queries", theory_queries));
+        }
+        if (is_exec) {
+            cli_exec_json(j, "teacher", M, NULL);
+            cli_exec_json(j, "teacher_learning", M, &xs);
         }
         cli_json(j);
     } else {

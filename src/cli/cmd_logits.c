@@ -77,6 +77,8 @@ int cmd_logits(int argc, char **argv)
         } else {
             if (llr_oracle_topk(o, tok, len, idx, val, &e))
                 rc = cli_fail(CMD, &e);
+            else if ((rc = cli_exec_done(CMD, m)) != EXIT_OK)
+                ;
             else if (json) {
                 json_t *top = json_array(), *jp = json_array();
                 for (int i = 0; i < len; i++)
@@ -104,6 +106,8 @@ int cmd_logits(int argc, char **argv)
         rc = cli_fail(CMD, &e);
         goto done;
     }
+    if ((rc = cli_exec_done(CMD, m)) != EXIT_OK)
+        goto done;
     double *p = l + m->V;
     llr_softmax(l, m->V, p);
     if (json) {

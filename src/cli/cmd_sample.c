@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -54,15 +55,27 @@ int cmd_sample(int argc, char **argv)
     if (cli_load(CMD, argv[optind], &m))
         return EXIT_FAIL;
     int *seq = malloc((size_t)m->T * sizeof *seq);
+    double *lp = malloc((size_t)m->T * sizeof *lp);
     llr_prng g;
     llr_prng_seed(&g, seed);
     llr_error e;
     int rc = EXIT_OK;
     json_t *all = json ? json_array() : NULL;
+    /* A model that fetches samples ahead (a server of protocol version 2
+     * that answers sample requests) draws the same stream by its sample
+     * operation, in few requests; the others are walked token by token. */
+    int ahead = m->ops->sample && m->ops->prefetch_samples;
+    if (!seq || !lp) {
+        llr_fail(&e, LLR_ENOMEM, "out of memory");
+        rc = cli_fail(CMD, &e);
+        n = 0;
+    } else if (ahead && llr_model_prefetch_samples(m, &g, n, &e)) {
+        rc = cli_fail(CMD, &e);
+        n = 0;
+    }
     for (long long i = 0; i < n; i++) {
-        if (!seq || llr_model_sample(m, &g, seq, &e)) {
-            if (!seq)
-                llr_fail(&e, LLR_ENOMEM, "out of memory");
+        if (ahead ? m->ops->sample(m, &g, seq, lp, &e)
+                  : llr_model_sample(m, &g, seq, &e)) {
             rc = cli_fail(CMD, &e);
             break;
         }
@@ -76,6 +89,8 @@ int cmd_sample(int argc, char **argv)
                 printf("%d%c", seq[t], t + 1 < m->T ? ' ' : '\n');
         }
     }
+    if (rc == EXIT_OK)
+        rc = cli_exec_done(CMD, m);
     if (json) {
         if (rc == EXIT_OK)
             cli_json(json_pack("{s:I, s:o}", "seed", (json_int_t)seed,
@@ -83,7 +98,7 @@ int cmd_sample(int argc, char **argv)
         else
             json_decref(all);
     }
-    free(seq);
+    free(seq), free(lp);
     llr_model_free(m);
     return rc;
 }

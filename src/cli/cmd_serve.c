@@ -7,18 +7,29 @@
 #include "cli/cli.h"
 #include "io/protocol.h"
 #include "io/protocol_bounds.h"
+#include "kernels/softmax.h"
+#include "kernels/topk.h"
 
 #define CMD "llr serve"
 
 static void help(void)
 {
     printf("usage: llr serve MODEL\n\n"
-           "Serve MODEL's centred logits over stdin/stdout with the query "
-           "protocol of\ndocs/oracle-protocol.md: a greeting line, then one "
-           "JSON reply per request\nline ({\"prefix\": [...]} or "
-           "{\"prefixes\": [[...], ...]}); a bad request gets\n"
-           "{\"error\": \"...\"} and the server goes on. It exits at the end "
-           "of its input, so\n"
+           "Serve MODEL over stdin/stdout with the query protocol of\n"
+           "docs/oracle-protocol.md, versions 1 and 2: a greeting line, then "
+           "one JSON reply\nper request line, echoing its \"id\" "
+           "(version 2):\n"
+           "  {\"prefix\": [...]}, {\"prefixes\": [[...], ...]}\n"
+           "      centred logits;\n"
+           "  {\"sample\": {\"n\": N, \"seed\": S, \"skip\": K}}\n"
+           "      sequences K..K+N-1 of `llr sample MODEL --seed S`, with "
+           "each token's\n      log-probability;\n"
+           "  {\"topk\": [{\"prefix\": [...], \"k\": K, \"bias\": "
+           "[[token, b], ...]}, ...],\n   \"round\": R}\n"
+           "      the top K log-probabilities after the biases, rounded to R "
+           "decimals.\n"
+           "A bad request gets {\"error\": \"...\"} and the server goes "
+           "on. It exits at the\nend of its input, so "
            "`llr tv M exec:'llr serve M'` is 0.\n");
 }
 
@@ -68,6 +79,83 @@ static int read_request(char **buf, size_t *cap, size_t *len,
     return 1;
 }
 
+/* n sequences from seed, after skip sequences, drawn exactly as
+ * llr_model_sample draws them (llr_model_sample_direct: the same walk,
+ * with each token's log-probability). Skipping k sequences is k T draws
+ * of SplitMix64: state = seed + k T 0x9e3779b97f4a7c15 (base/prng.h). */
+static int sample(const llr_model *m, uint64_t seed, uint64_t skip, int n,
+                  int *seq, double *logp, llr_error *e)
+{
+    int T = m->T;
+    llr_prng g;
+    llr_prng_seed(&g, seed);
+    g.state += skip * (uint64_t)T * 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < n; i++)
+        if (llr_model_sample_direct(m, &g, seq + (size_t)i * T,
+                                    logp + (size_t)i * T, e))
+            return -1;
+    return 0;
+}
+
+/* The answer to one parsed request, or NULL with e set. */
+static char *answer(const llr_model *m, const llr_request *r, llr_error *e)
+{
+    int V = m->V, T = m->T;
+    char *reply = NULL;
+    if (r->kind == LLR_REQ_LOGITS) {
+        double *l = malloc(((size_t)r->n * V + 1) * sizeof *l);
+        int rc = l ? 0 : llr_fail(e, LLR_ENOMEM, "out of memory");
+        for (int i = 0; rc == 0 && i < r->n; i++)
+            rc = llr_model_logits(m, r->tok + r->off[i],
+                                  r->off[i + 1] - r->off[i],
+                                  l + (size_t)i * V, e);
+        if (rc == 0)
+            reply = llr_proto_format_logits_reply(r->id, l, V, r->n,
+                                                  r->batch);
+        free(l);
+    } else if (r->kind == LLR_REQ_SAMPLE) {
+        int *seq = malloc((size_t)r->n * T * sizeof *seq);
+        double *lp = malloc((size_t)r->n * T * sizeof *lp);
+        int rc = seq && lp ? 0 : llr_fail(e, LLR_ENOMEM, "out of memory");
+        if (rc == 0)
+            rc = sample(m, r->seed, r->skip, r->n, seq, lp, e);
+        if (rc == 0)
+            reply = llr_proto_format_sample_reply(r->id, seq, lp, T, r->n);
+        free(seq), free(lp);
+    } else {
+        size_t kk = 0;
+        for (int i = 0; i < r->n; i++)
+            kk += (size_t)r->k[i];
+        llr_topk_call *c = calloc((size_t)r->n + 1, sizeof *c);
+        int *tok = malloc((kk + 1) * sizeof *tok);
+        double *lp = malloc((kk + 1) * sizeof *lp);
+        double *l = malloc(3 * (size_t)V * sizeof *l);
+        int *iw = malloc((size_t)V * sizeof *iw);
+        int rc = c && tok && lp && l && iw
+                     ? 0
+                     : llr_fail(e, LLR_ENOMEM, "out of memory");
+        size_t at = 0;
+        for (int i = 0; rc == 0 && i < r->n; i++) {
+            c[i] = (llr_topk_call){r->tok + r->off[i],
+                                   r->off[i + 1] - r->off[i], r->k[i],
+                                   r->boff[i + 1] - r->boff[i],
+                                   r->btok + r->boff[i], r->bval + r->boff[i],
+                                   tok + at, lp + at};
+            at += (size_t)r->k[i];
+            rc = llr_model_logits(m, c[i].prefix, c[i].len, l, e);
+            if (rc == 0 && llr_topk_biased(l, V, &c[i], r->round, l + V, iw))
+                rc = llr_fail(e, LLR_EINPUT,
+                              "topk call %d: the biased logits overflow", i);
+        }
+        if (rc == 0)
+            reply = llr_proto_format_topk_reply(r->id, c, r->n, r->round);
+        free(c), free(tok), free(lp), free(l), free(iw);
+    }
+    if (!reply && e->code == LLR_OK)
+        llr_fail(e, LLR_ENOMEM, "out of memory");
+    return reply;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -79,61 +167,33 @@ int cmd_serve(int argc, char **argv)
     llr_model *m;
     if (cli_load(CMD, argv[1], &m))
         return EXIT_FAIL;
-    char *g = llr_proto_format_greeting(m->V, m->T);
+    char *g = llr_proto_format_greeting2(m->V, m->T);
     fputs(g, stdout);
     fflush(stdout);
     free(g);
     char *line = NULL;
-    size_t cap = 0;
-    size_t n = 0;
-    double *l = NULL;
-    size_t lcap = 0;
+    size_t cap = 0, n = 0;
     int got;
     const char *why = NULL;
     while ((got = read_request(&line, &cap, &n, &why)) != 0) {
-        llr_error e;
-        int k, batch, *off, *tok;
+        llr_error e = {LLR_OK, ""};
+        llr_request r = {0};
         char *reply = NULL;
         if (got < 0)
             llr_fail(&e, LLR_EINPUT, "%s (at most %u bytes)", why,
                      LLR_PROTOCOL_MAX_LINE);
-        else if (llr_proto_request(line, n, m->V, m->T - 1, &k, &off, &tok,
-                                   &batch, &e) == 0) {
-            int rc = 0;
-            if ((size_t)k * m->V > lcap) {
-                lcap = (size_t)k * m->V;
-                double *t = realloc(l, lcap * sizeof *l);
-                if (!t)
-                    rc = llr_fail(&e, LLR_ENOMEM, "out of memory");
-                else
-                    l = t;
-            }
-            for (int i = 0; rc == 0 && i < k; i++)
-                rc = llr_model_logits(m, tok + off[i], off[i + 1] - off[i],
-                                      l + (size_t)i * m->V, &e);
-            if (rc == 0)
-                reply = llr_proto_format_reply(l, m->V, k, batch);
-            free(off), free(tok);
+        else if (llr_proto_parse(line, n, m->V, m->T - 1, &r, &e) == 0) {
+            reply = answer(m, &r, &e);
+            llr_proto_request_free(&r);
         }
-        if (!reply) {
-            json_t *j = json_pack("{s:s}", "error", e.msg);
-            char *s = json_dumps(j, JSON_COMPACT);
-            json_decref(j);
-            size_t sl = s ? strlen(s) : 0;
-            reply = malloc(sl + 2);
-            if (reply) {
-                memcpy(reply, s ? s : "", sl);
-                memcpy(reply + sl, "\n", 2);
-            }
-            free(s);
-        }
+        if (!reply)
+            reply = llr_proto_format_error(r.id, e.msg);
         if (reply)
             fputs(reply, stdout);
         free(reply);
         fflush(stdout);
     }
     free(line);
-    free(l);
     llr_model_free(m);
     return EXIT_OK;
 }

@@ -32,7 +32,8 @@ static void help(void)
         "Also printed: the telescoping bound sum_t E_{h~A} TV(A(.|h), "
         "B(.|h)) (>= TV)\n"
         "and KL(A || B). JSON keys: tv, method, bound (exact) or "
-        "tv_certified and ci\n(mc), telescoping, kl.\n",
+        "tv_certified and ci\n(mc), telescoping, kl, and exec (the round "
+        "trips of models behind a process:\ndocs/oracle-protocol.md).\n",
         CLI_AUTO_MC);
 }
 
@@ -75,10 +76,18 @@ int cmd_tv(int argc, char **argv)
         return EXIT_FAIL;
     }
     int rc = cli_distance_run(CMD, a, b, NULL, &d);
+    if (rc == EXIT_OK)
+        rc = cli_exec_done(CMD, a);
+    if (rc == EXIT_OK)
+        rc = cli_exec_done(CMD, b);
     if (rc != EXIT_OK)
         goto done;
-    if (json)
-        cli_json(cli_distance_json(&d));
+    if (json) {
+        json_t *j = cli_distance_json(&d);
+        cli_exec_json(j, "a", a, NULL);
+        cli_exec_json(j, "b", b, NULL);
+        cli_json(j);
+    }
     else if (d.exact)
         printf("TV = %.17g  (exact over %llu sequences; rounding error "
                "<= %.2g)\ntelescoping bound = %.17g  (sum_t E_h TV of "

@@ -22,6 +22,26 @@
 #define LLR_PROTO_MAX_BATCH 1000000
 /* The longest line (LLR_PROTOCOL_MAX_LINE of protocol.h, 64 MiB). */
 #define LLR_PROTO_MAX_LINE (64u << 20)
+/* Version 2: request ids are integers in [1, 2^53 - 1] (exact in every
+ * JSON implementation); a sample request asks at most LLR_PROTO_MAX_SAMPLES
+ * sequences from a seed in [-2^63, 2^63 - 1] (the generator's first state
+ * mod 2^64, so that every state fits a 64-bit JSON integer) after
+ * skipping at most LLR_PROTO_MAX_SKIP; a topk call asks
+ * k <= LLR_PROTO_MAX_K tokens with at most LLR_PROTO_MAX_BIAS biased
+ * tokens, each bias at most LLR_PROTO_MAX_BIAS_VALUE in magnitude, rounded
+ * to at most LLR_PROTO_MAX_ROUND decimals; a topk request has at most
+ * LLR_PROTO_MAX_BATCH calls. */
+#define LLR_PROTO_MAX_ID 9007199254740991LL
+#define LLR_PROTO_MAX_SAMPLES 1000000
+#define LLR_PROTO_MAX_SKIP 9007199254740991LL
+#define LLR_PROTO_MAX_K 4096
+#define LLR_PROTO_MAX_BIAS 1024
+#define LLR_PROTO_MAX_BIAS_VALUE 1e6
+#define LLR_PROTO_MAX_ROUND 17
+/* The largest centred logit the client accepts in magnitude: beyond it no
+ * double computation keeps differences of order one (the spacing of
+ * doubles near 1e16 is 2), so no model can mean such an answer. */
+#define LLR_PROTO_MAX_LOGIT 1e15
 
 enum {
     LLR_PROTO_OK = 0,

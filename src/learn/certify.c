@@ -1,5 +1,6 @@
 #include "learn/certify.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,10 @@ int llr_certify(llr_oracle *o, const llr_model *Q, uint64_t n, double delta,
     llr_prng g;
     llr_prng_seed(&g, llr_mix64(seed ^ 0x43455254ULL));
     llr_mean_acc acc = {0};
-    int rc = 0;
+    int rc = llr_oracle_prefetch_samples(o, &g,
+                                         n > LLONG_MAX ? LLONG_MAX
+                                                       : (long long)n,
+                                         e);
     for (uint64_t i = 0; rc == 0 && i < n; i++) {
         double logq;
         rc = llr_oracle_sample(o, &g, y, lp, e);

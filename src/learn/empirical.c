@@ -1,6 +1,7 @@
 #include "learn/empirical.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,7 @@ static void emp_destroy(llr_model *m)
 
 static const llr_model_ops emp_ops = {
     "empirical", emp_root, emp_step, emp_logits, emp_save, emp_destroy,
-    llr_model_sample_direct,
+    llr_model_sample_direct, NULL, NULL,
 };
 
 /* Room for one more node. */
@@ -156,6 +157,10 @@ int llr_empirical_learn(llr_oracle *o, uint64_t m, double alpha,
     memset(p->counts, 0, (size_t)V * sizeof *p->counts);
     llr_prng g;
     llr_prng_seed(&g, llr_mix64(seed ^ 0x53414d504c4553ULL));
+    if (llr_oracle_prefetch_samples(o, &g,
+                                    m > LLONG_MAX ? LLONG_MAX : (long long)m,
+                                    e))
+        goto fail;
     for (uint64_t i = 0; i < m; i++) {
         if (llr_oracle_sample(o, &g, y, NULL, e))
             goto fail;

@@ -81,6 +81,51 @@ static int ext_count(const llr_gls *g, int s)
            (s + 1 < g->T ? g->V * g->cut[s + 1].fhat.count : 0);
 }
 
+/* Ask a teacher that batches (behind a process) for every prefix of the n
+ * rows below at once (llr_oracle_prefetch: no change to answers or
+ * counts): the queries llr_gls_row makes, in its order. */
+static int prefetch_rows(llr_oracle *o, const llr_gls *g, int s,
+                         const llr_strings *P, int n, llr_error *e)
+{
+    if (!llr_model_batch(llr_oracle_model(o)))
+        return 0;
+    int cols = ext_count(g, s), V = g->V;
+    size_t cnt = (size_t)n * cols;
+    int *off = malloc((cnt + 1) * sizeof *off);
+    int *tok = malloc((cnt * g->T + 1) * sizeof *tok);
+    if (!off || !tok) {
+        free(off), free(tok);
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    }
+    const llr_strings *F = &g->cut[s].fhat;
+    const llr_strings *G = s + 1 < g->T ? &g->cut[s + 1].fhat : NULL;
+    size_t k = 0;
+    off[0] = 0;
+    for (int i = 0; i < n; i++) {
+        const int *h = s ? llr_strings_at(P, i) : NULL;
+        for (int j = 0; j < F->count; j++, k++) {
+            int len = llr_strings_len(F, j), *d = tok + off[k];
+            if (s)
+                memcpy(d, h, (size_t)s * sizeof *d);
+            memcpy(d + s, llr_strings_at(F, j), (size_t)len * sizeof *d);
+            off[k + 1] = off[k] + s + len;
+        }
+        for (int a = 0; G && a < V; a++)
+            for (int j = 0; j < G->count; j++, k++) {
+                int len = llr_strings_len(G, j), *d = tok + off[k];
+                if (s)
+                    memcpy(d, h, (size_t)s * sizeof *d);
+                d[s] = a;
+                memcpy(d + s + 1, llr_strings_at(G, j),
+                       (size_t)len * sizeof *d);
+                off[k + 1] = off[k] + s + 1 + len;
+            }
+    }
+    int rc = llr_oracle_prefetch(o, tok, off, (int)k, e);
+    free(off), free(tok);
+    return rc;
+}
+
 /* Step 1 for cut s: choose the basis and store its rows. */
 static int build_cut(run *R, int s)
 {
@@ -97,7 +142,7 @@ static int build_cut(run *R, int s)
         free(X), free(idx);
         return llr_fail(R->e, LLR_ENOMEM, "out of memory");
     }
-    int rc = 0;
+    int rc = prefetch_rows(R->o, g, s, P, n, R->e);
     for (int i = 0; rc == 0 && i < n; i++)
         rc = llr_gls_row(R->o, g, s, s ? llr_strings_at(P, i) : NULL,
                          X + (size_t)i * m, R->e);
@@ -173,6 +218,8 @@ typedef struct kept {
 static int draw_round(run *R, llr_prng *gv, kept *K, int n, int *y)
 {
     int T = R->g->T;
+    if (llr_oracle_prefetch_samples(R->o, gv, n, R->e))
+        return -1;
     for (int i = 0; i < n; i++) {
         if ((size_t)K->y.count + 1 > K->cap) {
             size_t cap = K->cap ? 2 * K->cap : 256;
@@ -295,6 +342,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_gls_trace_learn_begin(R.tr, V, T, p, llr_oracle_options(o));
 
     /* Step 1's pools: the prefixes of spanner_n teacher samples. */
+    if (llr_oracle_prefetch_samples(o, &gs, p->spanner_n, e))
+        goto done;
     for (int i = 0; i < p->spanner_n; i++) {
         if (llr_oracle_sample(o, &gs, y, ylp, e))
             goto done;

@@ -171,7 +171,7 @@ static int gls_save(const llr_model *m, const char *path, llr_error *e)
 
 static const llr_model_ops gls_ops = {
     "gls", llr_prefix_state_root, llr_prefix_state_step, gls_logits,
-    gls_save, gls_destroy, llr_model_sample_direct,
+    gls_save, gls_destroy, llr_model_sample_direct, NULL, NULL,
 };
 
 const llr_gls *llr_gls_of(const llr_model *m)

@@ -105,6 +105,8 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
     llr_prng_seed(&g, llr_mix64(p->seed ^ 0x5350454354ULL));
     /* Histories: prefixes of teacher samples (distinct); futures: the
      * empty one, then pieces of samples of uniform length. */
+    if (llr_oracle_prefetch_samples(o, &g, p->histories, e))
+        goto done;
     for (int i = 0; i < p->histories; i++) {
         if (llr_oracle_sample(o, &g, y, NULL, e))
             goto done;

@@ -39,7 +39,48 @@ typedef struct walk {
     const llr_distance_hooks *hooks;
     int *tok;              /* the current prefix */
     llr_error *e;
+    int batch, levels;     /* prefetching: see walk_prefetch */
+    int *gtok, *goff;      /* its gathered prefixes */
 } walk;
+
+/* Models that fetch answers in batches (llr_model_batch > 0: a model
+ * behind a process) get each block of `levels` tree levels below a node
+ * asked at once, at most `batch` prefixes: the blocks are aligned on the
+ * last level, so that the root's block takes (T - 1) % levels + 1 levels
+ * and the nodes at depths t with (T - t) % levels == 0 take `levels`.
+ * When not even a node and its V children fit (levels 1), each node asks
+ * for its children instead (the root for itself too). Answers do not
+ * depend on it. */
+static int walk_prefetch(walk *w, int t)
+{
+    int V = w->V, T = w->T, n = 0;
+    w->goff[0] = 0;
+    if (w->levels == 1) {
+        if (t == 0)
+            w->goff[++n] = 0;
+        for (int z = 0; t + 1 < T && z < V; z++, n++) {
+            int at = w->goff[n];
+            memcpy(w->gtok + at, w->tok, (size_t)t * sizeof *w->tok);
+            w->gtok[at + t] = z;
+            w->goff[n + 1] = at + t + 1;
+        }
+    } else if (!t || (T - t) % w->levels == 0) {
+        int L = t ? w->levels : (T - 1) % w->levels + 1;
+        for (int lev = 0; lev < L; lev++) {
+            int *x = w->tok + t;
+            for (int i = 0; i < lev; i++)
+                x[i] = 0;
+            do {
+                int at = w->goff[n];
+                memcpy(w->gtok + at, w->tok,
+                       (size_t)(t + lev) * sizeof *w->tok);
+                w->goff[++n] = at + t + lev;
+            } while (llr_prefix_next(x, lev, V));
+        }
+    }
+    return llr_model_prefetch(w->P, w->gtok, w->goff, n, w->e) ||
+           llr_model_prefetch(w->Q, w->gtok, w->goff, n, w->e);
+}
 
 /* The leaves below a node of depth T-1 reached with path probabilities wp
  * (under P) and wq (under Q), whose children have conditionals p and q:
@@ -94,7 +135,8 @@ static double walk_node(walk *w, int t, double wp, double wq)
     void *sp = llr_model_state_at(w->P, w->sp, t);
     void *sq = llr_model_state_at(w->Q, w->sq, t);
     double *p = w->p + (size_t)t * V, *q = w->q + (size_t)t * V;
-    if (w->P->ops->logits(w->P, sp, t, p, w->e) ||
+    if ((w->batch && walk_prefetch(w, t)) ||
+        w->P->ops->logits(w->P, sp, t, p, w->e) ||
         w->Q->ops->logits(w->Q, sq, t, q, w->e))
         return -1;
     w->prefixes++;
@@ -146,6 +188,38 @@ static double walk_node(walk *w, int t, double wp, double wq)
     return sum;
 }
 
+/* The smaller nonzero batch of two models (0: neither batches). */
+static int batch_of(const llr_model *P, const llr_model *Q)
+{
+    int a = llr_model_batch(P), b = llr_model_batch(Q);
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* Set up walk_prefetch: levels = the most whose subtree (1 + V + ... +
+ * V^(levels-1) prefixes) fits in the batch, at least 1. */
+static int walk_batching(walk *w, llr_error *e)
+{
+    w->batch = batch_of(w->P, w->Q);
+    if (!w->batch)
+        return 0;
+    uint64_t size = 1, row = 1;
+    w->levels = 1;
+    while (w->levels < w->T &&
+           size + row * (uint64_t)w->V <= (uint64_t)w->batch) {
+        row *= (uint64_t)w->V;
+        size += row;
+        w->levels++;
+    }
+    if (w->levels == 1)
+        size = (uint64_t)w->V + 1; /* a node's children, and the root */
+    w->batch = (int)size;
+    w->gtok = malloc(((size_t)size * w->T + 1) * sizeof *w->gtok);
+    w->goff = malloc(((size_t)size + 1) * sizeof *w->goff);
+    if (!w->gtok || !w->goff)
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    return 0;
+}
+
 int llr_distance_exact(const llr_model *P, const llr_model *Q,
                        const llr_distance_opts *o, llr_exact *out,
                        llr_error *e)
@@ -184,6 +258,8 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
         llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
+    if (walk_batching(&w, e))
+        goto done;
     if (P->ops->root(P, w.sp, e) || Q->ops->root(Q, w.sq, e))
         goto done;
     double s = walk_node(&w, 0, 1.0, 1.0);
@@ -202,7 +278,7 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
     rc = 0;
 done:
     free(w.sp), free(w.sq), free(w.p), free(w.q), free(w.lp), free(w.lq);
-    free(w.tok);
+    free(w.tok), free(w.gtok), free(w.goff);
     return rc;
 }
 
@@ -241,7 +317,17 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q,
     llr_prng_seed(&g, seed);
     llr_mean_acc acc_tv = {0}, acc_tele = {0};
     double sum_kl = 0, sum_kl2 = 0;
+    int batch = batch_of(P, Q);
     for (uint64_t i = 0; i < n; i++) {
+        /* Models that batch get the next block's prefixes asked a level
+         * at a time (results do not depend on it). */
+        if (batch && i % (uint64_t)batch == 0 &&
+            llr_model_prefetch_sample_prefixes(P, Q, &g,
+                                               n - i < (uint64_t)batch
+                                                   ? (int)(n - i)
+                                                   : batch,
+                                               e))
+            goto done;
         void *cp = llr_model_state_at(P, sp, 0), *np = llr_model_state_at(P, sp, 1);
         void *cq = llr_model_state_at(Q, sq, 0), *nq = llr_model_state_at(Q, sq, 1);
         if (P->ops->root(P, cp, e) || Q->ops->root(Q, cq, e))

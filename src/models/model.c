@@ -175,3 +175,75 @@ void llr_model_free(llr_model *m)
     m->nmeta = 0;
     m->ops->destroy(m);
 }
+
+int llr_model_batch(const llr_model *m)
+{
+    if (!m->ops->prefetch)
+        return 0;
+    size_t n = LLR_PREFETCH_BYTES / ((size_t)m->V * sizeof(double));
+    return n < 1 ? 1 : n > LLR_PREFETCH_MAX ? LLR_PREFETCH_MAX : (int)n;
+}
+
+int llr_model_prefetch(const llr_model *m, const int *tok, const int *off,
+                       int n, llr_error *e)
+{
+    if (!m->ops->prefetch || n <= 0)
+        return 0;
+    return m->ops->prefetch(m, tok, off, n, e);
+}
+
+int llr_model_prefetch_samples(const llr_model *m, const llr_prng *g,
+                               long long n, llr_error *e)
+{
+    if (!m->ops->prefetch_samples || n <= 0)
+        return 0;
+    return m->ops->prefetch_samples(m, g, n, e);
+}
+
+int llr_model_prefetch_sample_prefixes(const llr_model *P,
+                                       const llr_model *Q, const llr_prng *g,
+                                       int nb, llr_error *e)
+{
+    int V = P->V, T = P->T, rc = -1;
+    llr_prng *gs = malloc((size_t)nb * sizeof *gs);
+    int *y = malloc((size_t)nb * T * sizeof *y);
+    int *gtok = malloc(((size_t)nb * T + 1) * sizeof *gtok);
+    int *off = malloc(((size_t)nb + 1) * sizeof *off);
+    double *l = malloc(2 * (size_t)V * sizeof *l);
+    void *st = llr_model_states(P, 2 * nb);
+    if (!gs || !y || !gtok || !off || !l || !st) {
+        llr_fail(e, LLR_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int b = 0; b < nb; b++) {
+        gs[b] = b ? gs[b - 1] : *g;
+        for (int t = 0; b && t < T; t++)
+            (void)llr_prng_next(&gs[b]);
+        if (P->ops->root(P, llr_model_state_at(P, st, b), e))
+            goto done;
+    }
+    for (int t = 0; t < T; t++) {
+        off[0] = 0;
+        for (int b = 0; b < nb; b++) {
+            memcpy(gtok + off[b], y + (size_t)b * T, (size_t)t * sizeof *y);
+            off[b + 1] = off[b] + t;
+        }
+        if (llr_model_prefetch(P, gtok, off, nb, e) ||
+            (Q && llr_model_prefetch(Q, gtok, off, nb, e)))
+            goto done;
+        for (int b = 0; b < nb; b++) {
+            void *cur = llr_model_state_at(P, st, (t & 1) * nb + b);
+            void *nxt = llr_model_state_at(P, st, (~t & 1) * nb + b);
+            if (P->ops->logits(P, cur, t, l, e))
+                goto done;
+            int z = llr_sample_token(l, V, &gs[b], l + V);
+            y[(size_t)b * T + t] = z;
+            if (t + 1 < T && P->ops->step(P, cur, t, z, nxt, e))
+                goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(gs), free(y), free(gtok), free(off), free(l), free(st);
+    return rc;
+}

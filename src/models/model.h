@@ -39,15 +39,32 @@ typedef struct llr_model_ops {
     /* Write the model to a safetensors file (atomically). */
     int (*save)(const llr_model *m, const char *path, llr_error *e);
     void (*destroy)(llr_model *m);
-    /* Optional: draw one sequence seq[0..T-1] from generator g, with the
-     * model's log-probability of each token given the ones before it in
+    /* Optional operations: NULL when the family does not offer them. */
+    /* Draw one sequence seq[0..T-1] from generator g, with the model's
+     * log-probability of each token given the ones before it in
      * logp[0..T-1] (natural log): what a text-generation API returns. The
-     * draw must be a deterministic function of g's state. NULL: the family
-     * can only be asked for logits (a process speaking protocol 1); the
-     * oracle then samples by logit queries and counts them as such
-     * (oracle.h). In-process families use llr_model_sample_direct. */
+     * draw must be a deterministic function of g's state and leave g as
+     * llr_model_sample does (one draw per token). NULL: the family can
+     * only be asked for logits (a process speaking protocol 1, or 2
+     * without sample requests); the oracle then samples by logit queries
+     * and counts them as such (oracle.h). In-process families use
+     * llr_model_sample_direct; a process that answers sample requests,
+     * llr_exec_sample_stream with one sequence (models/process.h). */
     int (*sample)(const llr_model *m, llr_prng *g, int *seq, double *logp,
                   llr_error *e);
+    /* The logits at the n prefixes tok[off[i] .. off[i+1]) will be asked
+     * soon: fetch them together (a model behind a process asks for them in
+     * few requests and caches them). Never changes an answer. */
+    int (*prefetch)(const llr_model *m, const int *tok, const int *off,
+                    int n, llr_error *e);
+    /* The next n sequences that consecutive sample calls will draw from
+     * g's present state (g is not advanced) will be asked soon: fetch them
+     * together (a model behind a process asks for them in few sample
+     * requests as the calls come, and answers a call from them only when
+     * its generator is at the state that sequence starts from). Never
+     * changes an answer. */
+    int (*prefetch_samples)(const llr_model *m, const llr_prng *g,
+                            long long n, llr_error *e);
 } llr_model_ops;
 
 struct llr_model {
@@ -122,6 +139,38 @@ int llr_prefix_state_root(const llr_model *m, void *state, llr_error *e);
 LLR_MUST_CHECK
 int llr_prefix_state_step(const llr_model *m, const void *state, int t,
                           int tok, void *next, llr_error *e);
+
+/* How many prefixes a walk should gather into one llr_model_prefetch:
+ * 0 when m has no prefetch operation (walks then gather nothing), else
+ * enough for about LLR_PREFETCH_BYTES of logits, between 1 and
+ * LLR_PREFETCH_MAX. */
+#define LLR_PREFETCH_BYTES (4u << 20)
+#define LLR_PREFETCH_MAX 4096
+int llr_model_batch(const llr_model *m);
+
+/* m->ops->prefetch when m has one, else nothing (0). */
+LLR_MUST_CHECK
+int llr_model_prefetch(const llr_model *m, const int *tok, const int *off,
+                       int n, llr_error *e);
+
+/* Prefetch (as above) the prefixes of the next nb samples of P that
+ * llr_model_sample would draw from g, and the same prefixes of Q (NULL:
+ * none): the samples are drawn ahead from copies of g, a level at a time
+ * (sample b starts at the state after b T draws, since llr_sample_token
+ * makes one draw per token), each level's prefixes prefetched before P's
+ * logits there are read. g is not advanced. P is evaluated here besides
+ * the caller's own draws (from its cache when P batches). For walks that
+ * read P's logits along its samples (Monte Carlo TV, sampling by logit
+ * queries). */
+LLR_MUST_CHECK
+int llr_model_prefetch_sample_prefixes(const llr_model *P,
+                                       const llr_model *Q, const llr_prng *g,
+                                       int nb, llr_error *e);
+
+/* m->ops->prefetch_samples(m, g, n) when m has one, else nothing (0). */
+LLR_MUST_CHECK
+int llr_model_prefetch_samples(const llr_model *m, const llr_prng *g,
+                               long long n, llr_error *e);
 
 /* Scratch states for walks: depth+1 states of m->state_bytes each. */
 void *llr_model_states(const llr_model *m, int count);

@@ -248,3 +248,80 @@ int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, double *logp,
         write_sample(o->opts.transcript, seq, lp, T);
     return 0;
 }
+
+/* The distinct prefixes the budget still allows (UINT64_MAX: no budget). */
+static uint64_t budget_left(const llr_oracle *o)
+{
+    if (!o->opts.budget)
+        return UINT64_MAX;
+    return o->n.distinct < o->opts.budget ? o->opts.budget - o->n.distinct
+                                          : 0;
+}
+
+int llr_oracle_prefetch(llr_oracle *o, const int *tok, const int *off, int n,
+                        llr_error *e)
+{
+    if (!llr_model_batch(o->M) || n <= 0)
+        return 0;
+    int *koff = malloc(((size_t)n + 1) * sizeof *koff);
+    int *ktok = malloc(((size_t)off[n] + 1) * sizeof *ktok);
+    if (!koff || !ktok) {
+        free(koff), free(ktok);
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    }
+    uint64_t left = budget_left(o);
+    int k = 0;
+    koff[0] = 0;
+    for (int i = 0; i < n && (uint64_t)k < left; i++) {
+        int len = off[i + 1] - off[i];
+        int ok = len >= 0 && len < o->M->T;
+        for (int s = 0; ok && s < len; s++)
+            ok = tok[off[i] + s] >= 0 && tok[off[i] + s] < o->M->V;
+        if (!ok)
+            continue; /* the query itself will report it */
+        int64_t node = llr_trie_node(&o->trie, tok + off[i], len, 0, NULL);
+        if (node >= 0 && llr_trie_answer(&o->trie, node))
+            continue;
+        memcpy(ktok + koff[k], tok + off[i], (size_t)len * sizeof *tok);
+        koff[k + 1] = koff[k] + len;
+        k++;
+    }
+    int rc = llr_model_prefetch(o->M, ktok, koff, k, e);
+    free(koff), free(ktok);
+    return rc;
+}
+
+int llr_oracle_prefetch_samples(llr_oracle *o, const llr_prng *g,
+                                long long n, llr_error *e)
+{
+    const llr_oracle_opts *p = &o->opts;
+    if (n <= 0)
+        return 0;
+    if (o->M->ops->sample) {
+        /* Direct samples: the model fetches the sequences themselves
+         * (never more than the sample budget has left). */
+        if (p->sample_budget)
+            n = o->n.samples >= p->sample_budget ? 0
+                : p->sample_budget - o->n.samples < (uint64_t)n
+                    ? (long long)(p->sample_budget - o->n.samples)
+                    : n;
+        return llr_model_prefetch_samples(o->M, g, n, e);
+    }
+    /* Samples by logit queries: their prefixes. */
+    int b = llr_model_batch(o->M);
+    if (!b || p->xi > 0 || p->quantum > 0 ||
+        (p->topk > 0 && p->topk < o->M->V) ||
+        (uint64_t)n > UINT64_MAX / (uint64_t)o->M->T ||
+        (uint64_t)n * (uint64_t)o->M->T > budget_left(o))
+        return 0;
+    /* Blocks of at most b samples, each from its own copy of g. */
+    llr_prng h = *g;
+    for (long long at = 0; at < n; at += b) {
+        int nb = n - at < b ? (int)(n - at) : b;
+        if (llr_model_prefetch_sample_prefixes(o->M, NULL, &h, nb, e))
+            return -1;
+        for (long long d = 0; d < (long long)nb * o->M->T; d++)
+            (void)llr_prng_next(&h);
+    }
+    return 0;
+}

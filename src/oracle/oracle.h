@@ -107,4 +107,23 @@ int llr_oracle_sample(llr_oracle *o, llr_prng *g, int *seq, double *logp,
  * goes through logit queries. */
 int llr_oracle_samples_direct(const llr_oracle *o);
 
+/* Batching hints for a teacher behind a process (llr_model_batch > 0; a
+ * no-op otherwise, and never a change to answers or counts): ask the model
+ * at once for the prefixes tok[off[i] .. off[i+1]), i < n, that the
+ * oracle has not answered yet, at most as many as the budget has left. */
+LLR_MUST_CHECK
+int llr_oracle_prefetch(llr_oracle *o, const int *tok, const int *off, int n,
+                        llr_error *e);
+/* The same for the next n samples llr_oracle_sample will draw from g (g is
+ * not advanced). Drawn directly: the model fetches the sequences
+ * themselves (llr_model_prefetch_samples; at most as many as the sample
+ * budget has left), each answered to the call whose generator is at the
+ * state it starts from, so the draws are those of one call at a time. By
+ * logit queries: their prefixes, only for an exact oracle (no noise, no
+ * quantum, whole vectors), whose draws the model's own answers predict,
+ * and only when n T prefixes fit in the budget's remainder. */
+LLR_MUST_CHECK
+int llr_oracle_prefetch_samples(llr_oracle *o, const llr_prng *g,
+                                long long n, llr_error *e);
+
 #endif
