@@ -813,9 +813,14 @@ def learn_cases(llr, only=None):
                 continue
             teacher = os.path.join(tmp, name + ".st")
             theirs, mine = os.path.join(tmp, name + ".llr.jsonl"), os.path.join(tmp, name + ".py.jsonl")
-            subprocess.run([llr, "gen"] + gen + ["-o", teacher], check=True, stdout=subprocess.DEVNULL)
-            subprocess.run([llr, "learn", teacher] + args + ["--trace", theirs, "-o", os.path.join(tmp, name + ".gls")],
-                           check=True, stdout=subprocess.DEVNULL)
+            rg = subprocess.run([llr, "gen"] + gen + ["-o", teacher], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True)
+            rl = rg.returncode or subprocess.run([llr, "learn", teacher] + args + ["--trace", theirs, "-o",
+                                                 os.path.join(tmp, name + ".gls")], stdout=subprocess.PIPE,
+                                                 stderr=subprocess.STDOUT, universal_newlines=True)
+            if rg.returncode or rl.returncode:
+                report(False, "learn/%-18s llr gen or llr learn failed: %s" % (name, (rg.returncode and rg or rl).stdout))
+                continue
             t, meta = read_safetensors(teacher)
             model = FAMILIES[meta["llr.kind"]](t, meta)
             with open(mine, "w") as f:
@@ -825,13 +830,25 @@ def learn_cases(llr, only=None):
             for fld in IGNORE:
                 cmd += ["--ignore", fld]
             r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
-            lines = sum(1 for _ in open(theirs))
+            nlines = sum(1 for _ in open(theirs))
             report(r.returncode == 0, "learn/%-18s %d trace lines, %d epochs, %d witnesses, %d histories, %d LPs "
-                   "(HiGHS), largest residual of the last epoch %.3g: %s" % (name, lines, g.epoch, g.witnesses, g.additions,
+                   "(HiGHS), largest residual of the last epoch %.3g: %s" % (name, nlines, g.epoch, g.witnesses, g.additions,
                                                                    g.lp_solves, g.max_residual,
                                                                    r.stdout.splitlines()[0] if r.stdout else "?"))
             if r.returncode != 0:
                 print(r.stdout)
+            # The comparison has teeth: one lp logprob moved by 1e-7 in a copy is reported.
+            with open(mine) as f:
+                lines = f.readlines()
+            at = next(i for i, l in enumerate(lines) if '"type": "lp"' in l)
+            v = json.loads(lines[at])["logprob"]
+            lines[at] = lines[at].replace('"logprob": %s' % fmt(v), '"logprob": %s' % fmt(v + 1e-7))
+            with open(mine + ".moved", "w") as f:
+                f.writelines(lines)
+            rm = subprocess.run(cmd[:4] + [mine + ".moved"] + cmd[5:], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True)
+            report(rm.returncode == 1 and "$.logprob" in rm.stdout and "1 divergence " in rm.stdout,
+                   "learn/%-18s a copy with one lp logprob moved by 1e-7 is reported (line %d)" % (name, at + 1))
 
 
 def main():
