@@ -443,6 +443,8 @@ CASES = [
      ["--rank", "2", "--eps", "0.1", "--seed", "1"]),
     ("exact-history", ["isan", "--vocab", "3", "--rank", "2", "--horizon", "4", "--seed", "5"],
      ["--rank", "2", "--eps", "0.1", "--seed", "3"]),
+    ("exact-noisy", ["isan", "--vocab", "3", "--rank", "2", "--horizon", "4", "--seed", "3"],
+     ["--rank", "2", "--eps", "0.1", "--seed", "1", "--xi", "1e-3", "--quantum", "1e-3"]),
     ("parity", ["parity", "--bits", "4", "--noise", "0.1", "--seed", "2"],
      ["--rank", "1", "--eps", "0.1", "--seed", "1"]),
     ("approx", ["approx", "--vocab", "3", "--rank", "2", "--horizon", "4", "--seed", "1", "--eps", "0.05"],
@@ -499,13 +501,22 @@ class Oracle:
     """Logit queries (cached; a new prefix writes a `query` line) and
     direct teacher samples (no query), docs/learner.md "Two resources"."""
 
-    def __init__(self, model, tr):
+    def __init__(self, model, tr, xi=0.0, quantum=0.0, noise_seed=0):
         self.m, self.tr, self.cache, self.tokens = model, tr, {}, 0
+        self.xi, self.quantum = xi, quantum
+        if xi > 0:  # the approx family's perturbation, E = xi, p = noise_seed (docs/trace.md)
+            self.noise = Isan.__new__(Isan)
+            self.noise.eps, self.noise.p, self.noise.V = xi, noise_seed, model.V
 
     def query(self, h):
         h = tuple(int(z) for z in h)
         if h not in self.cache:
-            self.cache[h] = np.asarray(self.m.logits(list(h)), dtype=float)
+            l = np.asarray(self.m.logits(list(h)), dtype=float)
+            if self.xi > 0:
+                l = l + self.noise.eta(list(h))
+            if self.quantum > 0:  # q round(x / q), ties away from zero
+                l = np.array([self.quantum * math.copysign(math.floor(abs(x) / self.quantum + 0.5), x) for x in l])
+            self.cache[h] = l
             self.tokens += len(h)
             self.tr.line("query", prefix=list(h), logits=self.cache[h], calls=0, distinct=len(self.cache))
         return self.cache[h]
@@ -614,14 +625,15 @@ class GLS:
         self.d = int(a["--rank"])
         self.eps, self.delta = float(a["--eps"]), float(a.get("--delta", 0.05))
         self.seed = int(a.get("--seed", 1))
-        self.box, self.rank_tol, self.xi, self.quantum = 2.0, 1e-9, 0.0, 0.0
+        self.box, self.rank_tol = 2.0, 1e-9
+        self.xi, self.quantum = float(a.get("--xi", 0.0)), float(a.get("--quantum", 0.0))
         self.gap = float(a.get("--gap", self.eps / (2 * self.T)))
         self.tau = float(a.get("--tau", self.gap + 4 * self.xi + self.quantum))
         self.spanner_n = int(a.get("--spanner-n", 8 * self.d + 8))
         self.valid_n = int(a.get("--valid-n", cert_samples(self.eps, self.delta)))
         self.max_cert_n = 64 * self.valid_n
         self.max_epochs = 50 * self.T * self.d + 50
-        self.tr, self.o = tr, Oracle(teacher, tr)
+        self.tr, self.o = tr, Oracle(teacher, tr, self.xi, self.quantum, mix(self.seed ^ 0x4e4f495345))
         self.fhat = [[()] for _ in range(self.T)]
         self.pool = [[] for _ in range(self.T)]
         self.nwit = [0] * self.T
