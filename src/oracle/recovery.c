@@ -169,7 +169,8 @@ static int one_call(const llr_access *a, book *b, llr_api_fn api, void *ctx,
     if (rc)
         return -1;
     b->nb[i] = nb;
-    memcpy(b->btok + (size_t)i * b->nbmax, btok, (size_t)nb * sizeof *btok);
+    if (nb)
+        memcpy(b->btok + (size_t)i * b->nbmax, btok, (size_t)nb * sizeof *btok);
     b->bval[i] = bv;
     double scale = a->round >= 0 ? pow(10.0, a->round) : 0;
     for (int j = 0; j < k; j++) {
