@@ -378,10 +378,14 @@ int cmd_learn(int argc, char **argv)
     int is_exec = llr_exec_stats_of(M, &xs);
     if (fail) {
         cli_fail(CMD, &e);
-        fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls) "
+        char api[64] = "";
+        if (acc.k > 0)
+            snprintf(api, sizeof api, ", %llu API calls",
+                     (unsigned long long)n.api_calls);
+        fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls%s) "
                         "and %llu teacher samples; nothing was written\n",
                 CMD, (unsigned long long)n.distinct,
-                (unsigned long long)n.calls, (unsigned long long)n.samples);
+                (unsigned long long)n.calls, api, (unsigned long long)n.samples);
         goto done;
     }
     /* Exact TV of the result against the teacher where feasible. */
