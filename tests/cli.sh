@@ -302,6 +302,9 @@ expect 1 "missing from the top 5: the bias is too small" "$LLR" learn acc.st --r
 expect 2 "K must be an integer >= 1" "$LLR" learn acc.st --rank 3 --method spectral --access topk:0 -o acc3.st
 expect 2 "needs K >= 2" "$LLR" learn acc.st --rank 3 --method spectral --access topk:1,bias:100 -o acc3.st
 expect 2 "too small to lift any unseen token" "$LLR" learn acc.st --rank 3 --method spectral --access topk:5 -o acc3.st
+expect 0 "recovered from 2 API calls \\(top-5, bias <= 100 on <= 5 tokens, 6 decimals\\): every entry within 1.626e-06" "$LLR" logits acc.st 2 5 --access topk:5,bias:100,round:6
+expect 0 '"api_calls": 1,' "$LLR" logits acc.st --access topk:8 --json
+expect 2 "do not combine" "$LLR" logits acc.st --access topk:5,bias:9 --top-k 2
 expect 2 "unknown field" "$LLR" learn acc.st --rank 3 --method spectral --access topk:5,logit_bias:3 -o acc3.st
 
 # ARPA n-gram models: a global --horizon, every command, learning. The

@@ -510,6 +510,13 @@ int cmd_learn(int argc, char **argv)
                (unsigned long long)n.distinct, (unsigned long long)n.calls,
                (unsigned long long)n.tokens, (unsigned long long)n.samples,
                sampling, exs);
+        if (acc.k > 0)
+            printf("API access top-%d, bias <= %g on <= %d tokens, %d "
+                   "decimals: %llu API calls; recovered entries within "
+                   "%.4g\n",
+                   acc.k, acc.bias, acc.nbias, acc.round,
+                   (unsigned long long)n.api_calls,
+                   llr_recovery_bound(&acc, M->V));
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);
