@@ -146,6 +146,7 @@ int cmd_learn(int argc, char **argv)
                *out = NULL;
     int json = 0, c;
     llr_access acc = {0, 0, 0, -1};
+    llr_cond_access cond = {0, 0, 0, 0, 0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -203,7 +204,9 @@ int cmd_learn(int argc, char **argv)
             break;
         case 'A': {
             llr_error ae;
-            if (llr_access_parse(optarg, &acc, &ae))
+            if (!strncmp(optarg, "sample", 6)
+                    ? llr_cond_parse(optarg, &cond, &ae)
+                    : llr_access_parse(optarg, &acc, &ae))
                 return cli_usage(CMD, "%s", ae.msg);
             break;
         }
@@ -275,6 +278,15 @@ int cmd_learn(int argc, char **argv)
         }
         xi_learn = xi + llr_recovery_bound(&acc, M->V);
     }
+    if (cond.on) {
+        long long ncalls;
+        if (llr_cond_calls(&cond, M->V, &ncalls, &e)) {
+            cli_fail(CMD, &e);
+            llr_model_free(M);
+            return EXIT_USAGE;
+        }
+        xi_learn = xi + cond.xi;
+    }
     if (is_gls) {
         llr_params_practical(M->T, (int)d, eps, delta, xi_learn, quantum, seed,
                              &p);
@@ -326,7 +338,7 @@ int cmd_learn(int argc, char **argv)
     }
     llr_oracle_opts oo = {xi, llr_params_noise_seed(seed), quantum,
                           (uint64_t)budget, NULL, (int)topk, NULL,
-                          (uint64_t)sbudget, acc};
+                          (uint64_t)sbudget, acc, cond};
     if (trace) {
         size_t n = strlen(trace) + 16;
         trace_tmp = malloc(n);
@@ -379,7 +391,7 @@ int cmd_learn(int argc, char **argv)
     if (fail) {
         cli_fail(CMD, &e);
         char api[64] = "";
-        if (acc.k > 0)
+        if (acc.k > 0 || cond.on)
             snprintf(api, sizeof api, ", %llu API calls",
                      (unsigned long long)n.api_calls);
         fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls%s) "
@@ -439,6 +451,15 @@ int cmd_learn(int argc, char **argv)
             "witnesses", st.witnesses, "seconds", secs,
             "exhaustive_queries", exq < 0 ? json_null() : cli_real(exq));
         json_object_set_new(j, "api_calls", json_integer((json_int_t)n.api_calls));
+        if (cond.on)
+            json_object_set_new(
+                j, "access",
+                json_pack("{s:s, s:f, s:f, s:f, s:o, s:f}", "kind", "sample",
+                          "lambda", cond.lambda, "xi", cond.xi, "delta",
+                          cond.delta, "n", cond.n ? json_integer(cond.n)
+                                                  : json_null(),
+                          "samples_per_vector",
+                          llr_cond_samples(&cond, M->V)));
         if (acc.k > 0)
             json_object_set_new(
                 j, "access",
@@ -510,6 +531,11 @@ int cmd_learn(int argc, char **argv)
                (unsigned long long)n.distinct, (unsigned long long)n.calls,
                (unsigned long long)n.tokens, (unsigned long long)n.samples,
                sampling, exs);
+        if (cond.on)
+            printf("sample access (lambda %g, xi %g, delta %g): %llu API "
+                   "calls (one token each)\n",
+                   cond.lambda, cond.xi, cond.delta,
+                   (unsigned long long)n.api_calls);
         if (acc.k > 0)
             printf("API access top-%d, bias <= %g on <= %d tokens, %d "
                    "decimals: %llu API calls; recovered entries within "

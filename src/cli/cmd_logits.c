@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "oracle/oracle.h"
@@ -35,6 +36,7 @@ int cmd_logits(int argc, char **argv)
     int json = 0, c;
     long long topk = 0;
     llr_access acc = {0, 0, 0, -1};
+    llr_cond_access cond = {0, 0, 0, 0, 0};
     llr_error e;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -45,7 +47,9 @@ int cmd_logits(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'A':
-            if (llr_access_parse(optarg, &acc, &e))
+            if (!strncmp(optarg, "sample", 6)
+                    ? llr_cond_parse(optarg, &cond, &e)
+                    : llr_access_parse(optarg, &acc, &e))
                 return cli_usage(CMD, "%s", e.msg);
             break;
         case 'h': help(); return EXIT_OK;
@@ -73,7 +77,7 @@ int cmd_logits(int argc, char **argv)
         return EXIT_FAIL;
     }
     int rc = EXIT_OK;
-    if (topk && acc.k) {
+    if (topk && (acc.k || cond.on)) {
         free(tok);
         llr_model_free(m);
         return cli_usage(CMD, "--top-k and --access do not combine");
@@ -121,10 +125,11 @@ int cmd_logits(int argc, char **argv)
         rc = cli_fail(CMD, &e);
         goto done;
     }
-    if (acc.k) {
+    if (acc.k || cond.on) {
         llr_oracle *o = NULL;
         llr_oracle_opts oo = {0};
         oo.access = acc;
+        oo.cond = cond;
         int f = llr_oracle_new(m, &oo, &o, &e) ||
                 llr_oracle_query(o, tok, len, l, &e);
         if (o)
@@ -154,6 +159,13 @@ int cmd_logits(int argc, char **argv)
         json_object_set_new(o, "prefix", jp);
         json_object_set_new(o, "logits", jl);
         json_object_set_new(o, "probs", jq);
+        if (cond.on) {
+            json_object_set_new(o, "api_calls",
+                                json_integer((json_int_t)cn.api_calls));
+            json_object_set_new(o, "xi", json_real(cond.xi));
+            json_object_set_new(o, "samples_per_vector",
+                                json_real(llr_cond_samples(&cond, m->V)));
+        }
         if (acc.k) {
             json_object_set_new(o, "api_calls",
                                 json_integer((json_int_t)cn.api_calls));
@@ -170,6 +182,11 @@ int cmd_logits(int argc, char **argv)
         printf("%-6s %-24s %s\n", "token", "centred logit", "probability");
         for (int z = 0; z < m->V; z++)
             printf("%-6d %-24.17g %.17g\n", z, l[z], p[z]);
+        if (cond.on)
+            printf("estimated from %llu one-token samples (lambda %g): every "
+                   "entry within %g with probability >= %g\n",
+                   (unsigned long long)cn.api_calls, cond.lambda, cond.xi,
+                   1 - cond.delta);
         if (acc.k)
             printf("recovered from %llu API calls (top-%d, bias <= %g on <= "
                    "%d tokens, %d decimals): every entry within %.4g\n",
