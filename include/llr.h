@@ -109,6 +109,7 @@ extern "C" {
 #include <llr/measure/spectrum.h>
 #include <llr/oracle/oracle.h>
 #include <llr/oracle/recovery.h>
+#include <llr/oracle/cond_sample.h>
 #include <llr/io/trace.h>
 #include <llr/conformance/tracediff.h>
 #include <llr/kernels/confidence.h>
