@@ -27,3 +27,15 @@ bench-approx: build/llr build/bench-approx/charlm.npz | deps-bench
 .PHONY: bench-speed
 bench-speed: build/llr
 	@tools/bench_speed.sh build/llr
+
+# make bench-access: API calls of top-K access against whole vectors, and
+# the cost of conditional sampling against lambda beside GLS2 Remark 5.8's
+# formula (tools/bench_access.py; docs/access.md). Writes
+# build/bench-access/{calls,sampling}.tsv and docs/plots/sampling.png. Part
+# of make bench; not of make check.
+.PHONY: bench-access
+bench-access: build/llr | deps-plots
+	@$(PYTHON) tools/bench_access.py build/llr build/bench-access
+	@gnuplot -e "datafile='build/bench-access/sampling.tsv'; outfile='docs/plots/sampling.png'" tools/sampling.gp
+	@echo "wrote docs/plots/sampling.png"
+bench: bench-access

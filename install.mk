@@ -39,7 +39,7 @@ PUB_HDRS := base/error.h base/prng.h base/strlist.h base/version.h \
     io/safetensors.h io/safetensors_bounds.h io/trace.h \
     models/model.h models/isan.h models/approx.h models/table.h \
     models/parity.h models/arpa.h models/process.h \
-    oracle/counts.h oracle/oracle.h \
+    oracle/counts.h oracle/oracle.h oracle/recovery.h oracle/cond_sample.h \
     learn/certify.h learn/gls.h learn/params.h learn/export.h \
     learn/spectral.h \
     learn/exhaustive.h learn/empirical.h \

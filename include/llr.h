@@ -108,6 +108,8 @@ extern "C" {
 #include <llr/kernels/divergence.h>
 #include <llr/measure/spectrum.h>
 #include <llr/oracle/oracle.h>
+#include <llr/oracle/recovery.h>
+#include <llr/oracle/cond_sample.h>
 #include <llr/io/trace.h>
 #include <llr/conformance/tracediff.h>
 #include <llr/kernels/confidence.h>

@@ -277,6 +277,36 @@ expect 0 "\"top\": " "$LLR" logits m.st --top-k 1 --json
 expect 1 "gls needs whole logit vectors, but this oracle answers only the top 2 of 3" "$LLR" learn m.st --rank 2 --eps 0.1 --top-k 2 -o tk.st
 expect 1 "spectral needs whole logit vectors" "$LLR" learn m.st --rank 2 --method spectral --top-k 1 -o tk.st
 
+# API-shaped access (docs/access.md): whole vectors recovered from biased
+# top-K calls, counted; through the example adapter, the learning phase asks
+# no logit vector (only topk calls, as many as api_calls); hostile answers
+# and access that cannot recover are errors that write nothing.
+"$LLR" gen isan --vocab 8 --rank 3 --horizon 7 --seed 1 -o acc.st >/dev/null
+expect 0 '"api_calls": [1-9]' "$LLR" learn acc.st --rank 3 --eps 0.01 --method spectral --access topk:5,bias:100,round:6 -o acc1.st --json
+check "top-5 access with rounding to 6 decimals certifies TV <= 0.01, 2 API calls per distinct query" /usr/bin/python3 -c "
+import json,sys; j=json.load(open('out.txt'))
+sys.exit(0 if j['tv_certified'] <= 0.01 and j['target_met'] and j['api_calls'] == 2 * j['distinct_queries'] and j['access']['xi'] > 1.6e-6 else 1)"
+ADAPT="/usr/bin/python3 $SRC/tools/topk_adapter.py"
+expect 0 '"topk_calls": [1-9]' env LLR_BIN="$LLR" "$LLR" learn "exec:$ADAPT acc.st --allow-logits" --rank 3 --eps 0.01 --method spectral --access topk:5,bias:100,round:6 -o acc2.st --json
+check "through the adapter: same model, no logit vector while learning, topk_calls = api_calls" /usr/bin/python3 -c "
+import json,sys; j=json.load(open('out.txt')); x=j['exec']['teacher_learning']
+sys.exit(0 if x['distinct_prefixes'] == 0 and x['topk_calls'] == j['api_calls'] > 0 and j['tv_certified'] <= 0.01 else 1)"
+check "the adapter's model is the in-process one's" cmp acc1.st acc2.st
+for h in ignore-bias:"missing from the top 5" coarse:"rounded coarser than 6" inconsistent:"inconsistent between calls"; do
+    rm -f acc3.st
+    expect 1 "${h#*:}" env LLR_BIN="$LLR" "$LLR" learn "exec:$ADAPT acc.st --allow-logits --hostile ${h%%:*}" --rank 3 --eps 0.01 --method spectral --access topk:5,bias:100,round:6 -o acc3.st
+    check "hostile ${h%%:*}: nothing written" test ! -e acc3.st
+done
+expect 1 "not whole logit vectors" env LLR_BIN="$LLR" "$LLR" learn "exec:$ADAPT acc.st" --rank 3 --method spectral -o acc3.st
+expect 1 "missing from the top 5: the bias is too small" "$LLR" learn acc.st --rank 3 --method spectral --access topk:5,bias:0.5,round:6 -o acc3.st
+expect 2 "K must be an integer >= 1" "$LLR" learn acc.st --rank 3 --method spectral --access topk:0 -o acc3.st
+expect 2 "needs K >= 2" "$LLR" learn acc.st --rank 3 --method spectral --access topk:1,bias:100 -o acc3.st
+expect 2 "too small to lift any unseen token" "$LLR" learn acc.st --rank 3 --method spectral --access topk:5 -o acc3.st
+expect 0 "recovered from 2 API calls \\(top-5, bias <= 100 on <= 5 tokens, 6 decimals\\): every entry within 1.626e-06" "$LLR" logits acc.st 2 5 --access topk:5,bias:100,round:6
+expect 0 '"api_calls": 1,' "$LLR" logits acc.st --access topk:8 --json
+expect 2 "do not combine" "$LLR" logits acc.st --access topk:5,bias:9 --top-k 2
+expect 2 "unknown field" "$LLR" learn acc.st --rank 3 --method spectral --access topk:5,logit_bias:3 -o acc3.st
+
 # ARPA n-gram models: a global --horizon, every command, learning. The
 # model is a fixed bigram model of an old README (tests/data/), so that
 # rewording the README cannot change what these lines test.

@@ -52,7 +52,7 @@ static outcome learn(const llr_model *M, int d, double eps, uint64_t seed,
     outcome r = {0};
     llr_error err;
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {xi, 77, q, budget, transcript, 0, NULL, 0};
+    llr_oracle_opts oo = {xi, 77, q, budget, transcript, 0, NULL, 0, {0, 0, 0, -1}, {0, 0, 0, 0, 0}};
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_gls_params p;
     llr_params_practical(M->T, d, eps, 0.05, xi, q, seed, &p);
@@ -329,7 +329,7 @@ Test(oracle, accounting_is_exact)
     size_t trl;
     FILE *f = open_memstream(&tr, &trl);
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {0, 0, 0, 0, f, 0, NULL, 0};
+    llr_oracle_opts oo = {0, 0, 0, 0, f, 0, NULL, 0, {0, 0, 0, -1}, {0, 0, 0, 0, 0}};
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0);
     double l[3], ref[3];
     int a[3] = {0, 1, 2}, b[3] = {0, 1, 1};
@@ -374,7 +374,7 @@ Test(oracle, noise_and_quantum_are_bounded_and_deterministic)
     llr_model *M;
     cr_assert(llr_isan_generate(5, 2, 4, 2, 3.0, &M, &err) == 0);
     llr_oracle *o1 = NULL, *o2 = NULL;
-    llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL, 0, NULL, 0};
+    llr_oracle_opts oo = {0.01, 5, 0.001, 0, NULL, 0, NULL, 0, {0, 0, 0, -1}, {0, 0, 0, 0, 0}};
     cr_assert(llr_oracle_new(M, &oo, &o1, &err) == 0);
     cr_assert(llr_oracle_new(M, &oo, &o2, &err) == 0);
     int tok[3] = {0};

@@ -78,7 +78,15 @@ static void help(void)
         "the run\n"
         "succeeds. --top-k K: the oracle answers only the K largest logits "
         "(API-shaped);\n"
-        "every learner here needs whole vectors and refuses it. --params "
+        "every learner here needs whole vectors and refuses it. --access "
+        "topk:K[,bias:B][,round:R][,nbias:N]:\n"
+        "the teacher is reached only by top-K log-probability calls with a "
+        "logit bias of\n"
+        "at most B on N tokens, rounded to R decimals (docs/access.md); "
+        "whole vectors\n"
+        "are recovered from them, the learner's xi is the recovery's "
+        "bound, and the\n"
+        "report adds api_calls and access. --params "
         "theory computes\n"
         "the theorem's settings and runs only when they are not "
         "astronomically large.\n"
@@ -123,6 +131,7 @@ int cmd_learn(int argc, char **argv)
         {"tau", required_argument, 0, 'T'},
         {"samples", required_argument, 0, 'M'},
         {"top-k", required_argument, 0, 'K'},
+        {"access", required_argument, 0, 'A'},
         {"cert-samples", required_argument, 0, 'C'},
         {"sample-budget", required_argument, 0, 'B'},
         {"json", no_argument, 0, 'j'},
@@ -136,6 +145,8 @@ int cmd_learn(int argc, char **argv)
     const char *method = "gls", *params = "practical", *trace = NULL,
                *out = NULL;
     int json = 0, c;
+    llr_access acc = {0, 0, 0, -1};
+    llr_cond_access cond = {0, 0, 0, 0, 0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -191,6 +202,14 @@ int cmd_learn(int argc, char **argv)
             if (cli_int(CMD, "--top-k", optarg, 1, LLR_MAX_VOCAB, &topk))
                 return EXIT_USAGE;
             break;
+        case 'A': {
+            llr_error ae;
+            if (!strncmp(optarg, "sample", 6)
+                    ? llr_cond_parse(optarg, &cond, &ae)
+                    : llr_access_parse(optarg, &acc, &ae))
+                return cli_usage(CMD, "%s", ae.msg);
+            break;
+        }
         case 'M':
             if (cli_int(CMD, "--samples", optarg, 1, 1LL << 40, &msamples))
                 return EXIT_USAGE;
@@ -248,8 +267,29 @@ int cmd_learn(int argc, char **argv)
     llr_trace trs;
     llr_model *L = NULL;
     llr_oracle *o = NULL;
+    /* Through API access, the learner's answer error is the recovery's
+     * per-entry bound (oracle/recovery.h). */
+    double xi_learn = xi;
+    if (acc.k > 0) {
+        if (llr_access_check(&acc, M->V, &e)) {
+            cli_fail(CMD, &e);
+            llr_model_free(M);
+            return EXIT_USAGE;
+        }
+        xi_learn = xi + llr_recovery_bound(&acc, M->V);
+    }
+    if (cond.on) {
+        long long ncalls;
+        if (llr_cond_calls(&cond, M->V, &ncalls, &e)) {
+            cli_fail(CMD, &e);
+            llr_model_free(M);
+            return EXIT_USAGE;
+        }
+        xi_learn = xi + cond.xi;
+    }
     if (is_gls) {
-        llr_params_practical(M->T, (int)d, eps, delta, xi, quantum, seed, &p);
+        llr_params_practical(M->T, (int)d, eps, delta, xi_learn, quantum, seed,
+                             &p);
         theory_queries = llr_params_theory(M->T, (int)d, eps, delta, seed, &th);
         if (!strcmp(params, "theory")) {
             print_params(stderr, "practical", &p);
@@ -298,7 +338,7 @@ int cmd_learn(int argc, char **argv)
     }
     llr_oracle_opts oo = {xi, llr_params_noise_seed(seed), quantum,
                           (uint64_t)budget, NULL, (int)topk, NULL,
-                          (uint64_t)sbudget};
+                          (uint64_t)sbudget, acc, cond};
     if (trace) {
         size_t n = strlen(trace) + 16;
         trace_tmp = malloc(n);
@@ -350,10 +390,14 @@ int cmd_learn(int argc, char **argv)
     int is_exec = llr_exec_stats_of(M, &xs);
     if (fail) {
         cli_fail(CMD, &e);
-        fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls) "
+        char api[64] = "";
+        if (acc.k > 0 || cond.on)
+            snprintf(api, sizeof api, ", %llu API calls",
+                     (unsigned long long)n.api_calls);
+        fprintf(stderr, "%s: after %llu distinct logit queries (%llu calls%s) "
                         "and %llu teacher samples; nothing was written\n",
                 CMD, (unsigned long long)n.distinct,
-                (unsigned long long)n.calls, (unsigned long long)n.samples);
+                (unsigned long long)n.calls, api, (unsigned long long)n.samples);
         goto done;
     }
     /* Exact TV of the result against the teacher where feasible. */
@@ -406,6 +450,22 @@ int cmd_learn(int argc, char **argv)
             eps > 0 ? json_boolean(met) : json_null(), "epochs", st.epochs,
             "witnesses", st.witnesses, "seconds", secs,
             "exhaustive_queries", exq < 0 ? json_null() : cli_real(exq));
+        json_object_set_new(j, "api_calls", json_integer((json_int_t)n.api_calls));
+        if (cond.on)
+            json_object_set_new(
+                j, "access",
+                json_pack("{s:s, s:f, s:f, s:f, s:o, s:f}", "kind", "sample",
+                          "lambda", cond.lambda, "xi", cond.xi, "delta",
+                          cond.delta, "n", cond.n ? json_integer(cond.n)
+                                                  : json_null(),
+                          "samples_per_vector",
+                          llr_cond_samples(&cond, M->V)));
+        if (acc.k > 0)
+            json_object_set_new(
+                j, "access",
+                json_pack("{s:i, s:f, s:i, s:i, s:o}", "k", acc.k, "bias",
+                          acc.bias, "nbias", acc.nbias, "round", acc.round,
+                          "xi", cli_real(llr_recovery_bound(&acc, M->V))));
         json_object_set_new(
             j, "certificate",
             json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
@@ -471,6 +531,18 @@ int cmd_learn(int argc, char **argv)
                (unsigned long long)n.distinct, (unsigned long long)n.calls,
                (unsigned long long)n.tokens, (unsigned long long)n.samples,
                sampling, exs);
+        if (cond.on)
+            printf("sample access (lambda %g, xi %g, delta %g): %llu API "
+                   "calls (one token each)\n",
+                   cond.lambda, cond.xi, cond.delta,
+                   (unsigned long long)n.api_calls);
+        if (acc.k > 0)
+            printf("API access top-%d, bias <= %g on <= %d tokens, %d "
+                   "decimals: %llu API calls; recovered entries within "
+                   "%.4g\n",
+                   acc.k, acc.bias, acc.nbias, acc.round,
+                   (unsigned long long)n.api_calls,
+                   llr_recovery_bound(&acc, M->V));
         if (is_gls)
             printf("epochs %d, witnesses %d, basis additions %d, %.2f s\n",
                    st.epochs, st.witnesses, st.basis_additions, secs);

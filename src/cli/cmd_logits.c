@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "oracle/oracle.h"
@@ -11,12 +12,16 @@
 
 static void help(void)
 {
-    printf("usage: llr logits MODEL [TOKEN ...] [--top-k K] [--json]\n\n"
+    printf("usage: llr logits MODEL [TOKEN ...] [--top-k K | --access ACCESS] "
+           "[--json]\n\n"
            "The centred next-token logit vector l(h) after the prefix h = "
            "TOKEN ...\n(0 <= length < T), with the probabilities "
            "softmax(l(h)). JSON keys:\nprefix, logits, probs. With --top-k "
            "K, only the K largest logits, as an API\nreturns them (JSON "
-           "keys: prefix, top: [{token, logit}]).\n");
+           "keys: prefix, top: [{token, logit}]).\nWith --access topk:K[,bias:B]"
+           "[,round:R][,nbias:N], the whole vector recovered\nfrom biased "
+           "top-K calls (docs/access.md); JSON adds api_calls and xi, the "
+           "per-entry\nerror bound.\n");
 }
 
 int cmd_logits(int argc, char **argv)
@@ -24,11 +29,15 @@ int cmd_logits(int argc, char **argv)
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'},
         {"top-k", required_argument, 0, 'K'},
+        {"access", required_argument, 0, 'A'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int json = 0, c;
     long long topk = 0;
+    llr_access acc = {0, 0, 0, -1};
+    llr_cond_access cond = {0, 0, 0, 0, 0};
+    llr_error e;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -36,6 +45,12 @@ int cmd_logits(int argc, char **argv)
         case 'K':
             if (cli_int(CMD, "--top-k", optarg, 1, LLR_MAX_VOCAB, &topk))
                 return EXIT_USAGE;
+            break;
+        case 'A':
+            if (!strncmp(optarg, "sample", 6)
+                    ? llr_cond_parse(optarg, &cond, &e)
+                    : llr_access_parse(optarg, &acc, &e))
+                return cli_usage(CMD, "%s", e.msg);
             break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -61,8 +76,12 @@ int cmd_logits(int argc, char **argv)
         free(tok);
         return EXIT_FAIL;
     }
-    llr_error e;
     int rc = EXIT_OK;
+    if (topk && (acc.k || cond.on)) {
+        free(tok);
+        llr_model_free(m);
+        return cli_usage(CMD, "--top-k and --access do not combine");
+    }
     if (topk) {
         llr_oracle *o = NULL;
         llr_oracle_opts oo = {0};
@@ -100,9 +119,27 @@ int cmd_logits(int argc, char **argv)
         return rc;
     }
     double *l = malloc(2 * (size_t)m->V * sizeof *l);
-    if (!l || llr_model_logits(m, tok, len, l, &e)) {
-        if (!l)
-            llr_fail(&e, LLR_ENOMEM, "out of memory");
+    llr_counts cn = {0};
+    if (!l) {
+        llr_fail(&e, LLR_ENOMEM, "out of memory");
+        rc = cli_fail(CMD, &e);
+        goto done;
+    }
+    if (acc.k || cond.on) {
+        llr_oracle *o = NULL;
+        llr_oracle_opts oo = {0};
+        oo.access = acc;
+        oo.cond = cond;
+        int f = llr_oracle_new(m, &oo, &o, &e) ||
+                llr_oracle_query(o, tok, len, l, &e);
+        if (o)
+            cn = llr_oracle_counts(o);
+        llr_oracle_free(o);
+        if (f) {
+            rc = cli_fail(CMD, &e);
+            goto done;
+        }
+    } else if (llr_model_logits(m, tok, len, l, &e)) {
         rc = cli_fail(CMD, &e);
         goto done;
     }
@@ -122,6 +159,19 @@ int cmd_logits(int argc, char **argv)
         json_object_set_new(o, "prefix", jp);
         json_object_set_new(o, "logits", jl);
         json_object_set_new(o, "probs", jq);
+        if (cond.on) {
+            json_object_set_new(o, "api_calls",
+                                json_integer((json_int_t)cn.api_calls));
+            json_object_set_new(o, "xi", json_real(cond.xi));
+            json_object_set_new(o, "samples_per_vector",
+                                json_real(llr_cond_samples(&cond, m->V)));
+        }
+        if (acc.k) {
+            json_object_set_new(o, "api_calls",
+                                json_integer((json_int_t)cn.api_calls));
+            json_object_set_new(o, "xi",
+                                json_real(llr_recovery_bound(&acc, m->V)));
+        }
         cli_json(o);
     } else {
         printf("prefix:");
@@ -132,6 +182,16 @@ int cmd_logits(int argc, char **argv)
         printf("%-6s %-24s %s\n", "token", "centred logit", "probability");
         for (int z = 0; z < m->V; z++)
             printf("%-6d %-24.17g %.17g\n", z, l[z], p[z]);
+        if (cond.on)
+            printf("estimated from %llu one-token samples (lambda %g): every "
+                   "entry within %g with probability >= %g\n",
+                   (unsigned long long)cn.api_calls, cond.lambda, cond.xi,
+                   1 - cond.delta);
+        if (acc.k)
+            printf("recovered from %llu API calls (top-%d, bias <= %g on <= "
+                   "%d tokens, %d decimals): every entry within %.4g\n",
+                   (unsigned long long)cn.api_calls, acc.k, acc.bias,
+                   acc.nbias, acc.round, llr_recovery_bound(&acc, m->V));
     }
 done:
     free(l);

@@ -22,6 +22,14 @@ int llr_counts_add_sample(llr_counts *c, uint64_t len)
     return 0;
 }
 
+int llr_counts_add_api(llr_counts *c, uint64_t n)
+{
+    if (c->api_calls > UINT64_MAX - n)
+        return -1;
+    c->api_calls += n;
+    return 0;
+}
+
 int llr_counts_allow(const llr_counts *c, uint64_t budget)
 {
     return budget == 0 || c->distinct < budget;

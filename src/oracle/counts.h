@@ -7,6 +7,9 @@
  * distinct prefixes (so it does not depend on how often llr looks a
  * prefix up again). Teacher samples (a complete sequence with the
  * teacher's log-probability of each of its tokens): count and tokens.
+ * API calls (top-k log-probabilities after a logit bias, each one call
+ * however many tokens it shows): counted apart from the logit queries
+ * they answer.
  * Kept apart from the oracle so that WP proves them. */
 #ifndef LLR_COUNTS_H
 #define LLR_COUNTS_H
@@ -19,6 +22,8 @@ typedef struct llr_counts {
     uint64_t tokens;
     uint64_t samples;
     uint64_t sample_tokens;
+    uint64_t api_calls; /* API-shaped calls (top-k with bias) made to
+                         * recover logit vectors (oracle/recovery.h) */
 } llr_counts;
 
 /* Count one answered query of len tokens (fresh != 0: a new prefix, whose
@@ -56,6 +61,17 @@ int llr_counts_add(llr_counts *c, uint64_t len, int fresh);
         c->sample_tokens == \old(c->sample_tokens);
 */
 int llr_counts_add_sample(llr_counts *c, uint64_t len);
+
+/* Count n more API calls. Returns 0, or -1 (counter unchanged) when it
+ * would overflow. */
+/*@ requires \valid(c);
+    assigns c->api_calls;
+    ensures \result == 0 || \result == -1;
+    ensures \result == -1 <==> \old(c->api_calls) + n > UINT64_MAX;
+    ensures \result == 0 ==> c->api_calls == \old(c->api_calls) + n;
+    ensures \result == -1 ==> c->api_calls == \old(c->api_calls);
+*/
+int llr_counts_add_api(llr_counts *c, uint64_t n);
 
 /* 1 when one more distinct prefix stays within the budget (0: none). */
 /*@ requires \valid_read(c);

@@ -6,6 +6,8 @@
 
 #include "kernels/noise.h"
 #include "kernels/softmax.h"
+#include "kernels/topk.h"
+#include "models/process.h"
 #include "oracle/trie.h"
 
 struct llr_oracle {
@@ -32,6 +34,30 @@ int llr_oracle_new(const llr_model *M, const llr_oracle_opts *opts,
         return llr_fail(e, LLR_EUSAGE,
                         "oracle quantum %g must be finite and >= 0",
                         opts->quantum);
+    if (opts->access.k > 0 || opts->access.nbias || opts->access.bias) {
+        if (opts->xi > 0 || opts->quantum > 0 || opts->topk > 0)
+            return llr_fail(e, LLR_EUSAGE,
+                            "oracle: API access does not combine with "
+                            "noise, quantum or top-k answers");
+        if (llr_access_check(&opts->access, M->V, e))
+            return -1;
+    }
+    if (opts->cond.on) {
+        llr_exec_stats xs;
+        long long n;
+        if (opts->xi > 0 || opts->quantum > 0 || opts->topk > 0 ||
+            opts->access.k > 0)
+            return llr_fail(e, LLR_EUSAGE,
+                            "oracle: sample access does not combine with "
+                            "noise, quantum, top-k answers or topk access");
+        if (llr_exec_stats_of(M, &xs))
+            return llr_fail(e, LLR_EUSAGE,
+                            "oracle: sample access is simulated from an "
+                            "in-process model; a process model has no "
+                            "one-token sample request");
+        if (llr_cond_calls(&opts->cond, M->V, &n, e))
+            return -1;
+    }
     llr_oracle *o = calloc(1, sizeof *o);
     if (!o)
         return llr_fail(e, LLR_ENOMEM, "out of memory");
@@ -92,6 +118,8 @@ static void write_transcript(FILE *f, const int *tok, int len,
 
 int llr_oracle_need_full(const llr_oracle *o, const char *who, llr_error *e)
 {
+    if (o->opts.access.k > 0)
+        return 0; /* whole vectors are recovered */
     if (o->opts.topk > 0 && o->opts.topk < o->M->V)
         return llr_fail(e, LLR_EUSAGE,
                         "%s needs whole logit vectors, but this oracle "
@@ -141,6 +169,90 @@ int llr_oracle_topk(llr_oracle *o, const int *prefix, int len, int *idx,
     return 0;
 }
 
+/* The API behind an oracle with access: the server's topk requests, or
+ * kernels/topk.h on the model's logits at the prefix (computed once). */
+typedef struct api_ctx {
+    llr_oracle *o;
+    double *l;     /* V logits, then 2V scratch */
+    int *iw;       /* V */
+    int have;
+} api_ctx;
+
+static int api_call(void *ctx, llr_topk_call *c, int n, int round,
+                    llr_error *e)
+{
+    api_ctx *x = ctx;
+    const llr_model *M = x->o->M;
+    int V = M->V;
+    if (llr_exec_offers_topk(M))
+        return llr_exec_topk(M, c, n, round, e);
+    for (int i = 0; i < n; i++) {
+        if (!x->have) {
+            if (llr_model_logits(M, c[i].prefix, c[i].len, x->l, e))
+                return -1;
+            x->have = 1;
+        }
+        if (llr_topk_biased(x->l, V, &c[i], round, x->l + V, x->iw))
+            return llr_fail(e, LLR_EINPUT,
+                            "access: the biased logits overflow");
+    }
+    return 0;
+}
+
+static int recover(llr_oracle *o, const int *prefix, int len, double *out,
+                   llr_error *e)
+{
+    int V = o->M->V;
+    api_ctx x = {o, malloc(3 * (size_t)V * sizeof(double)),
+                 malloc((size_t)V * sizeof(int)), 0};
+    uint64_t calls = 0;
+    int rc = -1;
+    if (!x.l || !x.iw)
+        llr_fail(e, LLR_ENOMEM, "out of memory");
+    else
+        rc = llr_recover_logits(&o->opts.access, V, api_call, &x, prefix, len,
+                                out, &calls, e);
+    free(x.l), free(x.iw);
+    if (llr_counts_add_api(&o->n, calls))
+        return llr_fail(e, LLR_EBUDGET, "API call counter overflows");
+    return rc;
+}
+
+/* A vector estimated from conditional samples (oracle/cond_sample.h). */
+static int estimate(llr_oracle *o, const int *prefix, int len, double *out,
+                    llr_error *e)
+{
+    int V = o->M->V;
+    long long n;
+    if (llr_cond_calls(&o->opts.cond, V, &n, e))
+        return -1;
+    double *cum = malloc((size_t)V * sizeof *cum);
+    long long *cnt = calloc((size_t)V, sizeof *cnt);
+    int rc = -1;
+    if (!cum || !cnt) {
+        llr_fail(e, LLR_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (llr_model_logits(o->M, prefix, len, out, e))
+        goto done;
+    double m = llr_max(out, V), s = 0;
+    for (int z = 0; z < V; z++)
+        cum[z] = s += exp(out[z] - m);
+    llr_prng g;
+    llr_prng_seed(&g, llr_noise_hash(o->opts.noise_seed ^ 0x53414d504c45ULL,
+                                     prefix, len));
+    for (long long i = 0; i < n; i++)
+        cnt[llr_choose_index(cum, V, llr_prng_uniform(&g) * cum[V - 1])]++;
+    if (llr_counts_add_api(&o->n, (uint64_t)n)) {
+        llr_fail(e, LLR_EBUDGET, "API call counter overflows");
+        goto done;
+    }
+    rc = llr_cond_estimate(cnt, V, n, out, e);
+done:
+    free(cum), free(cnt);
+    return rc;
+}
+
 static int query(llr_oracle *o, const int *prefix, int len, double *out,
                  llr_error *e)
 {
@@ -170,7 +282,9 @@ static int query(llr_oracle *o, const int *prefix, int len, double *out,
                         "query budget of %llu distinct prefixes is "
                            "exhausted",
                         (unsigned long long)o->opts.budget);
-    if (llr_model_logits(M, prefix, len, out, e))
+    if (o->opts.access.k > 0   ? recover(o, prefix, len, out, e)
+        : o->opts.cond.on      ? estimate(o, prefix, len, out, e)
+                               : llr_model_logits(M, prefix, len, out, e))
         return -1;
     if (o->opts.xi > 0) {
         llr_noise_eta(llr_noise_hash(o->opts.noise_seed, prefix, len), V,
@@ -261,7 +375,8 @@ static uint64_t budget_left(const llr_oracle *o)
 int llr_oracle_prefetch(llr_oracle *o, const int *tok, const int *off, int n,
                         llr_error *e)
 {
-    if (!llr_model_batch(o->M) || n <= 0)
+    if (!llr_model_batch(o->M) || n <= 0 || o->opts.access.k > 0 ||
+        o->opts.cond.on)
         return 0;
     int *koff = malloc(((size_t)n + 1) * sizeof *koff);
     int *ktok = malloc(((size_t)off[n] + 1) * sizeof *ktok);
@@ -310,7 +425,8 @@ int llr_oracle_prefetch_samples(llr_oracle *o, const llr_prng *g,
     /* Samples by logit queries: their prefixes. */
     int b = llr_model_batch(o->M);
     if (!b || p->xi > 0 || p->quantum > 0 ||
-        (p->topk > 0 && p->topk < o->M->V) ||
+        (p->topk > 0 && p->topk < o->M->V) || p->access.k > 0 ||
+        p->cond.on ||
         (uint64_t)n > UINT64_MAX / (uint64_t)o->M->T ||
         (uint64_t)n * (uint64_t)o->M->T > budget_left(o))
         return 0;

@@ -31,6 +31,19 @@
  * largest logits of each query, as many APIs do (llr_oracle_topk); a
  * whole-vector query is then refused, since GLS2's learner and the
  * baselines need every entry.
+ * API access (access.k > 0, --access topk:K,...): the model is reached
+ * only by top-K calls with logit bias (oracle/recovery.h), through the
+ * server's topk requests for a process that offers them, else simulated
+ * from the model's logits by kernels/topk.h. A logit query is answered by
+ * the vector recovered from such calls (each entry within
+ * llr_recovery_bound), counted as a logit query as before; the calls it
+ * took count in api_calls. Noise, quantum and topk do not combine with it.
+ * Conditional-sampling access (cond.on, --access sample,...): a logit
+ * query is answered by the estimate of oracle/cond_sample.h from n
+ * one-token draws at the prefix (simulated from an in-process model with
+ * a generator seeded by noise_seed and the prefix), each draw one API
+ * call; with probability >= 1 - cond.delta every entry is within cond.xi
+ * when the model's centred logits lie in [-cond.lambda, cond.lambda].
  * A transcript (optional) gets one JSON line per distinct query,
  *   {"prefix": [...], "logits": [...]},
  * and one per teacher sample,
@@ -46,7 +59,9 @@
 
 #include "io/trace.h"
 #include "models/model.h"
+#include "oracle/cond_sample.h"
 #include "oracle/counts.h"
+#include "oracle/recovery.h"
 
 typedef struct llr_oracle_opts {
     double xi;           /* noise bound, >= 0 */
@@ -57,6 +72,8 @@ typedef struct llr_oracle_opts {
     int topk;            /* answer only the k largest logits (0: all) */
     llr_trace *trace;    /* NULL: none (docs/trace.md) */
     uint64_t sample_budget; /* max teacher samples, 0: none */
+    llr_access access;   /* API-shaped access (k = 0: none) */
+    llr_cond_access cond; /* conditional-sampling access (on = 0: none) */
 } llr_oracle_opts;
 
 /* An oracle (opaque): the model, the options, the cache, the counters. */
