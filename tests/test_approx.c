@@ -132,6 +132,16 @@ Test(approx, limits_stop_the_run_with_their_reason, .timeout = 300)
     cr_assert_str_eq(rb.st.stop, "budget");
     cr_assert(rb.n.distinct <= b);
     cr_assert(rb.tv <= rb.st.cert.upper);
+    /* A budget above what the default run spends: where it is stuck the
+     * run grows its spanner pools (spanner_n more samples each time)
+     * and goes on until the budget; the model stays certified. */
+    uint64_t big = full.n.distinct + 1000;
+    run rg = learn(M, 3, big, 0, 0, NULL);
+    cr_assert(rg.ok, "%s", rg.err.msg);
+    cr_assert_str_eq(rg.st.stop, "budget");
+    cr_assert(rg.n.distinct <= big && rg.n.distinct > full.n.distinct);
+    cr_assert(rg.st.basis_additions > full.st.basis_additions);
+    cr_assert(rg.tv <= rg.st.cert.upper);
     /* A budget below the first basis has no model to return: an error. */
     run r0 = learn(M, 3, 50, 0, 0, NULL);
     cr_assert(!r0.ok);

@@ -513,6 +513,8 @@ int cmd_learn(int argc, char **argv)
             json_object_set_new(j, "stop_detail",
                                 st.stop ? json_string(st.stop_detail)
                                         : json_null());
+            json_object_set_new(j, "pool_futures",
+                                json_integer(st.pool_futures));
             json_object_set_new(j, "reconstruction",
                                 json_string(g->recon == LLR_RECON_LSQ
                                                 ? "lsq" : "lp"));

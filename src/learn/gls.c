@@ -384,6 +384,57 @@ static int snapshot(const llr_gls *g, const llr_strings *pool, llr_gls *c,
     return 0;
 }
 
+/* Stuck but with budget left: spanner_n more teacher samples from the
+ * spanner stream gs, their prefixes into the pools (*added: how many were
+ * new). */
+static int grow_pools(run *R, llr_prng *gs, int *y, double *ylp, int *added)
+{
+    int before = 0, after = 0, futs = 0;
+    for (int s = 1; s < R->g->T; s++)
+        before += R->pool[s].count;
+    if (llr_oracle_prefetch_samples(R->o, gs, R->p->spanner_n, R->e))
+        return -1;
+    char *grown = calloc((size_t)R->g->T, 1); /* a future added at cut s */
+    if (!grown)
+        return llr_fail(R->e, LLR_ENOMEM, "out of memory");
+    for (int i = 0; i < R->p->spanner_n; i++) {
+        if (llr_oracle_sample(R->o, gs, y, ylp, R->e)) {
+            free(grown);
+            return -1;
+        }
+        llr_gls_trace_sample(R->tr, "spanner", i, y, ylp, R->g->T);
+        if (pool_sample(R, y)) {
+            free(grown);
+            return -1;
+        }
+        /* And one future per cut and growth, until a cut has 2d + 4 (the
+         * spectral baseline's count): y_{s+1:s+l} of the first sample i
+         * whose one is new, l = 1 + i mod (T-1-s). More futures give the
+         * least squares more equations to average the misspecification
+         * over. */
+        for (int s = 0; s + 1 < R->g->T; s++) {
+            llr_strings *F = &R->g->cut[s].fhat;
+            int l = 1 + i % (R->g->T - 1 - s);
+            if (F->count < 2 * R->p->d + 4 && !grown[s] &&
+                llr_strings_find(F, y + s, l) < 0) {
+                grown[s] = 1;
+                if (llr_strings_push(F, y + s, l, R->e)) {
+                    free(grown);
+                    return -1;
+                }
+                R->st->pool_futures++;
+                after++, futs++;
+            }
+        }
+    }
+    free(grown);
+    for (int s = 1; s < R->g->T; s++)
+        after += R->pool[s].count;
+    *added = after - before; /* new histories and new futures */
+    R->st->basis_additions += after - before - futs;
+    return 0;
+}
+
 /* End the run without its target: reason and its one line. */
 static void stop(llr_gls_stats *st, const char *why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -548,7 +599,15 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
         /* A failure: change the representation and start a new epoch
          * (step 1 again on the changed futures and pools), unless a
          * limit says stop (spec/learner.md rule 9). */
-        if (stuck(&R, ys, &fix)) {
+        /* Stuck: with a distinct-query budget, the spanner pools grow
+         * (spanner_n more teacher samples: more rows to denoise with);
+         * without one, the run stops. */
+        int grow = stuck(&R, ys, &fix);
+        /* (Growth needs teacher samples that cost no logit query: by
+         * logit queries they would eat the budget that the returned
+         * model's certificate needs.) */
+        if (grow && (!llr_oracle_options(o)->budget ||
+                     !llr_oracle_samples_direct(o))) {
             stop(st, "no progress",
                  "a teacher sample is not reproduced within the gap %.3g "
                  "at length %d (log-probability error %.3g, logit error "
@@ -571,17 +630,37 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
             break;
         }
         llr_gls snap;
+        llr_gls_stats st0 = *st; /* the counters, for a return to snap */
         if (snapshot(&g, pool, &snap, spool, e))
             goto done;
-        if (apply_fix(&R, ys, checked, &fix)) {
-            llr_gls_free(&snap);
-            for (int s = 0; s < T; s++)
-                llr_strings_free(&spool[s]);
-            goto done;
+        int added = 0, frc = grow ? grow_pools(&R, &gs, y, ylp, &added)
+                                  : apply_fix(&R, ys, checked, &fix);
+        if (frc || (grow && added == 0)) {
+            llr_gls_free(&g);
+            g = snap;
+            for (int s = 0; s < T; s++) {
+                llr_strings_free(&pool[s]);
+                pool[s] = spool[s];
+                memset(&spool[s], 0, sizeof spool[s]);
+            }
+            if (frc && !query_budget_out(o, e))
+                goto done;
+            st->basis_additions = st0.basis_additions;
+            st->pool_futures = st0.pool_futures;
+            if (frc)
+                stop(st, "budget", "%s (growing the spanner pools)",
+                     e->msg);
+            else
+                stop(st, "no progress",
+                     "the teacher is not within the gap %.3g of logit rank "
+                     "%d, and %d more teacher samples added no history to "
+                     "the spanner pools", p->gap, p->d, p->spanner_n);
+            break;
         }
         llr_gls_trace_epoch_end(R.tr, R.epoch,
-                                fix.kind == LLR_FIX_WITNESS ? "witness"
-                                                            : "history",
+                                grow ? "pool"
+                                : fix.kind == LLR_FIX_WITNESS ? "witness"
+                                                              : "history",
                                 checked, llr_oracle_counts(o));
         ++st->epochs;
         R.epoch = st->epochs;
@@ -597,6 +676,9 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
                 memset(&spool[s], 0, sizeof spool[s]);
             }
             st->epochs--;
+            st->witnesses = st0.witnesses;
+            st->basis_additions = st0.basis_additions;
+            st->pool_futures = st0.pool_futures;
             R.epoch = st->epochs;
             stop(st, "budget", "%s (building epoch %d)", e->msg,
                  st->epochs + 1);

@@ -83,7 +83,9 @@ typedef struct llr_gls_params {
 typedef struct llr_gls_stats {
     int epochs;
     int witnesses;        /* futures added in all */
-    int basis_additions;  /* histories added to spanner pools by validation */
+    int basis_additions;  /* histories added to spanner pools by validation
+                           * or by pool growth (spec/learner.md rule 10) */
+    int pool_futures;     /* futures added by pool growth (rule 10) */
     /* Solver calls and, of them, answers the checkers accepted (every
      * answer used is checked: a rejected one stops the run), and LP
      * solves that ran the tie-break. */
