@@ -21,15 +21,18 @@ Teachers (all built here from the repository, nothing downloaded):
   rare      `llr gen isan --vocab 8 --rank 3 --horizon 5 --seed 3` served by
             tools/serve_rare.py: exact rank 3 except about one prefix in 16,
             which gets an error of size 1; learned at rank 3.
-For each (teacher, rank): gls with its practical defaults (`--eps 0.05`),
-which spends B distinct queries whether it returns a model or stops; then
-the spectral baseline with the largest --spanner-n whose run stays within
-B distinct queries (the same budget). On the approx teachers at their
-rank, where the default run stops, also gls with its gap forced open
-(`--gap --tau` = 5 E), and the spectral baseline at that run's budget. TV
-is exact where V^T <= 10^7 (every teacher here). Then, for the approx
-teachers' models at rank 3, the exact TV of the same learned
-representation under four LP objectives (tools/lp_objectives.py).
+For each (teacher, rank): the spectral baseline at its defaults, whose
+distinct queries S are a budget; gls with its practical defaults
+(`--eps 0.05`), which stops where validation makes no progress (a model
+read by least squares over denoised rows, spec/learner.md rule 10), and
+gls with `--budget S`, which grows its spanner pools where it is stuck
+(when the teacher's samples cost no logit query) until the budget. For
+each gls run, B = its distinct queries; then the spectral baseline with
+the largest --spanner-n whose run stays within B distinct queries (the
+same budget). TV is exact where V^T <= 10^7 (every teacher here). Then,
+for the approx teachers' models at rank 3 read by the LP, the exact TV of
+the same learned representation under four LP objectives
+(tools/lp_objectives.py).
 
 Writes build/bench-approx/results.tsv, prints the table, renders
 docs/plots/approx.png (tools/approx.gp, gnuplot). A benchmark, not a test:
@@ -235,7 +238,7 @@ def main():
             seen.add(r["teacher"])
             print("  %s, rank %d: %s" % (r["teacher"], r["rank"], r["msg"]))
 
-    # The LP objectives, on the forced-gap models of the approx teachers.
+    # The LP objectives, on the LP-read models of the approx teachers.
     obj = []
     if not QUICK:
         for r in rows:
