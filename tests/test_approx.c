@@ -203,3 +203,30 @@ Test(approx, denoising_keeps_rows_of_rank_d_and_projects_the_rest)
     X[0] = NAN;
     cr_assert(llr_denoise_rows(X, 4, 4, 2, idx, 2, out, &err) != 0);
 }
+
+Test(approx, samples_by_logit_queries_keep_a_reserve_for_the_certificate,
+     .timeout = 300)
+{
+    /* The teacher without its sample operation (a protocol 1 process):
+     * its samples cost logit queries. With a budget, the run keeps
+     * 2 valid_n (T - 1) queries back for its last certificate, grows
+     * where it is stuck, never exceeds the budget, and certifies. */
+    llr_model *M = approx(0.01);
+    llr_model_ops ops = *M->ops;
+    ops.sample = NULL;
+    llr_model view = *M;
+    view.ops = &ops;
+    view.meta = NULL, view.nmeta = 0;
+    run full = learn(&view, 3, 0, 0, 0, NULL);
+    cr_assert(full.ok && !strcmp(full.st.stop, "no progress"));
+    uint64_t b = full.n.distinct + 1500;
+    run r = learn(&view, 3, b, 0, 0, NULL);
+    cr_assert(r.ok, "%s", r.err.msg);
+    cr_assert_str_eq(r.st.stop, "budget");
+    cr_assert(strstr(r.st.stop_detail, "kept for the teacher samples"),
+              "%s", r.st.stop_detail);
+    cr_assert(r.n.distinct <= b);
+    cr_assert(r.st.basis_additions > full.st.basis_additions);
+    cr_assert(r.st.cert.n >= 1 && r.tv <= r.st.cert.upper);
+    llr_model_free(M);
+}

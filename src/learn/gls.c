@@ -485,6 +485,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_strings *pool = calloc((size_t)T, sizeof *pool);
     llr_strings *spool = calloc((size_t)T, sizeof *spool);
     double t0 = llr_clock_seconds();
+    uint64_t budget0 = llr_oracle_options(o)->budget, reserve_n = 0;
     kept K = {0};
     int *y = malloc((size_t)T * sizeof *y);
     double *ylp = malloc((size_t)T * sizeof *ylp);
@@ -505,6 +506,16 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_prng_seed(&gs, llr_mix64(p->seed ^ 0x5350414e4e4552ULL));
     llr_prng_seed(&gv, llr_mix64(p->seed ^ 0x56414c4944ULL));
     llr_gls_trace_learn_begin(R.tr, V, T, p, llr_oracle_options(o));
+    /* Teacher samples by logit queries: the last certificate's samples
+     * (at most 2 valid_n, T-1 new prefixes each) are kept out of the
+     * budget until then (spec/learner.md rule 10). */
+    if (budget0 && !llr_oracle_samples_direct(o)) {
+        reserve_n = 2 * (uint64_t)p->valid_n;
+        uint64_t r = reserve_n * (uint64_t)(T > 1 ? T - 1 : 1);
+        llr_oracle_set_budget(o, budget0 > r ? budget0 - r : 0);
+        if (budget0 <= r)
+            reserve_n = 0, llr_oracle_set_budget(o, budget0);
+    }
 
     /* Step 1's pools: the prefixes of spanner_n teacher samples. */
     if (llr_oracle_prefetch_samples(o, &gs, p->spanner_n, e))
@@ -603,11 +614,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
          * (spanner_n more teacher samples: more rows to denoise with);
          * without one, the run stops. */
         int grow = stuck(&R, ys, &fix);
-        /* (Growth needs teacher samples that cost no logit query: by
-         * logit queries they would eat the budget that the returned
-         * model's certificate needs.) */
-        if (grow && (!llr_oracle_options(o)->budget ||
-                     !llr_oracle_samples_direct(o))) {
+        if (grow && !llr_oracle_options(o)->budget) {
             stop(st, "no progress",
                  "a teacher sample is not reproduced within the gap %.3g "
                  "at length %d (log-probability error %.3g, logit error "
@@ -724,10 +731,22 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     g.separated = NULL;
     if (mrc)
         goto done;
+    if (reserve_n && st->stop && !strcmp(st->stop, "budget")) {
+        size_t l = strlen(st->stop_detail);
+        snprintf(st->stop_detail + l, sizeof st->stop_detail - l,
+                 " (the budget %llu less %llu queries kept for the teacher "
+                 "samples of the last certificate)",
+                 (unsigned long long)budget0,
+                 (unsigned long long)(budget0 -
+                                      llr_oracle_options(o)->budget));
+    }
+    llr_oracle_set_budget(o, budget0); /* the reserve, for the samples */
     if (!certified_lp) {
         int n = round_size(p, st->tests + 1, 0);
         if (n > p->max_cert_n)
             n = p->max_cert_n;
+        if (reserve_n && (uint64_t)n > reserve_n)
+            n = (int)reserve_n;
         st->tests++;
         double dk = p->delta / ((double)st->tests * (st->tests + 1));
         if (llr_certify(o, *out, (uint64_t)n, dk, p->seed, &st->cert, e)) {
@@ -749,6 +768,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_gls_trace_learn_end(R.tr, llr_gls_of(*out), st, llr_oracle_counts(o));
     rc = 0;
 done:
+    llr_oracle_set_budget(o, budget0);
     llr_gls_free(&g);
     for (int s = 0; pool && s < T; s++)
         llr_strings_free(&pool[s]);
