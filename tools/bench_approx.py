@@ -242,7 +242,7 @@ def main():
     obj = []
     if not QUICK:
         for r in rows:
-            if r["eps"] is not None and r["rank"] == 3 and r["ok"] and r["recon"] == "lp":
+            if r["eps"] is not None and r["rank"] == 3 and r["ok"] and r["recon"] == "lp" and r["method"] == "gls":
                 teacher = os.path.join(OUT, "models", "approx_%g.st" % r["eps"])
                 o = must([PY, os.path.join(ROOT, "tools", "lp_objectives.py"), teacher, r["file"]],
                          "tools/lp_objectives.py")

@@ -506,16 +506,6 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     llr_prng_seed(&gs, llr_mix64(p->seed ^ 0x5350414e4e4552ULL));
     llr_prng_seed(&gv, llr_mix64(p->seed ^ 0x56414c4944ULL));
     llr_gls_trace_learn_begin(R.tr, V, T, p, llr_oracle_options(o));
-    /* Teacher samples by logit queries: the last certificate's samples
-     * (at most 2 valid_n, T-1 new prefixes each) are kept out of the
-     * budget until then (spec/learner.md rule 10). */
-    if (budget0 && !llr_oracle_samples_direct(o)) {
-        reserve_n = 2 * (uint64_t)p->valid_n;
-        uint64_t r = reserve_n * (uint64_t)(T > 1 ? T - 1 : 1);
-        llr_oracle_set_budget(o, budget0 > r ? budget0 - r : 0);
-        if (budget0 <= r)
-            reserve_n = 0, llr_oracle_set_budget(o, budget0);
-    }
 
     /* Step 1's pools: the prefixes of spanner_n teacher samples. */
     if (llr_oracle_prefetch_samples(o, &gs, p->spanner_n, e))
@@ -531,6 +521,21 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
     if (build_all(&R))
         goto done;
     st->epochs = 1;
+    /* Teacher samples by logit queries: once the first basis stands, the
+     * last certificate's samples (at most 2 valid_n, T-1 new prefixes
+     * each) are kept out of the budget until then (spec/learner.md rule
+     * 10); without room for them the run does not grow. */
+    int can_grow = budget0 != 0;
+    if (budget0 && !llr_oracle_samples_direct(o)) {
+        uint64_t n2 = 2 * (uint64_t)p->valid_n;
+        uint64_t r = n2 * (uint64_t)(T > 1 ? T - 1 : 1);
+        if (budget0 > r && budget0 - r > llr_oracle_counts(o).distinct) {
+            reserve_n = n2;
+            llr_oracle_set_budget(o, budget0 - r);
+        } else {
+            can_grow = 0; /* no room for the reserve: stuck stops */
+        }
+    }
     st->best_cert = INFINITY;
     int round = 0;
     int checked = 0; /* samples validated under the current representation */
@@ -614,7 +619,7 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
          * (spanner_n more teacher samples: more rows to denoise with);
          * without one, the run stops. */
         int grow = stuck(&R, ys, &fix);
-        if (grow && !llr_oracle_options(o)->budget) {
+        if (grow && !can_grow) {
             stop(st, "no progress",
                  "a teacher sample is not reproduced within the gap %.3g "
                  "at length %d (log-probability error %.3g, logit error "
