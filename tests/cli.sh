@@ -107,6 +107,8 @@ expect 0 '"stopped": "no progress"' "$LLR" learn ap.st --rank 3 --eps 0.05 -o ap
 check "a stopped run: target_met false, the lsq reading, its certificate" bash -c "grep -q '\"target_met\": false' out.txt && grep -q '\"reconstruction\": \"lsq\"' out.txt && grep -Eq '\"tv_certified\": 0\.[0-9]+' out.txt && grep -q '\"stop_detail\": \"a teacher sample is not reproduced' out.txt"
 check "a stopped run: one line on stderr says why" bash -c "[ \"\$(grep -c '^llr learn: stopped (no progress): .*not within the gap of logit rank 3' err.txt)\" -eq 1 ]"
 expect 0 '"method": "exact"' "$LLR" tv ap.st ap.gls --json
+expect 0 "^reading: +least squares over denoised rows \(llr.reconstruction lsq\)" "$LLR" inspect ap.gls 1 2
+expect 0 '"reconstruction": "lsq"' "$LLR" inspect ap.gls 1 2 --json
 expect 0 "" "$LLR" learn ap.st --rank 3 --eps 0.05 -o ap2.gls
 check "a stopped run is deterministic" cmp -s ap.gls ap2.gls
 expect 0 "^llr learn: stopped \(epochs\): validation still fails after the epoch cap of 1" "$LLR" learn ap.st --rank 3 --eps 0.05 --max-epochs 1 -o ap3.gls
