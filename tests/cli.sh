@@ -99,6 +99,33 @@ expect 1 "not a learned" "$LLR" export m.st -o e2.st
 cp m.st keep2.st
 expect 1 "budget of 5 distinct prefixes is exhausted" "$LLR" learn m.st --rank 2 --eps 0.1 --budget 5 -o keep2.st --trace tr2.jsonl
 check "a run stopped by its budget writes nothing" bash -c 'cmp -s m.st keep2.st && [ ! -e tr2.jsonl ]'
+# gls never refuses for lack of rank (spec/learner.md rule 9): on a teacher
+# not within the gap of rank 3 it stops, says why in one line, and returns
+# the least-squares model with its certificate, exit status 0.
+expect 0 "" "$LLR" gen approx --vocab 8 --rank 3 --horizon 5 --seed 3 --eps 0.01 -o ap.st
+expect 0 '"stopped": "no progress"' "$LLR" learn ap.st --rank 3 --eps 0.05 -o ap.gls --json
+check "a stopped run: target_met false, the lsq reading, its certificate" bash -c "grep -q '\"target_met\": false' out.txt && grep -q '\"reconstruction\": \"lsq\"' out.txt && grep -Eq '\"tv_certified\": 0\.[0-9]+' out.txt && grep -q '\"stop_detail\": \"a teacher sample is not reproduced' out.txt"
+check "a stopped run: one line on stderr says why" bash -c "[ \"\$(grep -c '^llr learn: stopped (no progress): .*not within the gap of logit rank 3' err.txt)\" -eq 1 ]"
+expect 0 '"method": "exact"' "$LLR" tv ap.st ap.gls --json
+expect 0 "^reading: +least squares over denoised rows \(llr.reconstruction lsq\)" "$LLR" inspect ap.gls 1 2
+expect 0 '"reconstruction": "lsq"' "$LLR" inspect ap.gls 1 2 --json
+expect 0 "" "$LLR" learn ap.st --rank 3 --eps 0.05 -o ap2.gls
+check "a stopped run is deterministic" cmp -s ap.gls ap2.gls
+expect 0 "^llr learn: stopped \(epochs\): validation still fails after the epoch cap of 1" "$LLR" learn ap.st --rank 3 --eps 0.05 --max-epochs 1 -o ap3.gls
+expect 0 '"stopped": "budget"' "$LLR" learn ap.st --rank 3 --eps 0.05 --budget 510 -o ap4.gls --json
+check "a budget-stopped run stays within its budget" bash -c "grep -Eq '\"distinct_queries\": (50[0-9]|510),' out.txt"
+expect 0 '"stopped": "time"' "$LLR" learn ap.st --rank 3 --eps 0.05 --time-limit 0.001 -o ap5.gls --json
+expect 0 '"stopped": null' "$LLR" learn m.st --rank 2 --eps 0.1 -o ap6.gls --json
+check "an exact teacher: target met, the LP reading" bash -c "grep -q '\"target_met\": true' out.txt && grep -q '\"reconstruction\": \"lp\"' out.txt"
+# Bad input for gls writes nothing.
+cp m.st keep5.st
+expect 2 "--budget '0' is not an integer" "$LLR" learn m.st --rank 2 --eps 0.1 --budget 0 -o keep5.st
+expect 2 "--rank: 10 is above 9, the largest rank a cut of a model with V = 3 and T = 4 can have" "$LLR" learn m.st --rank 10 --eps 0.1 -o keep5.st
+expect 2 "--rank: 10 is above 9" "$LLR" learn m.st --rank 10 --method spectral -o keep5.st
+expect 2 "--max-epochs and --time-limit are gls's" "$LLR" learn m.st --rank 2 --method spectral --max-epochs 3 -o keep5.st
+expect 2 "--max-epochs '0' is not an integer" "$LLR" learn m.st --rank 2 --eps 0.1 --max-epochs 0 -o keep5.st
+expect 2 "--time-limit '-1'" "$LLR" learn m.st --rank 2 --eps 0.1 --time-limit -1 -o keep5.st
+check "bad gls input wrote nothing" bash -c 'cmp -s m.st keep5.st && ! ls *.tmp.* 2>/dev/null | grep -q .'
 expect 0 "a baseline" "$LLR" learn m.st --rank 2 --method spectral -o s.st
 expect 0 "a baseline" "$LLR" learn m.st --method exhaustive -o x.st
 expect 1 "declining to run with the theory settings" "$LLR" learn m.st --rank 2 --eps 0.1 --params theory -o t2.st
@@ -405,7 +432,7 @@ expect 0 " 0 failed" "$LLR" vectors check u5
 # Refusals: nothing is written.
 expect 1 "a model of kind exec cannot be stored in vectors" "$LLR" vectors make u6 --model "exec:$LLR serve mine.st"
 check "a refused make writes nothing" test ! -e u6
-expect 1 "learning from 'mine2': .*not within the gap of logit rank 2" "$LLR" vectors make u7 --model mine2.st --learn "--rank 2 --eps 0.1"
+expect 1 "learning from 'mine2': the run stopped \(no progress\) without certifying eps: .*not within the gap of logit rank 2" "$LLR" vectors make u7 --model mine2.st --learn "--rank 2 --eps 0.1"
 expect 2 "--learn needs --rank D and --eps E" "$LLR" vectors make u8 --model mine.st --learn "--rank 2"
 expect 2 "--learn: unknown option '--foo'" "$LLR" vectors make u8 --model mine.st --learn "--rank 2 --eps 0.1 --foo 1"
 expect 2 "go with --model FILE" "$LLR" vectors make u8 --samples 3

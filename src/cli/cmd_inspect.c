@@ -123,6 +123,30 @@ static void text_gls(const char *path, const llr_model *m,
             printf(" (empty)");
     }
     printf("\n");
+    if (g->recon == LLR_RECON_LSQ) {
+        /* A stopped run's model (spec/learner.md rule 10): no LP. */
+        int sep = 1;
+        for (int s = 1; s <= t; s++)
+            sep &= g->separated[s] != 0;
+        printf("reading:       least squares over denoised rows "
+               "(llr.reconstruction lsq): c minimises the sum of squared "
+               "residuals in the box%s\n",
+               t == 0 ? " (no residuals at t = 0)"
+               : sep ? "; every cut s <= t separates its basis, so the "
+                       "minimiser is unique"
+                     : "; a cut s <= t does not separate its basis: the "
+                       "minimiser may not be unique");
+        if (t > 0)
+            printf("residual:      max |e| %.17g, sum e^2 %.17g (%d "
+                   "residuals; checked)\n",
+                   v->lr.residual, v->lr.objective, v->m);
+        printf("logits:        ");
+        print_reals(v->logits, V);
+        printf("\nprobabilities: ");
+        print_reals(v->probs, V);
+        printf("\n");
+        return;
+    }
     if (t == 0) {
         printf("residual:      0 (no LP at t = 0)\n");
     } else {
@@ -221,6 +245,9 @@ static json_t *json_gls(const char *path, const llr_model *m,
                               reals(v->hi + a, n)));
     }
     json_object_set_new(o, "levels", levels);
+    json_object_set_new(o, "reconstruction",
+                        json_string(g->recon == LLR_RECON_LSQ ? "lsq"
+                                                              : "lp"));
     json_object_set_new(o, "residual", cli_real(v->lr.residual));
     json_object_set_new(o, "residual_recomputed", cli_real(v->r));
     json_object_set_new(o, "residual_constraints", json_integer(v->m));

@@ -37,7 +37,8 @@ static void help(void)
         "[--params practical|theory]\n"
         "                 [--trace FILE] -o OUT [--json]\n"
         "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T] "
-        "[--samples M]\n\n"
+        "[--samples M]\n"
+        "                 [--max-epochs N] [--time-limit S]\n\n"
         "Learn a standalone model of MODEL from its two access operations: "
         "logit\nqueries (a whole next-token vector at a chosen prefix) and "
         "teacher samples\n(a sequence with the teacher's log-probability of "
@@ -46,7 +47,17 @@ static void help(void)
         "witness\n"
         "              futures found by validation, a reconstruction LP per "
         "prefix;\n"
-        "              stops when fresh samples certify TV <= E\n"
+        "              stops when fresh samples certify TV <= E; on a teacher "
+        "not of\n"
+        "              rank D it stops at the budget, the epoch cap "
+        "(--max-epochs),\n"
+        "              the time limit (--time-limit S seconds) or when it "
+        "makes no\n"
+        "              progress, and returns its model read by least "
+        "squares over\n"
+        "              denoised rows, with its certified TV, exit status 0, "
+        "target_met\n"
+        "              false and a one-line reason on stderr\n"
         "  spectral    baseline: random histories and futures, truncated SVD "
         "at rank D,\n"
         "              least-squares transition maps: an explicit ISAN\n"
@@ -66,9 +77,11 @@ static void help(void)
         "metadata too (llr info shows them).\n"
         "Oracle: --xi X adds a deterministic per-entry error below X to "
         "logit answers;\n"
-        "--quantum Q rounds them to multiples of Q; --budget N stops the run "
-        "(writing\n"
-        "nothing) rather than exceed N distinct logit queries, "
+        "--quantum Q rounds them to multiples of Q; --budget N: never more "
+        "than N\n"
+        "distinct logit queries (gls returns its model as it was before the "
+        "query that\n"
+        "would exceed it; the baselines stop, writing nothing), "
         "--sample-budget N\n"
         "rather than draw more than N teacher samples; --trace FILE writes "
         "every step\n"
@@ -97,9 +110,27 @@ static void help(void)
         "tv_estimate,\n"
         "certificate_samples, delta, target_met, epochs, witnesses, seconds, "
         "\n"
+        "(gls) stopped (null, or budget, epochs, no progress, time, samples), "
+        "stop_detail,\n"
+        "reconstruction (lp or lsq), "
         "exhaustive_queries (null above 2^62), when V^T <= 1e8, tv (exact, "
         "MODEL\nagainst OUT), and for a teacher behind a process, exec (its "
         "round trips:\ndocs/oracle-protocol.md).\n");
+}
+
+/* The largest rank any cut can have: max over s of min(V^s, V times the
+ * number of futures of length <= T-1-s), capped at LLR_MAX_RANK + 1. */
+static int max_rank(int V, int T)
+{
+    double best = 0, cap = LLR_MAX_RANK + 1;
+    for (int s = 0; s < T; s++) {
+        double h = pow(V, s), f = 0;
+        for (int j = 0; j <= T - 1 - s && f < cap; j++)
+            f += pow(V, j);
+        double r = fmin(h, V * f);
+        best = fmax(best, r);
+    }
+    return (int)fmin(best, cap);
 }
 
 static void print_params(FILE *f, const char *what, const llr_gls_params *p)
@@ -134,12 +165,15 @@ int cmd_learn(int argc, char **argv)
         {"access", required_argument, 0, 'A'},
         {"cert-samples", required_argument, 0, 'C'},
         {"sample-budget", required_argument, 0, 'B'},
+        {"max-epochs", required_argument, 0, 'E'},
+        {"time-limit", required_argument, 0, 'L'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     long long d = -1, budget = 0, sn = 0, vn = 0, msamples = 0, topk = 0;
-    long long cert_n = 0, sbudget = 0;
+    long long cert_n = 0, sbudget = 0, max_epochs = 0;
+    double time_limit = 0;
     double eps = -1, delta = 0.05, xi = 0, quantum = 0, gap = -1, tau = -1;
     uint64_t seed = 1;
     const char *method = "gls", *params = "practical", *trace = NULL,
@@ -224,6 +258,16 @@ int cmd_learn(int argc, char **argv)
                         &sbudget))
                 return EXIT_USAGE;
             break;
+        case 'E':
+            if (cli_int(CMD, "--max-epochs", optarg, 1, 1000000000,
+                        &max_epochs))
+                return EXIT_USAGE;
+            break;
+        case 'L':
+            if (cli_double(CMD, "--time-limit", optarg, 1e-3, 1e9,
+                           &time_limit))
+                return EXIT_USAGE;
+            break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -255,9 +299,20 @@ int cmd_learn(int argc, char **argv)
     if (!is_gls && !cert_n)
         cert_n = eps > 0 ? (long long)llr_cert_samples(eps, delta) : 1000;
 
+    if (!is_gls && (max_epochs || time_limit > 0))
+        return cli_usage(CMD, "--max-epochs and --time-limit are gls's");
     llr_model *M;
     if (cli_load(CMD, argv[optind], &M))
         return EXIT_FAIL;
+    if ((is_gls || is_sp) && d > max_rank(M->V, M->T)) {
+        fprintf(stderr, "%s: --rank: %lld is above %d, the largest rank a "
+                        "cut of a model with V = %d and T = %d can have "
+                        "(min(V^s, V times the futures of length <= T-1-s) "
+                        "at cut s); nothing was written\n",
+                CMD, d, max_rank(M->V, M->T), M->V, M->T);
+        llr_model_free(M);
+        return EXIT_USAGE;
+    }
     llr_error e;
     int rc = EXIT_FAIL;
     llr_gls_params p = {0}, th = {0};
@@ -319,6 +374,9 @@ int cmd_learn(int argc, char **argv)
             p.gap = gap;
         if (tau >= 0)
             p.tau = tau;
+        if (max_epochs)
+            p.max_epochs = (int)max_epochs;
+        p.max_seconds = time_limit;
     }
     /* The first certificate round against the teacher-sample budget. */
     long long first = is_gls ? (long long)p.spanner_n + p.valid_n
@@ -358,7 +416,7 @@ int cmd_learn(int argc, char **argv)
     }
     double t0 = llr_clock_seconds();
     llr_gls_stats st = {0};
-    FILE *prog = isatty(2) ? stderr : NULL;
+    FILE *prog = isatty(2) || getenv("LLR_PROGRESS") ? stderr : NULL;
     int fail = is_sam ? 0 : llr_oracle_need_full(o, method, &e);
     if (fail)
         ;
@@ -375,6 +433,13 @@ int cmd_learn(int argc, char **argv)
     else
         fail = llr_exhaustive_learn(o, &L, &e);
     double secs = llr_clock_seconds() - t0;
+    if (!fail && is_gls && st.stop)
+        fprintf(stderr, "%s: stopped (%s): %s; returning the model read by "
+                        "%s\n",
+                CMD, st.stop, st.stop_detail,
+                st.recon == LLR_RECON_LSQ ? "least squares over denoised "
+                                            "rows (certified below)"
+                                          : "the LP");
     /* The certificate: gls's own last round; the baselines' from
      * cert_n fresh teacher samples. */
     llr_certificate cert = {0};
@@ -503,6 +568,16 @@ int cmd_learn(int argc, char **argv)
             json_object_set_new(j, "spanner_checked",
                                 json_integer(st.spanner_checked));
             json_object_set_new(j, "max_residual", cli_real(st.max_residual));
+            json_object_set_new(j, "stopped", st.stop ? json_string(st.stop)
+                                                      : json_null());
+            json_object_set_new(j, "stop_detail",
+                                st.stop ? json_string(st.stop_detail)
+                                        : json_null());
+            json_object_set_new(j, "pool_futures",
+                                json_integer(st.pool_futures));
+            json_object_set_new(j, "reconstruction",
+                                json_string(g->recon == LLR_RECON_LSQ
+                                                ? "lsq" : "lp"));
             json_object_set_new(
                 j, "params",
                 json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:i, "

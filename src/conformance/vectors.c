@@ -540,6 +540,16 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
     if (rc)
         return llr_fail_prefix(c->e, "%s: learning from '%s'", c->where,
                                teacher);
+    if (st.stop) {
+        /* The vectors hold models read by the LP that met their target
+         * (a stopped run's least-squares model has no LP items). */
+        llr_model_free(*out);
+        *out = NULL;
+        return llr_fail(c->e, LLR_EINPUT,
+                        "%s: learning from '%s': the run stopped (%s) "
+                        "without certifying eps: %s", c->where, teacher,
+                        st.stop, st.stop_detail);
+    }
     return 0;
 }
 
@@ -889,6 +899,10 @@ static int do_lp(ctx *c, json_t *item, const char *file)
     if (!g)
         return bad(c, "model of kind '%s' has no reconstruction LP (a "
                       "learned model, kind gls, is needed)", m->ops->kind);
+    if (g->recon != LLR_RECON_LP)
+        return bad(c, "the learned model is read by least squares "
+                      "(llr.reconstruction lsq), not by the reconstruction "
+                      "LP");
     if (get_prefixes(c, item, file, m, &P))
         return -1;
     size_t W = 1 + (size_t)(m->T - 1) * g->d, n = (size_t)P.n, V = m->V;

@@ -37,7 +37,18 @@ typedef struct llr_gls_cut {
      * s = T-1). They bound how far the LP's coefficients can move
      * (reconstruct.c). */
     double *bound;
+    /* The basis rows denoised (denoise.h), laid out as rhat and rext;
+     * computed by every basis build of a run, NULL in a loaded model.
+     * They replace rhat and rext when the run ends with the denoised
+     * least-squares reconstruction (LLR_RECON_LSQ). */
+    double *rhat_dn, *rext_dn;
 } llr_gls_cut;
+
+/* How a prefix is read (spec/learner.md rules 4 and 9): the
+ * reconstruction LP (reconstruct.h), or least squares in the box over
+ * denoised basis rows (lsq.h). A model file records which
+ * (llr.reconstruction "lp" or "lsq"; absent: "lp"). */
+enum { LLR_RECON_LP = 0, LLR_RECON_LSQ = 1 };
 
 typedef struct llr_gls {
     int V, T, d;
@@ -45,6 +56,7 @@ typedef struct llr_gls {
     double tau;        /* a prefix is infeasible when the LP residual > tau */
     llr_gls_cut *cut;  /* T cuts */
     int *separated;    /* per cut: F^_s separates the basis (llr_gls_prepare) */
+    int recon;         /* LLR_RECON_* */
 } llr_gls;
 
 /* Parameters of a run (params.h computes defaults). */
@@ -61,6 +73,7 @@ typedef struct llr_gls_params {
                          * rounds: spec/learner.md rule 7) */
     int max_cert_n;     /* most fresh samples one certificate may use */
     int max_epochs;     /* epoch cap */
+    double max_seconds; /* time limit of the run (0: none) */
     double rank_tol;    /* a row is dependent when its Gram-Schmidt residual
                          * is at most rank_tol times the largest row norm */
     uint64_t seed;
@@ -70,7 +83,9 @@ typedef struct llr_gls_params {
 typedef struct llr_gls_stats {
     int epochs;
     int witnesses;        /* futures added in all */
-    int basis_additions;  /* histories added to spanner pools by validation */
+    int basis_additions;  /* histories added to spanner pools by validation
+                           * or by pool growth (spec/learner.md rule 10) */
+    int pool_futures;     /* futures added by pool growth (rule 10) */
     /* Solver calls and, of them, answers the checkers accepted (every
      * answer used is checked: a rejected one stops the run), and LP
      * solves that ran the tie-break. */
@@ -83,10 +98,25 @@ typedef struct llr_gls_stats {
     llr_certificate cert;
     int tests;            /* certificates computed */
     int target_met;       /* cert.upper <= eps */
+    /* Why the run ended without its target certified (NULL: it ended on
+     * a certificate <= eps): "budget" (the distinct-query budget ran
+     * out), "epochs" (the epoch cap), "no progress" (a failing sample
+     * whose every prefix was already offered to its cut's spanner: the
+     * teacher is not within the gap of rank d), "time" (max_seconds),
+     * "samples" (the certificate stayed above eps up to max_cert_n fresh
+     * samples). stop_detail says it in one line. */
+    const char *stop;
+    char stop_detail[400];
+    int recon;            /* the returned model's LLR_RECON_* */
+    double best_cert;     /* smallest certified TV of the run (INFINITY: none) */
 } llr_gls_stats;
 
 /* Learn from the oracle. On success *out is the learned model (a model
- * like any other: kind "gls"). Progress lines go to progress (may be
+ * like any other: kind "gls"), also when the target was not certified
+ * (st->target_met 0, st->stop the reason: gls never refuses for lack of
+ * rank, spec/learner.md rule 9). Errors: bad parameters, a solver or
+ * checker failure, a budget that runs out before the first basis is
+ * built, teacher-sample budget. Progress lines go to progress (may be
  * NULL). */
 LLR_MUST_CHECK
 int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,

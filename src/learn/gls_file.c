@@ -1,7 +1,8 @@
 /* learn/gls_file.c - the learned model's file (docs/file-formats.md, "gls").
  *
  * Metadata: llr.kind "gls", llr.format "1", llr.box and llr.tau (17
- * significant digits), llr.rank; then the model's extra entries (the
+ * significant digits), llr.rank, llr.reconstruction "lsq" for a model
+ * read by least squares (lsq.h; absent: the LP); then the model's extra entries (the
  * certificate of llr learn). Per cut s = 0..T-1:
  *   cut<s>.basis    I64 [k_s, s]             basis histories
  *   cut<s>.futures  I64 [|F^_s|, T-1-s]      F^_s, each padded with -1
@@ -77,9 +78,13 @@ static int save(const llr_model *m, const llr_gls *g, const char *path,
     snprintf(rank, sizeof rank, "%d", g->d);
     const char *meta[] = {"llr.kind", "gls",     "llr.format", "1",
                           "llr.box",  box,       "llr.tau",    tau,
-                          "llr.rank", rank};
-    rc = m ? llr_model_write(m, path, t, (size_t)n, meta, 5, e)
-           : llr_st_write(path, t, (size_t)n, meta, 5, e);
+                          "llr.rank", rank,      "llr.reconstruction",
+                          "lsq"};
+    /* llr.reconstruction only for the least-squares reading: a file
+     * without it is read by the LP (files of earlier versions too). */
+    int nm = g->recon == LLR_RECON_LSQ ? 6 : 5;
+    rc = m ? llr_model_write(m, path, t, (size_t)n, meta, nm, e)
+           : llr_st_write(path, t, (size_t)n, meta, nm, e);
 done:
     for (int i = 0; bufs && i < 2 * T; i++)
         free(bufs[i]);
@@ -180,7 +185,15 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
     uint64_t T = f0->shape[1] + 1;
     if (llr_model_check_dims((long long)V, (long long)T, (long long)rank, e))
         return llr_fail_prefix(e, "%s", f->name);
-    llr_gls g = {(int)V, (int)T, (int)rank, box, tau, NULL, NULL};
+    int recon = LLR_RECON_LP;
+    const char *rs = llr_st_meta(f, "llr.reconstruction");
+    if (rs && !strcmp(rs, "lsq"))
+        recon = LLR_RECON_LSQ;
+    else if (rs && strcmp(rs, "lp"))
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: llr.reconstruction '%s' is neither lp nor lsq",
+                        f->name, rs);
+    llr_gls g = {(int)V, (int)T, (int)rank, box, tau, NULL, NULL, recon};
     g.cut = calloc((size_t)T, sizeof *g.cut);
     if (!g.cut)
         return llr_fail(e, LLR_ENOMEM, "out of memory");

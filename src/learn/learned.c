@@ -151,6 +151,8 @@ void llr_gls_free(llr_gls *g)
         free(g->cut[s].rhat);
         free(g->cut[s].rext);
         free(g->cut[s].bound);
+        free(g->cut[s].rhat_dn);
+        free(g->cut[s].rext_dn);
     }
     free(g->cut);
     g->cut = NULL;

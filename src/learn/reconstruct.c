@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checkers/certificate.h"
+#include "learn/lsq.h"
 
 
 /* GLPK tolerances (glp_smcp defaults): primal feasibility 1e-7. */
@@ -403,6 +404,8 @@ static void stage_values(const lp_data *L, const double *x,
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e)
 {
+    if (g->recon == LLR_RECON_LSQ) /* an approximate model (lsq.h) */
+        return llr_reconstruct_lsq(g, y, t, logits, res, flags, e);
     int V = g->V;
     res->residual = 0;
     res->feasible = 1;

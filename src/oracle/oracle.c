@@ -99,6 +99,11 @@ const llr_oracle_opts *llr_oracle_options(const llr_oracle *o)
     return &o->opts;
 }
 
+void llr_oracle_set_budget(llr_oracle *o, uint64_t budget)
+{
+    o->opts.budget = budget;
+}
+
 llr_counts llr_oracle_counts(const llr_oracle *o)
 {
     return o->n;

@@ -93,6 +93,10 @@ void llr_oracle_free(llr_oracle *o);
 const llr_model *llr_oracle_model(const llr_oracle *o);
 const llr_oracle_opts *llr_oracle_options(const llr_oracle *o);
 llr_counts llr_oracle_counts(const llr_oracle *o);
+/* Change the distinct-query budget (0: none) from now on; the counters
+ * stay. (gls keeps part of a budget back for its last certificate when
+ * teacher samples cost logit queries: spec/learner.md rule 10.) */
+void llr_oracle_set_budget(llr_oracle *o, uint64_t budget);
 
 /* l(prefix) into out[0..V-1]. */
 LLR_MUST_CHECK
