@@ -75,6 +75,9 @@ typedef struct llr_gls_stats {
      * answer used is checked: a rejected one stops the run), and LP
      * solves that ran the tie-break. */
     long lp_solves, lp_checked, lp_tiebreaks;
+    /* LP stage optima certified by duality (learn/lp_optimality.h): every
+     * stage of every solve, or the run stops with LLR_ECERT. */
+    long lp_duality;
     long spanner_solves, spanner_checked;
     double max_residual;  /* largest LP residual seen in the last validation */
     /* The certificate of the returned model (spec/learner.md rule 8): from

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checkers/certificate.h"
+#include "learn/lp_optimality.h"
 
 
 /* GLPK tolerances (glp_smcp defaults): primal feasibility 1e-7. */
@@ -323,6 +324,9 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
                             "GLPK simplex failed on %s (code %d, status %d)",
                             what[k < 4 ? k - 1 : 3], rc,
                             glp_get_status(lp));
+        llr_lp_gap gap; /* every stage's optimum certified by duality */
+        if (llr_lp_optimality(lp, what[k < 4 ? k - 1 : 3], &gap, e))
+            return -1;
         if (k == 1)
             *r_claim = glp_get_col_prim(lp, 1);
         *nst = k;
@@ -414,6 +418,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->levels = 0;
     res->coef_sum = 0;
     res->certified = 0;
+    res->duality = 0;
     if (t == 0) {
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
         return 0;
@@ -463,6 +468,7 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                           rclaim);
         else {
             res->certified = 1;
+            res->duality = nst;
             res->residual = r;
             stage_values(&L, x, res);
             res->feasible = r <= g->tau;
