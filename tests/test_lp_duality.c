@@ -132,13 +132,13 @@ Test(lp_optimality, glpk_answers_pass)
     llr_error err;
     llr_lp_gap g;
     glp_prob *lp = solved(GLP_MIN);
-    cr_assert(llr_lp_optimality(lp, "test LP", &g, &err) == 0, "%s",
+    cr_assert(llr_lp_optimality(lp, "test LP", 1, &g, &err) == 0, "%s",
               err.msg);
     cr_assert_float_eq(g.primal, 1.0, 1e-12);
     glp_delete_prob(lp);
     /* maximise x1 + 2 x2 over x <= 5 as well: optimum (5, 5), value 15 */
     lp = solved(GLP_MAX);
-    cr_assert(llr_lp_optimality(lp, "test LP", &g, &err) == 0, "%s",
+    cr_assert(llr_lp_optimality(lp, "test LP", 1, &g, &err) == 0, "%s",
               err.msg);
     cr_assert_float_eq(g.primal, -15.0, 1e-12); /* of -c.x, minimised */
     glp_delete_prob(lp);
@@ -151,14 +151,14 @@ Test(lp_optimality, stale_answer_is_rejected)
     glp_prob *lp = solved(GLP_MIN);
     /* The LP changes after the solve: x = (1, 0) now violates row 1. */
     glp_set_row_bnds(lp, 1, GLP_LO, 2, 0);
-    cr_assert(llr_lp_optimality(lp, "test LP", &g, &err) != 0);
+    cr_assert(llr_lp_optimality(lp, "test LP", 1, &g, &err) == -1);
     assert_code(err, LLR_ECERT);
     glp_delete_prob(lp);
     /* The objective changes: (1, 0) is feasible but no longer optimal
      * for min 3 x1 + 2 x2, and GLPK's old duals cannot prove it. */
     lp = solved(GLP_MIN);
     glp_set_obj_coef(lp, 1, 3.0);
-    cr_assert(llr_lp_optimality(lp, "test LP", &g, &err) != 0);
+    cr_assert(llr_lp_optimality(lp, "test LP", 1, &g, &err) == -1);
     assert_code(err, LLR_ECERT);
     glp_delete_prob(lp);
 }

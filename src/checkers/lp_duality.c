@@ -1,4 +1,7 @@
 #include "checkers/lp_duality.h"
+#ifdef LLR_DEBUG_CERT
+#include <stdio.h>
+#endif
 
 int llr_lp_within(double v, double lo, double hi, double slack)
 {
@@ -62,15 +65,35 @@ double llr_lp_round_err(int k, double abs)
 /* The bound a multiplier v pushes against (lo when v > 0, hi when v < 0)
  * when it is finite, else the value itself (its term of the gap is then
  * 0; dual feasibility has bounded v). */
+/*@ assigns \nothing; */
 static double pushed(double mult, double v, double lo, double hi)
 {
     double b = mult > 0 ? lo : mult < 0 ? hi : v;
     return b - b == 0.0 ? b : v;
 }
 
+/*@ assigns \nothing; */
 static double mag(double v)
 {
     return v < 0 ? -v : v;
+}
+
+/* Fill *out and return code (the one exit of llr_lp_duality). */
+/*@ requires \valid(out);
+    assigns *out;
+    ensures \result == code;
+    ensures out->row == row && out->col == col;
+    ensures llr_same(out->gap, gap) && llr_same(out->gap_lim, lim);
+*/
+static int finish(llr_lp_gap *out, int code, int row, int col,
+                  double primal, double gap, double lim)
+{
+    out->row = row, out->col = col;
+    out->primal = primal;
+    out->gap = gap;
+    out->dual = primal - gap;
+    out->gap_lim = lim;
+    return code;
 }
 
 int llr_lp_duality(const double *A, const double *c, const double *rlo,
@@ -80,25 +103,17 @@ int llr_lp_duality(const double *A, const double *c, const double *rlo,
 {
     double gap = 0.0, lim = 0.0, err = 0.0, absg = 0.0, absp = 0.0,
            primal = 0.0;
-    out->row = -1, out->col = -1;
-    out->primal = 0.0, out->dual = 0.0, out->gap = 0.0, out->gap_lim = 0.0;
     /*@ loop invariant 0 <= i <= m;
-        loop invariant out->row == -1 && out->col == -1;
-        loop assigns i, gap, lim, err, absg, *out;
+        loop assigns i, gap, lim, err, absg;
         loop variant m - i;
     */
     for (int i = 0; i < m; i++) {
         double abs, s = llr_lp_row_dot(A, m, n, i, x, &abs);
         double e = llr_lp_round_err(n, abs);
-        if (!llr_lp_within(s, rlo[i], rhi[i],
-                           tol * (1.0 + mag(s)) + e)) {
-            out->row = i;
-            return LLR_LP_CERT_PRIMAL;
-        }
-        if (!llr_lp_sign_ok(y[i], rlo[i], rhi[i], tol)) {
-            out->row = i;
-            return LLR_LP_CERT_DUAL;
-        }
+        if (!llr_lp_within(s, rlo[i], rhi[i], tol * (1.0 + abs) + e))
+            return finish(out, LLR_LP_CERT_PRIMAL, i, -1, 0.0, 0.0, 0.0);
+        if (!llr_lp_sign_ok(y[i], rlo[i], rhi[i], tol))
+            return finish(out, LLR_LP_CERT_DUAL, i, -1, 0.0, 0.0, 0.0);
         double b = pushed(y[i], s, rlo[i], rhi[i]);
         double t = y[i] * (s - b);
         gap += t;
@@ -107,22 +122,17 @@ int llr_lp_duality(const double *A, const double *c, const double *rlo,
         lim += tol * (mag(y[i]) * (1.0 + mag(b)) + mag(s - b));
     }
     /*@ loop invariant 0 <= j <= n;
-        loop invariant out->row == -1 && out->col == -1;
-        loop assigns j, gap, lim, err, absg, absp, primal, *out;
+        loop assigns j, gap, lim, err, absg, absp, primal;
         loop variant n - j;
     */
     for (int j = 0; j < n; j++) {
-        if (!llr_lp_within(x[j], clo[j], chi[j], tol * (1.0 + mag(x[j])))) {
-            out->col = j;
-            return LLR_LP_CERT_PRIMAL;
-        }
+        if (!llr_lp_within(x[j], clo[j], chi[j], tol * (1.0 + mag(x[j]))))
+            return finish(out, LLR_LP_CERT_PRIMAL, -1, j, 0.0, 0.0, 0.0);
         double abs, d = c[j] - llr_lp_col_dot(A, m, n, j, y, &abs);
         double scale = mag(c[j]) + abs;
         double e = llr_lp_round_err(m < 2147483647 ? m + 1 : m, scale);
-        if (!llr_lp_sign_ok(d, clo[j], chi[j], tol * (1.0 + scale) + e)) {
-            out->col = j;
-            return LLR_LP_CERT_DUAL;
-        }
+        if (!llr_lp_sign_ok(d, clo[j], chi[j], tol * (1.0 + scale) + e))
+            return finish(out, LLR_LP_CERT_DUAL, -1, j, 0.0, 0.0, 0.0);
         double b = pushed(d, x[j], clo[j], chi[j]);
         double t = d * (x[j] - b);
         gap += t;
@@ -138,11 +148,7 @@ int llr_lp_duality(const double *A, const double *c, const double *rlo,
     int k = m > 2147483647 - n ? 2147483647 : m + n;
     lim = (tol + lim + err + llr_lp_round_err(k, absg + absp)) *
           (1.0 + 0x1.0p-20);
-    out->primal = primal;
-    out->gap = gap;
-    out->dual = primal - gap;
-    out->gap_lim = lim;
     if (!(gap <= lim && gap >= -lim))
-        return LLR_LP_CERT_GAP;
-    return LLR_LP_CERT_OK;
+        return finish(out, LLR_LP_CERT_GAP, -1, -1, primal, gap, lim);
+    return finish(out, LLR_LP_CERT_OK, -1, -1, primal, gap, lim);
 }

@@ -9,8 +9,9 @@
  * A solver returns x and the row duals y (GLPK: glp_get_row_dual). The
  * checker recomputes the row activities s = A x and the reduced costs
  * d = c - A^T y itself, and accepts when
- *   primal feasibility: every s_i and x_j lies within its bounds up to
- *     tol (1 + |bound|) + e, e the rounding bound of its recomputation;
+ *   primal feasibility: every s_i lies within its bounds up to
+ *     tol (1 + sum_j |A_ij x_j|) + e, e the rounding bound of its
+ *     recomputation, every x_j within its own up to tol (1 + |x_j|);
  *   dual feasibility: a multiplier may only push against a finite bound:
  *     y_i > 0 needs rlo_i finite, y_i < 0 needs rhi_i finite (and d_j
  *     likewise with clo_j, chi_j), up to tol (1 + sum of the magnitudes
@@ -133,13 +134,16 @@ double llr_lp_round_err(int k, double abs);
     assigns *out;
     ensures \result == LLR_LP_CERT_OK || \result == LLR_LP_CERT_PRIMAL ||
             \result == LLR_LP_CERT_DUAL || \result == LLR_LP_CERT_GAP;
-    ensures rows: \result == LLR_LP_CERT_PRIMAL ==>
+    ensures rows: \result == LLR_LP_CERT_PRIMAL ||
+                  \result == LLR_LP_CERT_DUAL ==>
       (0 <= out->row < m && out->col == -1) ||
       (0 <= out->col < n && out->row == -1);
+    ensures whole: \result == LLR_LP_CERT_OK ||
+                   \result == LLR_LP_CERT_GAP ==>
+      out->row == -1 && out->col == -1;
     ensures gap: \result == LLR_LP_CERT_OK ==>
       \le_double(out->gap, out->gap_lim) &&
-      \le_double(\neg_double(out->gap_lim), out->gap) &&
-      out->row == -1 && out->col == -1;
+      \le_double(\neg_double(out->gap_lim), out->gap);
 */
 int llr_lp_duality(const double *A, const double *c, const double *rlo,
                    const double *rhi, const double *clo, const double *chi,

@@ -12,8 +12,8 @@ static void bounds(int type, double lb, double ub, double *lo, double *hi)
     *hi = type == GLP_UP || type == GLP_DB || type == GLP_FX ? ub : INFINITY;
 }
 
-int llr_lp_optimality(glp_prob *lp, const char *what, llr_lp_gap *g,
-                      llr_error *e)
+int llr_lp_optimality(glp_prob *lp, const char *what, int required,
+                      llr_lp_gap *g, llr_error *e)
 {
     int m = glp_get_num_rows(lp), n = glp_get_num_cols(lp);
     size_t mm = m ? (size_t)m : 1, nn = n ? (size_t)n : 1;
@@ -51,7 +51,9 @@ int llr_lp_optimality(glp_prob *lp, const char *what, llr_lp_gap *g,
             y[i] = -y[i];
     int r = llr_lp_duality(A, c, rlo, rhi, clo, chi, m, n, x, y,
                            LLR_LP_OPT_TOL, g);
-    if (r == LLR_LP_CERT_PRIMAL)
+    if (r != LLR_LP_CERT_OK && !required)
+        rc = 1;
+    else if (r == LLR_LP_CERT_PRIMAL)
         rc = llr_fail(e, LLR_ECERT,
                       "LP optimality certificate rejected for %s: %s %d "
                       "outside its bounds",

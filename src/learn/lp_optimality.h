@@ -23,10 +23,11 @@ typedef struct glp_prob glp_prob;
 #define LLR_LP_OPT_TOL 1e-7
 
 /* Certify the optimum GLPK holds for lp; what: the LP's name for the
- * error message. 0 when certified (*g filled), else LLR_ECERT naming
- * the failing part, row or column, or LLR_ENOMEM. */
+ * error message. Returns 0 when certified (*g filled); when it is not:
+ * -1 with LLR_ECERT (naming the failing part, row or column) if required,
+ * else 1 and e untouched. -1 with LLR_ENOMEM without memory. */
 LLR_MUST_CHECK
-int llr_lp_optimality(glp_prob *lp, const char *what, llr_lp_gap *g,
-                      llr_error *e);
+int llr_lp_optimality(glp_prob *lp, const char *what, int required,
+                      llr_lp_gap *g, llr_error *e);
 
 #endif
