@@ -1,7 +1,4 @@
 #include "checkers/lp_duality.h"
-#ifdef LLR_DEBUG_CERT
-#include <stdio.h>
-#endif
 
 int llr_lp_within(double v, double lo, double hi, double slack)
 {
