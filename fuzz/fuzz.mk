@@ -111,3 +111,7 @@ fuzz-oss: | deps-fuzz
 	    { tail -n 30 build/fuzz/oss/$$t.log; exit 1; }; \
 	  echo "fuzz-oss: $$t: $$(ls $$d | wc -l) seeds run"; \
 	done
+
+# lp_exact_fuzzer.c is lp_fuzzer.c with its exact oracle (#include).
+build/fuzz/gcc/lp_exact_fuzzer.o build/fuzz/clang/lp_exact_fuzzer.o: \
+    fuzz/lp_fuzzer.c

@@ -21,6 +21,17 @@
  * against its reported 1.9e-9). Integers it reads exactly, and the
  * library's double simplex sees the same data, at scales from 1 to 2^20.
  *
+ * Two oracles, two targets. This file (target lp) certifies its own
+ * solution of the LP by duality: it builds the LP itself (below), solves
+ * it with GLPK's double simplex (glp_simplex; glp_exact only when that
+ * fails), reads the primal and the row duals, and has the proved checker
+ * llr_lp_duality (checkers/lp_duality.h) certify them: primal and dual
+ * feasibility and the duality gap, so r* lies in [D, P], P the
+ * certified primal value and D the dual bound (up to the tolerances
+ * stated in lp_duality.h). fuzz/lp_exact_fuzzer.c (target lp_exact)
+ * compiles this file with LP_EXACT_ORACLE: the slower oracle below,
+ * glp_exact and the vertex in GMP rationals, where P = D = r*.
+ *
  * The target builds the same LP itself from the formula of reconstruct.h
  * (residual e = sum_i c_{s+1,i} rhat_{s+1}[i][j][z] -
  * sum_i c_{s,i} rext_s[i][y_s][j][z], c_0 = e_1, |e| <= r, |c| <= 2,
@@ -56,7 +67,12 @@
  *   - determinism: a second call gives the same bytes (coefficients,
  *     residual, prediction), also after llr_gls_prepare is redone;
  *   - LLR_LP_CORRUPT_FOR_TEST makes it fail with "LP certificate
- *     rejected".
+ *     rejected";
+ *   - (target lp) the checker accepts GLPK's own answer to the target's
+ *     LP, P - D is its gap, and it rejects that answer's dual halved when
+ *     P is far above the gap's tolerance (a dual that proves only half).
+ * With the certificate, r* in the tolerance above is replaced by P (for
+ * the library's residual from above) and by D (from below).
  * Every failed check calls abort(). */
 #include <glpk.h>
 #include <gmp.h>
@@ -67,6 +83,7 @@
 #include <string.h>
 
 #include "checkers/certificate.h"
+#include "checkers/lp_duality.h"
 #include "fuzz_input.h"
 #include "learn/gls.h"
 #include "learn/reconstruct.h"
@@ -119,6 +136,7 @@ static void build_lp(const llr_gls *g, const int *y, int t, lp *L)
     L->m = m;
 }
 
+#ifdef LP_EXACT_ORACLE
 /* min r s.t. -r <= A x - b <= r, |x| <= 2, by glp_exact. */
 static double solve_exact(const lp *L, double *x)
 {
@@ -258,6 +276,84 @@ static double solve_exact(const lp *L, double *x)
     glp_delete_prob(P);
     return r;
 }
+#endif
+
+#ifndef LP_EXACT_ORACLE
+/* min r s.t. -r <= A x - b <= r, |x| <= 2, by GLPK's double simplex
+ * (retried scaled, as the library does; glp_exact when both fail), then
+ * certified by llr_lp_duality from the target's own dense copy of the
+ * LP. Columns: x_1..x_n, r; rows 2i: A x - r <= b, 2i+1: -A x - r <= -b.
+ * x receives the solution, *gap the certificate. */
+static void solve_certified(const lp *L, double *x, llr_lp_gap *gap)
+{
+    int n = L->n, m = L->m, N = n + 1, M = 2 * m;
+    static double A[80 * 7], c[7], rlo[80], rhi[80], clo[7], chi[7], y[80],
+        xx[7];
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MIN);
+    glp_add_cols(P, N);
+    for (int j = 0; j < N; j++) {
+        clo[j] = j < n ? -BOX : 0;
+        chi[j] = j < n ? BOX : INFINITY;
+        c[j] = j < n ? 0 : 1;
+        glp_set_col_bnds(P, j + 1, j < n ? GLP_DB : GLP_LO, clo[j], BOX);
+        glp_set_obj_coef(P, j + 1, c[j]);
+    }
+    glp_add_rows(P, M);
+    int ind[8];
+    double val[8];
+    for (int i = 0; i < M; i++) {
+        int row = i / 2, sg = i % 2, len = 0;
+        for (int j = 0; j < N; j++) {
+            double a = j == n ? -1.0
+                              : (sg ? -L->A[row * n + j] : L->A[row * n + j]);
+            A[i * N + j] = a;
+            if (a != 0)
+                len++, ind[len] = j + 1, val[len] = a;
+        }
+        rlo[i] = -INFINITY;
+        rhi[i] = sg ? -L->b[row] : L->b[row];
+        glp_set_mat_row(P, i + 1, len, ind, val);
+        glp_set_row_bnds(P, i + 1, GLP_UP, 0, rhi[i]);
+    }
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.meth = GLP_DUALP;
+    parm.it_lim = 20000;
+    int ok = glp_simplex(P, &parm) == 0 && glp_get_status(P) == GLP_OPT;
+    if (!ok) {
+        glp_scale_prob(P, GLP_SF_AUTO);
+        glp_std_basis(P);
+        ok = glp_simplex(P, &parm) == 0 && glp_get_status(P) == GLP_OPT;
+    }
+    if (!ok) {
+        parm.it_lim = 100000;
+        CHECK(glp_exact(P, &parm) == 0 && glp_get_status(P) == GLP_OPT);
+    }
+    for (int j = 0; j < N; j++)
+        xx[j] = glp_get_col_prim(P, j + 1);
+    for (int i = 0; i < M; i++)
+        y[i] = glp_get_row_dual(P, i + 1);
+    glp_delete_prob(P);
+    int rc = llr_lp_duality(A, c, rlo, rhi, clo, chi, M, N, xx, y, 1e-7, gap);
+    if (rc != LLR_LP_CERT_OK)
+        fprintf(stderr, "certificate %d: row %d col %d gap %.3g lim %.3g\n",
+                rc, gap->row, gap->col, gap->gap, gap->gap_lim);
+    CHECK(rc == LLR_LP_CERT_OK);
+    CHECK(gap->primal == xx[n]);
+    CHECK(gap->dual == gap->primal - gap->gap);
+    /* A dual that proves only half of P is rejected. */
+    if (gap->primal > 1e3 * gap->gap_lim + 1e-6) {
+        llr_lp_gap half;
+        for (int i = 0; i < M; i++)
+            y[i] *= 0.5;
+        CHECK(llr_lp_duality(A, c, rlo, rhi, clo, chi, M, N, xx, y, 1e-7,
+                             &half) != LLR_LP_CERT_OK);
+    }
+    memcpy(x, xx, (size_t)n * sizeof *x);
+}
+#endif
 
 /* An integer in [-K, K], zero one time in four. */
 static double rnd(fz_input *in, double K)
@@ -369,8 +465,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     build_lp(&g, y, t, &L);
     int n = L.n, m = L.m;
     double xs[6];
-    double rstar = solve_exact(&L, xs);
-    CHECK(rstar >= 0);
+#ifdef LP_EXACT_ORACLE
+    double rstar = solve_exact(&L, xs), rhi = rstar, rlo = rstar;
+#else
+    llr_lp_gap cert;
+    solve_certified(&L, xs, &cert);
+    double rstar = cert.primal, rhi = cert.primal, rlo = cert.dual;
+#endif
+    CHECK(rstar >= -1e-7);
     ld W = 0, a1 = 0, bmax = 0;
     for (int i = 0; i < m; i++) {
         ld s = 0;
@@ -382,10 +484,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ld gamma = (n + 1) * U / (1 - (n + 1) * U);
 
-    /* The exact solution passes the checker. */
+    /* The oracle's solution passes the checker (exact: exactly; GLPK's:
+     * within its tolerances). */
+#ifdef LP_EXACT_ORACLE
     CHECK(llr_cert_box(xs, n, BOX, 0) == 1);
     double rx = llr_cert_residual(L.A, xs, L.b, m, n);
     CHECK(!isnan(rx) && fabsl((ld)rx - rstar) <= gamma * W + 4 * U * rstar);
+#else
+    CHECK(llr_cert_box(xs, n, BOX, 1e-7 * (1 + BOX)) == 1);
+    double rx = llr_cert_residual(L.A, xs, L.b, m, n);
+    CHECK(!isnan(rx) &&
+          (ld)rx <= rstar + 1e-7L * (1 + bmax + W) + gamma * W);
+#endif
 
     /* The library. */
     double c1[7], c2[7], p1[3], p2[3];
@@ -410,10 +520,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ld duality = 1e-7L * (4 * n + (2 * m + 1) * W);
     ld tol = duality + 1e-7L * (1 + bmax) + 1e-7L * (1 + rstar + duality) +
              3e-7L * a1 + gamma * W;
-    if (!(fabsl((ld)r1.residual - rstar) <= tol))
-        fprintf(stderr, "residual %.17g, exact optimum %.17g, tol %.3Lg\n",
-                r1.residual, rstar, tol);
-    CHECK(fabsl((ld)r1.residual - rstar) <= tol);
+    int within = (ld)r1.residual - rhi <= tol && rlo - (ld)r1.residual <= tol;
+    if (!within)
+        fprintf(stderr, "residual %.17g, optimum in [%.17g, %.17g], tol "
+                "%.3Lg\n", r1.residual, rlo, rhi, tol);
+    CHECK(within);
     CHECK(r1.feasible == (r1.residual <= g.tau));
     const llr_gls_cut *ct = &cut[t];
     int nft = ct->fhat.count;

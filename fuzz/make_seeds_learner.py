@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """make_seeds_learner.py - write the seed corpora of the learner's fuzz
-targets: fuzz/corpus/spanner, fuzz/corpus/lp and fuzz/corpus/learner.
+targets: fuzz/corpus/spanner, fuzz/corpus/lp, fuzz/corpus/lp_exact and fuzz/corpus/learner.
 
 Usage: /usr/bin/python3 fuzz/make_seeds_learner.py
 Deterministic: rerunning it rewrites the same bytes. The inputs are
@@ -262,4 +262,5 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("spanner", spanner_seeds())
     write("lp", lp_seeds())
+    write("lp_exact", lp_seeds())  # the same LP target, exact oracle
     write("learner", learner_seeds())

@@ -9,7 +9,7 @@
 #                        table; proofs-update rewrites its results JSON and
 #                        its entries of summary.json
 
-.PHONY: proofs proofs-update
+.PHONY: proofs proofs-update check-eacsl
 
 ONLY ?=
 proofs_only = $(if $(strip $(ONLY)),--only $(strip $(ONLY)))
@@ -19,3 +19,9 @@ proofs: deps-proofs
 
 proofs-update: deps-proofs
 	@proofs/run.sh --update $(proofs_only)
+
+# make check-eacsl: the contracts of the verified core checked at run time
+# by E-ACSL, on the unit tests and the fuzz corpora, and a planted
+# violation that must fail (tools/eacsl.sh; docs/verification.md).
+check-eacsl: deps-proofs deps-check
+	@tools/eacsl.sh

@@ -116,6 +116,12 @@ Test(learner, exact_isans_meet_eps_with_probability_1_minus_delta,
                     cr_assert(r.st.target_met && r.st.cert.upper <= eps);
                     uncovered += r.tv > r.st.cert.upper;
                     cr_assert(r.st.lp_solves == r.st.lp_checked);
+                    /* Every solve's first stage is certified optimal by
+                     * duality (else the run fails): at least one
+                     * certificate per solve. */
+                    cr_assert(r.st.lp_duality >= r.st.lp_solves,
+                              "%ld duality certificates, %ld solves",
+                              r.st.lp_duality, r.st.lp_solves);
                     /* Where every cut's basis has the model's generic rank
                      * and the futures separate it, the representation is
                      * exact: TV at rounding level. */

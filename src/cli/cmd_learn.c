@@ -561,6 +561,10 @@ int cmd_learn(int argc, char **argv)
                                 json_integer(st.basis_additions));
             json_object_set_new(j, "lp_solves", json_integer(st.lp_solves));
             json_object_set_new(j, "lp_checked", json_integer(st.lp_checked));
+            json_object_set_new(j, "lp_duality_certificates",
+                                json_integer(st.lp_duality));
+            json_object_set_new(j, "lp_duality_uncertified",
+                                json_integer(st.lp_uncertified));
             json_object_set_new(j, "lp_tiebreaks",
                                 json_integer(st.lp_tiebreaks));
             json_object_set_new(j, "spanner_solves",

@@ -606,6 +606,8 @@ int llr_gls_learn(llr_oracle *o, const llr_gls_params *p, FILE *progress,
         }
         st->lp_solves += fix.lp_solves;
         st->lp_checked += fix.lp_certified;
+        st->lp_duality += fix.lp_duality;
+        st->lp_uncertified += fix.lp_uncertified;
         st->lp_tiebreaks += fix.lp_tiebreaks;
         st->max_residual = v.max_residual;
         if (fix.kind == LLR_FIX_NONE) {

@@ -90,6 +90,10 @@ typedef struct llr_gls_stats {
      * answer used is checked: a rejected one stops the run), and LP
      * solves that ran the tie-break. */
     long lp_solves, lp_checked, lp_tiebreaks;
+    /* LP stage optima certified by duality (learn/lp_optimality.h; the
+     * first stage of every solve is, or the run stops with LLR_ECERT),
+     * and tie-break stages whose certificate failed (not an error). */
+    long lp_duality, lp_uncertified;
     long spanner_solves, spanner_checked;
     double max_residual;  /* largest LP residual seen in the last validation */
     /* The certificate of the returned model (spec/learner.md rule 8): from

@@ -8,6 +8,7 @@
 
 #include "checkers/certificate.h"
 #include "learn/lsq.h"
+#include "learn/lp_optimality.h"
 
 
 /* GLPK tolerances (glp_smcp defaults): primal feasibility 1e-7. */
@@ -240,7 +241,7 @@ static int near(glp_prob *lp, double K)
  * All GLPK work of a solve happens here. */
 static int stages(const lp_data *L, double box, double K, glp_prob *lp,
                   lp_work *w, double *x, double *r_claim, int *nst,
-                  llr_error *e)
+                  int *ncert, int *nfail, llr_error *e)
 {
     int m = L->m, n = L->n, t = L->t;
     glp_set_obj_dir(lp, GLP_MIN);
@@ -324,6 +325,14 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
                             "GLPK simplex failed on %s (code %d, status %d)",
                             what[k < 4 ? k - 1 : 3], rc,
                             glp_get_status(lp));
+        /* Each stage's optimum certified by duality: stage 1 (r*) must
+         * be, a tie-break stage is counted either way (reconstruct.h). */
+        llr_lp_gap gap;
+        int cert = llr_lp_optimality(lp, what[k < 4 ? k - 1 : 3], k == 1,
+                                     &gap, e);
+        if (cert < 0)
+            return -1;
+        *ncert += cert == 0, *nfail += cert == 1;
         if (k == 1)
             *r_claim = glp_get_col_prim(lp, 1);
         *nst = k;
@@ -336,7 +345,8 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
 /* Solve the stages of the LP L with GLPK, guarded against its aborts.
  * x receives the solution (n values). */
 static int solve(const lp_data *L, double box, double K, double *x,
-                 double *r_claim, int *nst, llr_error *e)
+                 double *r_claim, int *nst, int *ncert, int *nfail,
+                 llr_error *e)
 {
     int m = L->m, n = L->n;
     size_t cap = (size_t)2 * m * (n + 1) + (size_t)n + 4;
@@ -373,7 +383,7 @@ static int solve(const lp_data *L, double box, double K, double *x,
     glp_term_hook(guard_term, &gd);
     glp_error_hook(guard_error, &gd);
     glp_prob *lp = glp_create_prob();
-    rc = stages(L, box, K, lp, &w, x, r_claim, nst, e);
+    rc = stages(L, box, K, lp, &w, x, r_claim, nst, ncert, nfail, e);
     glp_delete_prob(lp);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
@@ -417,6 +427,8 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
     res->levels = 0;
     res->coef_sum = 0;
     res->certified = 0;
+    res->duality = 0;
+    res->uncertified = 0;
     if (t == 0) {
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
         return 0;
@@ -446,7 +458,8 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         K = isnan(d) ? INFINITY : fmax(K, d);
     }
     if (rc == 0)
-        rc = solve(&L, g->box, K, x, &rclaim, &nst, e);
+        rc = solve(&L, g->box, K, x, &rclaim, &nst, &res->duality,
+                   &res->uncertified, e);
     res->objective = rclaim;
     res->stages = nst;
     res->tiebreak = nst > 1;

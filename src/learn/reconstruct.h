@@ -22,7 +22,13 @@
  * bound tolerance 1e-7 (1 + box)) and llr_cert_residual recomputing every
  * residual, which must be at most r* + 1e-7 (1 + r*); the recomputed
  * maximum is what is reported and compared with tau. A failed check is an
- * error. Prediction: L^_t = sum_i c_{t,i} rhat_t[i][0] (F^_t[0] is the
+ * error. Before that, every stage's optimum is checked by duality
+ * (learn/lp_optimality.h: primal and dual feasibility and the duality
+ * gap, recomputed by checkers/lp_duality.h): stage 1, whose optimum r* is
+ * the answer's residual, must pass (else LLR_ECERT); a tie-break stage
+ * that fails is counted (res->uncertified), not an error: it only
+ * chooses among the points of residual r*, which the residual check
+ * above certifies. Prediction: L^_t = sum_i c_{t,i} rhat_t[i][0] (F^_t[0] is the
  * empty future); when the residual exceeds tau the prefix is infeasible and
  * the prediction is the zero vector (uniform next token).
  * Data: every LP entry must be finite and at most LLR_LP_DATA_MAX in
@@ -48,6 +54,8 @@ typedef struct llr_lp_result {
     int stages;       /* LP stages solved (0 at t = 0) */
     int certified;    /* 1 when an LP was solved and the checkers accepted
                        * its answer (0 at t = 0: no LP) */
+    int duality;      /* stage optima certified by duality (lp_optimality.h) */
+    int uncertified;  /* tie-break stages whose certificate failed */
 } llr_lp_result;
 
 /* Solve for prefix y[0..t-1] (0 <= t < T); logits (V) receive L^_t (zero

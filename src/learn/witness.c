@@ -77,6 +77,8 @@ int llr_validate(llr_validation *v, const int *y, const double *logp,
             continue; /* no LP: the queried l(empty) itself */
         fix->lp_solves++;
         fix->lp_certified += lr->certified;
+        fix->lp_duality += lr->duality;
+        fix->lp_uncertified += lr->uncertified;
         fix->lp_tiebreaks += lr->tiebreak;
         if (lr->residual > v->max_residual)
             v->max_residual = lr->residual;

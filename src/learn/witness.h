@@ -39,6 +39,8 @@ typedef struct llr_witness_fix {
     double error;   /* the prediction's max-norm error at t (queried) */
     long lp_solves;    /* LPs solved for this sample */
     long lp_certified; /* of them, answers the checkers accepted */
+    long lp_duality;   /* LP stage optima certified by duality */
+    long lp_uncertified; /* tie-break stages whose certificate failed */
     long lp_tiebreaks; /* of them, solves that ran the tie-break LP */
 } llr_witness_fix;
 

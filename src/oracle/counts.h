@@ -26,6 +26,10 @@ typedef struct llr_counts {
                          * recover logit vectors (oracle/recovery.h) */
 } llr_counts;
 
+/* (The "+ 0" in "x + 0 == \old(x) + 0" below is for E-ACSL 25, which
+ * otherwise compares a uint64_t with the GMP integer it made of \old(x)
+ * for another clause and crashes (mkBinOp); the clause is the same.) */
+
 /* Count one answered query of len tokens (fresh != 0: a new prefix, whose
  * tokens count). Returns 0, or -1 (counters unchanged) when a counter
  * would overflow. */
@@ -41,9 +45,9 @@ typedef struct llr_counts {
         c->distinct == \old(c->distinct) + 1 &&
         c->tokens == \old(c->tokens) + len;
     ensures \result == 0 && fresh == 0 ==>
-        c->distinct == \old(c->distinct) && c->tokens == \old(c->tokens);
+        c->distinct == \old(c->distinct) && c->tokens + 0 == \old(c->tokens) + 0;
     ensures \result == -1 ==> c->calls == \old(c->calls) &&
-        c->distinct == \old(c->distinct) && c->tokens == \old(c->tokens);
+        c->distinct == \old(c->distinct) && c->tokens + 0 == \old(c->tokens) + 0;
 */
 int llr_counts_add(llr_counts *c, uint64_t len, int fresh);
 
@@ -58,7 +62,7 @@ int llr_counts_add(llr_counts *c, uint64_t len, int fresh);
     ensures \result == 0 ==> c->samples == \old(c->samples) + 1 &&
         c->sample_tokens == \old(c->sample_tokens) + len;
     ensures \result == -1 ==> c->samples == \old(c->samples) &&
-        c->sample_tokens == \old(c->sample_tokens);
+        c->sample_tokens + 0 == \old(c->sample_tokens) + 0;
 */
 int llr_counts_add_sample(llr_counts *c, uint64_t len);
 
