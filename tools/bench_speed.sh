@@ -92,7 +92,8 @@ PY
 # --horizon 4 --rank 80 --eps 0.01 (target: <= 30 s; llr learn's
 # "seconds", the learning alone, without the exact TV of the result that
 # llr learn computes afterwards). A run is cut off after
-# BENCH_SPEED_TIMEOUT seconds (default 600) and shown as "> N".
+# BENCH_SPEED_TIMEOUT seconds (default 600) and shown as "> N" (wall) and
+# "> its CPU seconds until then".
 # BENCH_SPEED_TIME=0 skips this section, BENCH_SPEED_EXEC=0 the next.
 TMO=${BENCH_SPEED_TIMEOUT:-600}
 TTSV=$OUT/time.tsv
@@ -111,7 +112,7 @@ time_row() {
   read -r wall cpu <<< "$(awk 'END {printf "%.2f %.2f", $1, $2 + $3}' \
     "$OUT/runs/$id.time")"
   if [[ $rc -eq 124 ]]; then
-    wall="> $TMO" cpu="> $TMO"
+    wall="> $TMO" cpu="> $cpu" # the CPU seconds used until the cut-off
   elif [[ $rc -ne 0 ]]; then
     wall=FAILED cpu=FAILED
     status=1
