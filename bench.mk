@@ -22,8 +22,8 @@ bench-approx: build/llr build/bench-approx/charlm.npz | deps-bench
 	@$(PYTHON) tools/bench_approx.py build/llr
 
 # make bench-speed: the speed benchmark of issue 13 (tools/bench_speed.sh):
-# exec round trips against distinct prefixes; prints a table. Not part of
-# make check.
+# seconds with cold against warm-started LPs, and exec round trips against
+# distinct prefixes; prints two tables. Not part of make check.
 .PHONY: bench-speed
 bench-speed: build/llr
 	@tools/bench_speed.sh build/llr

@@ -82,6 +82,108 @@ sys.exit(1 if met == "MISSED" else 0)
 PY
 }
 
+# Section "time": seconds of the LP-bound commands with cold LPs (the
+# previous version's path, LLR_LP_COLD=1) and warm-started LPs (the
+# default), in the same run, and their ratio. Rows: the exact TV of a
+# learned ISAN (V d T of BENCH_SPEED_TIME_CELL, default "8 3 7", seed 11,
+# --eps 0.01) against its teacher (target: <= 20 s), the learning of that
+# ISAN, and the learning of an ARPA trigram model of docs/mathematics.md
+# (tools/make_arpa.py --order 3 --lower --min-count 23: V = 41) at
+# --horizon 4 --rank 80 --eps 0.01 (target: <= 30 s; llr learn's
+# "seconds", the learning alone, without the exact TV of the result that
+# llr learn computes afterwards). A run is cut off after
+# BENCH_SPEED_TIMEOUT seconds (default 600) and shown as "> N" (wall) and
+# "> its CPU seconds until then".
+# BENCH_SPEED_TIME=0 skips this section, BENCH_SPEED_EXEC=0 the next.
+TMO=${BENCH_SPEED_TIMEOUT:-600}
+TTSV=$OUT/time.tsv
+printf 'what\tlp\twall\tcpu\tlearn_seconds\n' >"$TTSV"
+# time_row WHAT LP KEY CMD...: run CMD with LLR_LP_COLD set for LP=cold;
+# record its wall and CPU (user + system) seconds, and KEY of its JSON
+# (llr learn's "seconds": the learning alone) unless KEY is "-".
+time_row() {
+  local what=$1 lp=$2 key=$3
+  shift 3
+  local id=time_${what//[^a-zA-Z0-9]/_}_$lp cold=0
+  [[ $lp == cold ]] && cold=1
+  LLR_LP_COLD=$cold /usr/bin/time -f "%e %U %S" -o "$OUT/runs/$id.time" \
+    timeout "$TMO" "$@" >"$OUT/runs/$id.json" 2>"$OUT/runs/$id.err"
+  local rc=$? wall cpu learn=-
+  read -r wall cpu <<< "$(awk 'END {printf "%.2f %.2f", $1, $2 + $3}' \
+    "$OUT/runs/$id.time")"
+  if [[ $rc -eq 124 ]]; then
+    wall="> $TMO" cpu="> $cpu" # the CPU seconds used until the cut-off
+  elif [[ $rc -ne 0 ]]; then
+    wall=FAILED cpu=FAILED
+    status=1
+  elif [[ $key != - ]]; then
+    learn=$($PY -c "import json,sys; print('%.2f' % json.load(open(sys.argv[1]))[sys.argv[2]])" \
+      "$OUT/runs/$id.json" "$key")
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\n' "$what" "$lp" "$wall" "$cpu" "$learn" \
+    >>"$TTSV"
+}
+if [[ ${BENCH_SPEED_TIME:-1} != 0 ]]; then
+  read -r TV_ TD_ TT_ <<< "${BENCH_SPEED_TIME_CELL:-8 3 7}"
+  TM=$OUT/time_isan.st
+  "$LLR" gen isan --vocab "$TV_" --rank "$TD_" --horizon "$TT_" --seed 11 \
+    -o "$TM" >/dev/null || exit 1
+  "$LLR" learn "$TM" --rank "$TD_" --eps 0.01 -o "$OUT/time_learned.gls" \
+    >/dev/null || exit 1
+  ARPA=$OUT/mathematics3.arpa
+  $PY "$SRC/tools/make_arpa.py" --order 3 --lower --min-count 23 \
+    "$SRC/docs/mathematics.md" "$ARPA" >/dev/null || exit 1
+  AV=$("$LLR" info "$ARPA" --horizon 4 | awk '/^vocab:/ {print $2}')
+  for lp in cold warm; do
+    time_row "llr tv --exact (learned ISAN V=$TV_ d=$TD_ T=$TT_)" $lp - \
+      "$LLR" tv "$TM" "$OUT/time_learned.gls" --exact --json
+    time_row "llr learn (ISAN V=$TV_ d=$TD_ T=$TT_, eps 0.01)" $lp seconds \
+      "$LLR" learn "$TM" --rank "$TD_" --eps 0.01 \
+      -o "$OUT/runs/time_isan_$lp.gls" --json
+    time_row "llr learn (ARPA V=$AV T=4, rank 80, eps 0.01)" $lp seconds \
+      "$LLR" learn "$ARPA" --horizon 4 --rank 80 --eps 0.01 \
+      -o "$OUT/runs/time_arpa_$lp.gls" --json
+  done
+  echo "== time: cold LPs (LLR_LP_COLD=1, the previous path) against"
+  echo "   warm-started LPs (the default), same run, 1 thread; seconds: wall"
+  echo "   and CPU of the whole command, and llr learn's own \"seconds\""
+  echo "   (the learning, without the exact TV of its result)"
+  $PY - "$TTSV" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1]), delimiter="\t"))[1:]
+order, t = [], {}
+for what, lp, wall, cpu, learn in rows:
+    if what not in t:
+        order.append(what)
+        t[what] = {}
+    t[what][lp] = (wall, cpu, learn)
+def num(x):
+    try:
+        return float(x)
+    except ValueError:
+        return None
+out = [["command", "cold wall", "cold cpu", "cold learn",
+        "warm wall", "warm cpu", "warm learn", "cpu cold/warm"]]
+for what in order:
+    c = t[what].get("cold", ("", "", "")); w = t[what].get("warm", ("", "", ""))
+    if num(c[1]) and num(w[1]):
+        r = "%.2f" % (num(c[1]) / num(w[1]))
+    elif c[1].startswith(">") and num(w[1]):
+        r = "> %.1f" % (float(c[1].split()[1]) / num(w[1]))
+    else:
+        r = ""
+    out.append([what, c[0], c[1], c[2], w[0], w[1], w[2], r])
+wd = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
+for r in out:
+    print("  ".join(x.ljust(wd[i]) if i == 0 else x.rjust(wd[i])
+                    for i, x in enumerate(r)))
+PY
+  echo "(rows: ${TTSV#"$SRC"/})"
+fi
+
+if [[ ${BENCH_SPEED_EXEC:-1} == 0 ]]; then
+  exit $status
+fi
 echo "== exec: round trips against distinct prefixes (ISAN V=$V d=$D T=$T;"
 echo "   protocol 2: llr serve; protocol 1: tools/serve_isan.py --protocol 1,"
 echo "   the reference without batching; target for protocol 2 only)"

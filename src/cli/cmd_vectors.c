@@ -97,6 +97,11 @@ static int parse_learn(const char *args, llr_vectors_user *u)
 
 int cmd_vectors(int argc, char **argv)
 {
+    /* The golden vectors are the reference answers: every reconstruction
+     * LP solved cold (learn/reconstruct.h), the definition a second
+     * implementation reproduces, whatever warm starts do to the last bits
+     * elsewhere. */
+    setenv("LLR_LP_COLD", "1", 1);
     int json = 0, w = 1, nmodels = 0, user = 0;
     const char **models = calloc((size_t)argc + 1, sizeof *models);
     llr_vectors_user u = {.delta = 0.05, .seed = 1, .tau = -1,

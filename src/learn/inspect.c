@@ -205,7 +205,17 @@ int llr_lp_inspect(const llr_gls *g, const int *y, int t, llr_lp_view *v,
         llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
-    if (llr_reconstruct(g, y, t, v->logits, &v->lr, 0, e))
+    /* Warm-started like the learned model's own logits (a fresh cache:
+     * the answer depends on the prefix alone), so the view shows the
+     * model's answer bit for bit. */
+    llr_lp_warm *warm = llr_lp_warm_new(V, g->T, g->d);
+    if (!warm) {
+        llr_fail(e, LLR_ENOMEM, "out of memory");
+        goto done;
+    }
+    int lrc = llr_reconstruct_warm(g, y, t, v->logits, &v->lr, 0, warm, e);
+    llr_lp_warm_free(warm);
+    if (lrc)
         goto done;
     llr_softmax(v->logits, V, v->probs);
     int *off = v->level_off;

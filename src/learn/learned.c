@@ -18,6 +18,7 @@
 typedef struct learned {
     llr_gls g;
     double *c; /* 1 + T d coefficients (scratch) */
+    llr_lp_warm *warm; /* warm starts along the prefixes asked */
 } learned;
 
 static learned *impl(const llr_model *m)
@@ -31,7 +32,8 @@ static int gls_logits(const llr_model *m, const void *state, int t,
     const int *s = state;
     llr_lp_result r = {0};
     r.c = impl(m)->c;
-    return llr_reconstruct(&impl(m)->g, s + 1, t, out, &r, 0, e);
+    return llr_reconstruct_warm(&impl(m)->g, s + 1, t, out, &r, 0,
+                                impl(m)->warm, e);
 }
 
 /* bound[0] of cut s: ||P||_inf for P = (R R^T)^{-1} R (k x cols), the
@@ -162,6 +164,7 @@ static void gls_destroy(llr_model *m)
 {
     llr_gls_free(&impl(m)->g);
     free(impl(m)->c);
+    llr_lp_warm_free(impl(m)->warm);
     free(m->impl);
     free(m);
 }
@@ -196,6 +199,12 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
         free(m), free(l), free(c);
         llr_gls_free(g);
         return -1;
+    }
+    l->warm = llr_lp_warm_new(g->V, g->T, g->d);
+    if (!l->warm) {
+        free(m), free(l), free(c);
+        llr_gls_free(g);
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     l->g = *g;
     l->c = c;

@@ -187,6 +187,13 @@ static int face(glp_prob *lp, int fix)
     return point;
 }
 
+/* The optimal basis of a prefix's stage-1 LP (llr_lp_warm): the GLPK
+ * statuses of its nr = 2 m rows and nc = 1 + n columns. */
+typedef struct lp_basis {
+    int nr, nc;
+    int *rs, *cs;
+} lp_basis;
+
 /* Scratch for solve(), allocated before GLPK runs (a longjmp out of GLPK
  * must leak nothing). */
 typedef struct lp_work {
@@ -241,7 +248,8 @@ static int near(glp_prob *lp, double K)
  * All GLPK work of a solve happens here. */
 static int stages(const lp_data *L, double box, double K, glp_prob *lp,
                   lp_work *w, double *x, double *r_claim, int *nst,
-                  int *ncert, int *nfail, llr_error *e)
+                  int *ncert, int *nfail, const lp_basis *from,
+                  lp_basis *to, llr_error *e)
 {
     int m = L->m, n = L->n, t = L->t;
     glp_set_obj_dir(lp, GLP_MIN);
@@ -266,6 +274,12 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
             }
         }
     glp_load_matrix(lp, ne, w->ia, w->ja, w->ar);
+    if (from) { /* the parent's stage-1 basis, extended (see warm_basis) */
+        for (int i = 1; i <= 2 * m; i++)
+            glp_set_row_stat(lp, i, i <= from->nr ? from->rs[i - 1] : GLP_BS);
+        for (int j = 1; j <= 1 + n; j++)
+            glp_set_col_stat(lp, j, j <= from->nc ? from->cs[j - 1] : GLP_NL);
+    }
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
@@ -333,8 +347,13 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
         if (cert < 0)
             return -1;
         *ncert += cert == 0, *nfail += cert == 1;
-        if (k == 1)
+        if (k == 1) {
             *r_claim = glp_get_col_prim(lp, 1);
+            for (int i = 0; to && i < to->nr; i++)
+                to->rs[i] = glp_get_row_stat(lp, i + 1);
+            for (int j = 0; to && j < to->nc; j++)
+                to->cs[j] = glp_get_col_stat(lp, j + 1);
+        }
         *nst = k;
     }
     for (int j = 0; j < n; j++)
@@ -346,7 +365,7 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
  * x receives the solution (n values). */
 static int solve(const lp_data *L, double box, double K, double *x,
                  double *r_claim, int *nst, int *ncert, int *nfail,
-                 llr_error *e)
+                 const lp_basis *from, lp_basis *to, llr_error *e)
 {
     int m = L->m, n = L->n;
     size_t cap = (size_t)2 * m * (n + 1) + (size_t)n + 4;
@@ -383,7 +402,8 @@ static int solve(const lp_data *L, double box, double K, double *x,
     glp_term_hook(guard_term, &gd);
     glp_error_hook(guard_error, &gd);
     glp_prob *lp = glp_create_prob();
-    rc = stages(L, box, K, lp, &w, x, r_claim, nst, ncert, nfail, e);
+    rc = stages(L, box, K, lp, &w, x, r_claim, nst, ncert, nfail, from, to,
+                e);
     glp_delete_prob(lp);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
@@ -411,11 +431,129 @@ static void stage_values(const lp_data *L, const double *x,
         res->coef_sum += fabs(x[j]);
 }
 
+/* ---- Warm starts (llr_lp_warm) ----
+ * The LP of y_{1:t} is the LP of y_{1:t-1} with the columns of c_t and
+ * the rows of level t-1 appended (build() orders both by level). The
+ * parent's optimal stage-1 basis, with the new rows basic and the new
+ * columns nonbasic at their lower bound, is a basis of the child's
+ * stage-1 LP: nonsingular (block triangular: the new rows' slacks), and
+ * dual feasible (the new columns have cost 0 and appear only in the new
+ * rows, whose duals are 0), so the dual simplex starts from it. Entry s
+ * of the cache holds the stage-1 basis of one prefix of length s, solved
+ * itself from its parent's entry; a prefix whose parent's entry is
+ * missing gets it first (recursively, from the root). So the basis used
+ * at a prefix depends on the prefix alone, never on which prefixes were
+ * solved before: the answers are a function of the prefix. */
+struct llr_lp_warm {
+    int T, cold;
+    lp_basis *b;  /* T entries: b[s] for a prefix of length s */
+    int *y;       /* T x T: y[s T ..] the prefix of entry s */
+    int *valid;   /* T */
+    double *c, *logits; /* scratch for the parents' solves */
+    int V, d;
+};
+
+llr_lp_warm *llr_lp_warm_new(int V, int T, int d)
+{
+    llr_lp_warm *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    int Tp = T > 0 ? T : 1;
+    w->T = T, w->V = V, w->d = d;
+    const char *cold = getenv("LLR_LP_COLD");
+    w->cold = cold && *cold && strcmp(cold, "0") != 0;
+    w->b = calloc((size_t)Tp, sizeof *w->b);
+    w->y = calloc((size_t)Tp * Tp, sizeof *w->y);
+    w->valid = calloc((size_t)Tp, sizeof *w->valid);
+    w->c = malloc((1 + (size_t)Tp * (d > 0 ? d : 1)) * sizeof *w->c);
+    w->logits = malloc((size_t)(V > 0 ? V : 1) * sizeof *w->logits);
+    if (!w->b || !w->y || !w->valid || !w->c || !w->logits) {
+        llr_lp_warm_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void llr_lp_warm_reset(llr_lp_warm *w)
+{
+    if (w)
+        memset(w->valid, 0, (size_t)(w->T > 0 ? w->T : 1) * sizeof *w->valid);
+}
+
+void llr_lp_warm_free(llr_lp_warm *w)
+{
+    if (!w)
+        return;
+    for (int s = 0; w->b && s < w->T; s++)
+        free(w->b[s].rs), free(w->b[s].cs);
+    free(w->b), free(w->y), free(w->valid), free(w->c), free(w->logits);
+    free(w);
+}
+
+/* Entry t of w, sized for the LP L (no entry when t is out of range). */
+static lp_basis *warm_slot(llr_lp_warm *w, const lp_data *L, int t)
+{
+    if (!w || w->cold || t < 1 || t >= w->T)
+        return NULL;
+    lp_basis *b = &w->b[t];
+    w->valid[t] = 0;
+    int nr = 2 * L->m, nc = 1 + L->n;
+    int *rs = realloc(b->rs, (size_t)(nr ? nr : 1) * sizeof *rs);
+    if (rs)
+        b->rs = rs;
+    int *cs = realloc(b->cs, (size_t)nc * sizeof *cs);
+    if (cs)
+        b->cs = cs;
+    if (!rs || !cs)
+        return NULL; /* no memory: solve cold, remember nothing */
+    b->nr = nr, b->nc = nc;
+    return b;
+}
+
+/* The entry of prefix y[0..t-1] when w holds it, else NULL. */
+static const lp_basis *warm_find(const llr_lp_warm *w, const int *y, int t)
+{
+    if (!w || w->cold || t < 1 || t >= w->T || !w->valid[t] ||
+        memcmp(w->y + (size_t)t * w->T, y, (size_t)t * sizeof *y) != 0)
+        return NULL;
+    return &w->b[t];
+}
+
+static int reconstruct(const llr_gls *g, const int *y, int t, double *logits,
+                       llr_lp_result *res, int flags, llr_lp_warm *w,
+                       llr_error *e);
+
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e)
 {
     if (g->recon == LLR_RECON_LSQ) /* an approximate model (lsq.h) */
         return llr_reconstruct_lsq(g, y, t, logits, res, flags, e);
+    return reconstruct(g, y, t, logits, res, flags, NULL, e);
+}
+
+int llr_reconstruct_warm(const llr_gls *g, const int *y, int t,
+                         double *logits, llr_lp_result *res, int flags,
+                         llr_lp_warm *w, llr_error *e)
+{
+    if (g->recon == LLR_RECON_LSQ) /* no LP, nothing to warm-start */
+        return llr_reconstruct_lsq(g, y, t, logits, res, flags, e);
+    if (w && (w->T != g->T || w->V != g->V || w->d < g->d))
+        w = NULL; /* made for another shape: cold */
+    if (w && !w->cold && t >= 2 && t - 1 < w->T &&
+        !warm_find(w, y, t - 1)) {
+        /* The parent's entry first (its answer is discarded). */
+        llr_lp_result pr = {0};
+        pr.c = w->c;
+        if (llr_reconstruct_warm(g, y, t - 1, w->logits, &pr, 0, w, e))
+            return -1;
+    }
+    return reconstruct(g, y, t, logits, res, flags, w, e);
+}
+
+static int reconstruct(const llr_gls *g, const int *y, int t, double *logits,
+                       llr_lp_result *res, int flags, llr_lp_warm *w,
+                       llr_error *e)
+{
     int V = g->V;
     res->residual = 0;
     res->feasible = 1;
@@ -457,9 +595,18 @@ int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         d = bn[0] * (1 + (s ? bs[1 + y[s]] : 0.0) * d);
         K = isnan(d) ? INFINITY : fmax(K, d);
     }
+    const lp_basis *from = t >= 2 ? warm_find(w, y, t - 1) : NULL;
+    if (from && (from->nr != 2 * (L.m - g->cut[t].fhat.count * V) ||
+                 from->nc != 1 + L.off[t]))
+        from = NULL; /* not this model's parent LP */
+    lp_basis *to = rc == 0 ? warm_slot(w, &L, t) : NULL;
     if (rc == 0)
         rc = solve(&L, g->box, K, x, &rclaim, &nst, &res->duality,
-                   &res->uncertified, e);
+                   &res->uncertified, from, to, e);
+    if (rc == 0 && to && nst >= 1) {
+        memcpy(w->y + (size_t)t * w->T, y, (size_t)t * sizeof *y);
+        w->valid[t] = 1;
+    }
     res->objective = rclaim;
     res->stages = nst;
     res->tiebreak = nst > 1;

@@ -79,4 +79,33 @@ LLR_MUST_CHECK
 int llr_reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     llr_lp_result *res, int flags, llr_error *e);
 
+/* Warm starts. An llr_lp_warm remembers, for the prefixes last solved
+ * through it (one per length), the optimal basis of their stage-1 LP;
+ * llr_reconstruct_warm starts the dual simplex of y_{1:t} from the basis
+ * of y_{1:t-1} (the LP of y_{1:t} is its parent's with level t-1's rows
+ * and c_t's columns appended), solving the parent first when the cache
+ * does not hold it, so the basis used depends on the prefix alone, not on
+ * the order of calls. The answer is the same lexicographic point as
+ * llr_reconstruct's (unique: see above) up to rounding and the 1e-11 of
+ * the stage-1 shortcut; tests/test_warm.c compares them. One cache per
+ * representation g and per thread: reset it (llr_lp_warm_reset) when g
+ * changes. Environment: LLR_LP_COLD=1 makes every cache solve cold (the
+ * old path, for benchmarks). NULL when out of memory. */
+typedef struct llr_lp_warm llr_lp_warm;
+llr_lp_warm *llr_lp_warm_new(int V, int T, int d);
+void llr_lp_warm_reset(llr_lp_warm *w);
+void llr_lp_warm_free(llr_lp_warm *w);
+/*@ requires \valid_read(g);
+    requires t >= 0 ==> \valid_read(y + (0 .. t - 1));
+    requires \valid(logits + (0 .. g->V - 1));
+    requires \valid(res);
+    requires e == \null || \valid(e);
+    assigns logits[0 .. g->V - 1], *res, res->c[0 .. t * g->d], *e;
+    ensures \result == 0 || \result == -1;
+*/
+LLR_MUST_CHECK
+int llr_reconstruct_warm(const llr_gls *g, const int *y, int t,
+                         double *logits, llr_lp_result *res, int flags,
+                         llr_lp_warm *w, llr_error *e);
+
 #endif

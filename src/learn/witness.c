@@ -53,8 +53,26 @@ static int locate(llr_oracle *o, const llr_gls *g, const int *y, int t,
     return rc;
 }
 
+static int validate(llr_validation *v, const int *y, const double *logp,
+                    llr_witness_fix *fix, double *w, llr_lp_warm *warm,
+                    llr_error *e);
+
 int llr_validate(llr_validation *v, const int *y, const double *logp,
                  llr_witness_fix *fix, double *w, llr_error *e)
+{
+    memset(fix, 0, sizeof *fix);
+    /* Warm starts along the sample (g may change between calls). */
+    llr_lp_warm *warm = llr_lp_warm_new(v->g->V, v->g->T, v->g->d);
+    if (!warm)
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    int rc = validate(v, y, logp, fix, w, warm, e);
+    llr_lp_warm_free(warm);
+    return rc;
+}
+
+static int validate(llr_validation *v, const int *y, const double *logp,
+                    llr_witness_fix *fix, double *w, llr_lp_warm *warm,
+                    llr_error *e)
 {
     llr_oracle *o = v->o;
     const llr_gls *g = v->g;
@@ -65,9 +83,8 @@ int llr_validate(llr_validation *v, const int *y, const double *logp,
     llr_trace *tr = llr_oracle_options(o)->trace;
     double *lsm = pred + V, *truth = pred + 2 * V;
     double logp_sum = 0, logq_sum = 0;
-    memset(fix, 0, sizeof *fix);
     for (int t = 0; t < g->T; t++) {
-        if (llr_reconstruct(g, y, t, pred, lr, 0, e))
+        if (llr_reconstruct_warm(g, y, t, pred, lr, 0, warm, e))
             return -1;
         llr_log_softmax(pred, V, lsm);
         double q = lsm[y[t]], lperr = fabs(q - logp[t]);
