@@ -36,7 +36,8 @@ static run learn(const llr_model *M, int d, uint64_t budget, int max_epochs,
 {
     run r = {0};
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {0, 77, 0, budget, NULL, 0, NULL, 0};
+    llr_oracle_opts oo = {.noise_seed = 77, .budget = budget,
+                          .access = {.round = -1}};
     cr_assert(llr_oracle_new(M, &oo, &o, &r.err) == 0, "%s", r.err.msg);
     llr_gls_params p;
     llr_params_practical(M->T, d, 0.05, 0.05, 0, 0, 1, &p);
