@@ -150,7 +150,7 @@ static llr_model *learn_gls(const llr_model *M, int d, double eps)
 {
     llr_error err;
     llr_oracle *o = NULL;
-    llr_oracle_opts oo = {0, 77, 0, 0, NULL, 0, NULL, 0};
+    llr_oracle_opts oo = {.noise_seed = 77};
     cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
     llr_gls_params p;
     llr_params_practical(M->T, d, eps, 0.05, 0, 0, 1, &p);
