@@ -199,3 +199,52 @@ Test(tv, threads_give_the_same_bits, .timeout = 600)
     for (int k = 0; k < n; k++)
         llr_model_free(m[k]);
 }
+
+/* A model (V = 3, T = 7) whose logits fail at the prefixes of length 6
+ * starting with token 2 or token 1 (uniform elsewhere), below the split
+ * (depth 6: 3^6 >= 256 subtrees): the error names the prefix. */
+static int failing_logits(const llr_model *m, const void *state, int t,
+                          double *out, llr_error *e)
+{
+    const int *s = state;
+    if (t == 6 && (s[1] == 2 || s[1] == 1))
+        return llr_fail(e, LLR_ESOLVER, "fails at %d %d %d %d %d %d", s[1],
+                        s[2], s[3], s[4], s[5], s[6]);
+    for (int z = 0; z < m->V; z++)
+        out[z] = 0.0;
+    return 0;
+}
+
+static void failing_destroy(llr_model *m)
+{
+    free(m);
+}
+
+static const llr_model_ops failing_ops = {
+    "failing", llr_prefix_state_root, llr_prefix_state_step, failing_logits,
+    NULL, failing_destroy, NULL, NULL, NULL, NULL,
+};
+
+/* A failure inside a subtree: the same error for any thread count, the
+ * first in depth-first order (subtrees after a failed one are not
+ * started; those before it all finish). */
+Test(tv, threads_report_the_first_failure)
+{
+    llr_model *a = gen(0, 3, 7, 1);
+    llr_model *f = calloc(1, sizeof *f);
+    cr_assert(f);
+    *f = (llr_model){&failing_ops, 3, 7, 0, 8 * sizeof(int), NULL, NULL, 0};
+    const int counts[] = {1, 2, 4};
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        llr_error err;
+        llr_exact x;
+        llr_distance_opts o = {.max_leaves = 1 << 20,
+                               .threads = counts[c]};
+        cr_assert(llr_distance_exact(a, f, &o, &x, &err) == -1);
+        assert_code(err, LLR_ESOLVER);
+        cr_assert_str_eq(err.msg, "fails at 1 0 0 0 0 0", "%d threads: %s",
+                         counts[c], err.msg);
+    }
+    llr_model_free(f);
+    llr_model_free(a);
+}
