@@ -25,7 +25,7 @@ OUT=${OUT:-$WORK/out}
 # Reference BLAS/LAPACK are pinned the same way as in GNUmakefile.
 LIBDIR=/usr/lib/x86_64-linux-gnu
 PIN="-Wl,--disable-new-dtags,-rpath,$LIBDIR/blas:$LIBDIR/lapack"
-LIBS="-llapacke -llapack -lblas -lglpk -ljansson -lmpfr -lgmp -lm -ldl"
+LIBS="-llapacke -llapack -lblas -lglpk -ljansson -lmpfr -lgmp -lm -ldl -pthread"
 STD="-std=c11 -D_GNU_SOURCE"
 
 mkdir -p "$WORK/lib" "$WORK/obj" "$OUT"

@@ -454,4 +454,33 @@ expect 1 "huge.st: tensor 'cut1.rhat' entry 0 is 1e\+308" "$LLR" tv m.st huge.st
 # client checked replies, is tested in test_learner.c).
 expect 1 "entry 0 is 1e\\+308 after centring; the client accepts" "$LLR" learn "exec:$BAD huge-at-1" --rank 2 --eps 0.1 -o hg.st
 
+# Threads: the outputs are the same bytes for any --threads (the exact walk
+# splits the prefix tree at a depth fixed by V and T; docs/commands.md).
+expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 7 --seed 21 -o th.st
+expect 0 "" "$LLR" gen approx --vocab 3 --rank 2 --horizon 7 --seed 22 --eps 0.001 -o tha.st
+expect 0 "" "$LLR" learn tha.st --rank 2 --eps 0.1 --threads 1 -o th.gls --json
+cp out.txt thl1.json
+expect 0 "" "$LLR" learn tha.st --rank 2 --eps 0.1 --threads 4 -o th4.gls --json
+check "llr learn: --threads 1 and 4 give the same report (but its file name and seconds)" bash -c "grep -Ev '\"(file|seconds)\"' thl1.json >a.j; grep -Ev '\"(file|seconds)\"' out.txt >b.j; [ -s a.j ] && cmp -s a.j b.j"
+check "llr learn: --threads 1 and 4 give the same file" cmp -s th.gls th4.gls
+for pair in "th.st tha.st" "tha.st th.gls"; do
+    for m in "--exact" "--mc 3000 --seed 4"; do
+        "$LLR" tv $pair $m --json --threads 1 >th1.out 2>/dev/null
+        "$LLR" tv $pair $m --json --threads 4 >th4.out 2>/dev/null
+        LLR_THREADS=3 "$LLR" tv $pair $m --json >th3.out 2>/dev/null
+        check "llr tv $pair $m: 1, 3 and 4 threads, the same bytes" bash -c "[ -s th1.out ] && cmp -s th1.out th4.out && cmp -s th1.out th3.out"
+    done
+done
+"$LLR" compare th.st tha.st --exact --top 0 --json --threads 1 >th1.out 2>/dev/null
+"$LLR" compare th.st tha.st --exact --top 0 --json --threads 4 >th4.out 2>/dev/null
+check "llr compare --top 0: 1 and 4 threads, the same bytes" bash -c "[ -s th1.out ] && cmp -s th1.out th4.out"
+"$LLR" compare th.st tha.st --exact --json --threads 1 >th1.out 2>/dev/null
+"$LLR" compare th.st tha.st --exact --json --threads 4 >th4.out 2>/dev/null
+check "llr compare (top prefixes: one thread): the same bytes" bash -c "[ -s th1.out ] && cmp -s th1.out th4.out"
+expect 2 "--threads '0' is not an integer" "$LLR" tv th.st tha.st --threads 0
+expect 2 "--threads 'x'" "$LLR" compare th.st tha.st --threads x
+expect 2 "--threads '300'" "$LLR" learn tha.st --rank 2 --eps 0.1 --threads 300 -o no.gls
+check "a refused learn writes nothing" bash -c "[ ! -e no.gls ]"
+expect 2 "LLR_THREADS 'many'" env LLR_THREADS=many "$LLR" tv th.st tha.st
+
 finish cli

@@ -8,6 +8,9 @@
 #include "helpers.h"
 #include "models/isan.h"
 #include "models/table.h"
+#include "learn/gls.h"
+#include "learn/params.h"
+#include "oracle/oracle.h"
 
 static llr_model *gen(int kind, int V, int T, uint64_t seed)
 {
@@ -126,4 +129,122 @@ Test(tv, refuses_mismatched_or_huge)
     assert_code(err, LLR_EBUDGET);
     llr_model_free(a);
     llr_model_free(b);
+}
+
+/* Exact TV of a and b on `threads` threads, with the step terms. */
+static llr_exact exact_threads(const llr_model *a, const llr_model *b,
+                               int threads, double *steps)
+{
+    llr_error err;
+    llr_exact x;
+    llr_distance_hooks hk = {steps, NULL, NULL};
+    llr_distance_opts o = {.max_leaves = 1 << 24, .hooks = &hk,
+                           .threads = threads};
+    cr_assert(llr_distance_exact(a, b, &o, &x, &err) == 0, "%s", err.msg);
+    return x;
+}
+
+/* A learned gls model of M (practical parameters): its logits solve LPs
+ * through a per-model cache, so each thread walks a fork of it. */
+static llr_model *learn_gls(const llr_model *M, int d, double eps)
+{
+    llr_error err;
+    llr_oracle *o = NULL;
+    llr_oracle_opts oo = {.noise_seed = 77};
+    cr_assert(llr_oracle_new(M, &oo, &o, &err) == 0, "%s", err.msg);
+    llr_gls_params p;
+    llr_params_practical(M->T, d, eps, 0.05, 0, 0, 1, &p);
+    llr_model *L = NULL;
+    llr_gls_stats st;
+    cr_assert(llr_gls_learn(o, &p, NULL, &L, &st, &err) == 0, "%s",
+              err.msg);
+    llr_oracle_free(o);
+    return L;
+}
+
+/* Every result, step terms included, is the same bits for any thread
+ * count: the subtrees are fixed by V and T and added in their order. */
+Test(tv, threads_give_the_same_bits, .timeout = 600)
+{
+    llr_model *m[8];
+    int n = 0;
+    m[n++] = gen(0, 3, 7, 1), m[n++] = gen(1, 3, 7, 2); /* split below */
+    m[n++] = gen(0, 5, 4, 3), m[n++] = gen(2, 5, 4, 4);
+    m[n++] = gen(0, 3, 1, 5), m[n++] = gen(1, 3, 1, 6); /* T = 1: none */
+    llr_error err;
+    cr_assert(llr_approx_generate(4, 2, 5, 3, 3.0, 0.05, &m[n], &err) == 0);
+    n++;
+    m[n] = learn_gls(m[n - 1], 2, 0.1);
+    cr_assert(llr_gls_of(m[n]));
+    n++;
+    for (int k = 0; k < n; k += 2) {
+        int T = m[k]->T;
+        double s1[8], sn[8];
+        llr_exact one = exact_threads(m[k], m[k + 1], 1, s1);
+        cr_assert(one.tv > 0 && one.prefixes > 0);
+        const int counts[] = {2, 3, 4, 8};
+        for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+            llr_exact x = exact_threads(m[k], m[k + 1], counts[c], sn);
+            cr_assert(memcmp(&one, &x, sizeof x) == 0,
+                      "pair %d, %d threads: tv %.17g against %.17g", k,
+                      counts[c], x.tv, one.tv);
+            cr_assert(memcmp(s1, sn, (size_t)T * sizeof *s1) == 0);
+        }
+        /* Without hooks, the same as with them. */
+        llr_distance_opts o = {.max_leaves = 1 << 24, .threads = 4};
+        llr_exact x;
+        cr_assert(llr_distance_exact(m[k], m[k + 1], &o, &x, &err) == 0);
+        cr_assert(memcmp(&one, &x, sizeof x) == 0);
+    }
+    for (int k = 0; k < n; k++)
+        llr_model_free(m[k]);
+}
+
+/* A model (V = 3, T = 7) whose logits fail at the prefixes of length 6
+ * starting with token 2 or token 1 (uniform elsewhere), below the split
+ * (depth 6: 3^6 >= 256 subtrees): the error names the prefix. */
+static int failing_logits(const llr_model *m, const void *state, int t,
+                          double *out, llr_error *e)
+{
+    const int *s = state;
+    if (t == 6 && (s[1] == 2 || s[1] == 1))
+        return llr_fail(e, LLR_ESOLVER, "fails at %d %d %d %d %d %d", s[1],
+                        s[2], s[3], s[4], s[5], s[6]);
+    for (int z = 0; z < m->V; z++)
+        out[z] = 0.0;
+    return 0;
+}
+
+static void failing_destroy(llr_model *m)
+{
+    free(m);
+}
+
+static const llr_model_ops failing_ops = {
+    "failing", llr_prefix_state_root, llr_prefix_state_step, failing_logits,
+    NULL, failing_destroy, NULL, NULL, NULL, NULL,
+};
+
+/* A failure inside a subtree: the same error for any thread count, the
+ * first in depth-first order (subtrees after a failed one are not
+ * started; those before it all finish). */
+Test(tv, threads_report_the_first_failure)
+{
+    llr_model *a = gen(0, 3, 7, 1);
+    llr_model *f = calloc(1, sizeof *f);
+    cr_assert(f);
+    *f = (llr_model){&failing_ops, 3, 7, 0, 8 * sizeof(int), NULL, NULL, 0};
+    const int counts[] = {1, 2, 4};
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        llr_error err;
+        llr_exact x;
+        llr_distance_opts o = {.max_leaves = 1 << 20,
+                               .threads = counts[c]};
+        cr_assert(llr_distance_exact(a, f, &o, &x, &err) == -1);
+        assert_code(err, LLR_ESOLVER);
+        cr_assert_str_eq(err.msg, "fails at 1 0 0 0 0 0", "%d threads: %s",
+                         counts[c], err.msg);
+    }
+    llr_model_free(f);
+    llr_model_free(a);
 }

@@ -84,30 +84,34 @@ PY
 
 # Section "time": seconds of the LP-bound commands with cold LPs (the
 # previous version's path, LLR_LP_COLD=1) and warm-started LPs (the
-# default), in the same run, and their ratio. Rows: the exact TV of a
-# learned ISAN (V d T of BENCH_SPEED_TIME_CELL, default "8 3 7", seed 11,
-# --eps 0.01) against its teacher (target: <= 20 s), the learning of that
-# ISAN, and the learning of an ARPA trigram model of docs/mathematics.md
-# (tools/make_arpa.py --order 3 --lower --min-count 23: V = 41) at
-# --horizon 4 --rank 80 --eps 0.01 (target: <= 30 s; llr learn's
-# "seconds", the learning alone, without the exact TV of the result that
-# llr learn computes afterwards). A run is cut off after
+# default), both on 1 thread, then warm on all the online cores
+# (--threads N, N = nproc), in the same run, with the ratios. Rows: the
+# exact TV of a learned ISAN (V d T of BENCH_SPEED_TIME_CELL, default
+# "8 3 7", seed 11, --eps 0.01) against its teacher (target: <= 20 s), the
+# learning of that ISAN, and the learning of an ARPA trigram model of
+# docs/mathematics.md (tools/make_arpa.py --order 3 --lower --min-count 23:
+# V = 41) at --horizon 4 --rank 80 --eps 0.01 (target: <= 30 s; llr
+# learn's "seconds", the learning alone, without the exact TV of the result
+# that llr learn computes afterwards). A run is cut off after
 # BENCH_SPEED_TIMEOUT seconds (default 600) and shown as "> N" (wall) and
-# "> its CPU seconds until then".
+# "> its CPU seconds until then". BENCH_SPEED_ARPA=0 skips the ARPA rows.
 # BENCH_SPEED_TIME=0 skips this section, BENCH_SPEED_EXEC=0 the next.
 TMO=${BENCH_SPEED_TIMEOUT:-600}
+NT=$(nproc)
 TTSV=$OUT/time.tsv
-printf 'what\tlp\twall\tcpu\tlearn_seconds\n' >"$TTSV"
-# time_row WHAT LP KEY CMD...: run CMD with LLR_LP_COLD set for LP=cold;
-# record its wall and CPU (user + system) seconds, and KEY of its JSON
-# (llr learn's "seconds": the learning alone) unless KEY is "-".
+printf 'what\tlp\tthreads\twall\tcpu\tlearn_seconds\n' >"$TTSV"
+# time_row WHAT LP THREADS KEY CMD...: run CMD --threads THREADS with
+# LLR_LP_COLD set for LP=cold; record its wall and CPU (user + system)
+# seconds, and KEY of its JSON (llr learn's "seconds": the learning alone)
+# unless KEY is "-".
 time_row() {
-  local what=$1 lp=$2 key=$3
-  shift 3
-  local id=time_${what//[^a-zA-Z0-9]/_}_$lp cold=0
+  local what=$1 lp=$2 nt=$3 key=$4
+  shift 4
+  local id=time_${what//[^a-zA-Z0-9]/_}_${lp}_$nt cold=0
   [[ $lp == cold ]] && cold=1
   LLR_LP_COLD=$cold /usr/bin/time -f "%e %U %S" -o "$OUT/runs/$id.time" \
-    timeout "$TMO" "$@" >"$OUT/runs/$id.json" 2>"$OUT/runs/$id.err"
+    timeout "$TMO" "$@" --threads "$nt" >"$OUT/runs/$id.json" \
+    2>"$OUT/runs/$id.err"
   local rc=$? wall cpu learn=-
   read -r wall cpu <<< "$(awk 'END {printf "%.2f %.2f", $1, $2 + $3}' \
     "$OUT/runs/$id.time")"
@@ -120,8 +124,8 @@ time_row() {
     learn=$($PY -c "import json,sys; print('%.2f' % json.load(open(sys.argv[1]))[sys.argv[2]])" \
       "$OUT/runs/$id.json" "$key")
   fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$what" "$lp" "$wall" "$cpu" "$learn" \
-    >>"$TTSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$lp" "$nt" "$wall" "$cpu" \
+    "$learn" >>"$TTSV"
 }
 if [[ ${BENCH_SPEED_TIME:-1} != 0 ]]; then
   read -r TV_ TD_ TT_ <<< "${BENCH_SPEED_TIME_CELL:-8 3 7}"
@@ -134,45 +138,54 @@ if [[ ${BENCH_SPEED_TIME:-1} != 0 ]]; then
   $PY "$SRC/tools/make_arpa.py" --order 3 --lower --min-count 23 \
     "$SRC/docs/mathematics.md" "$ARPA" >/dev/null || exit 1
   AV=$("$LLR" info "$ARPA" --horizon 4 | awk '/^vocab:/ {print $2}')
-  for lp in cold warm; do
-    time_row "llr tv --exact (learned ISAN V=$TV_ d=$TD_ T=$TT_)" $lp - \
+  for run in "cold 1" "warm 1" "warm $NT"; do
+    read -r lp nt <<< "$run"
+    time_row "llr tv --exact (learned ISAN V=$TV_ d=$TD_ T=$TT_)" $lp $nt - \
       "$LLR" tv "$TM" "$OUT/time_learned.gls" --exact --json
-    time_row "llr learn (ISAN V=$TV_ d=$TD_ T=$TT_, eps 0.01)" $lp seconds \
-      "$LLR" learn "$TM" --rank "$TD_" --eps 0.01 \
-      -o "$OUT/runs/time_isan_$lp.gls" --json
-    time_row "llr learn (ARPA V=$AV T=4, rank 80, eps 0.01)" $lp seconds \
-      "$LLR" learn "$ARPA" --horizon 4 --rank 80 --eps 0.01 \
-      -o "$OUT/runs/time_arpa_$lp.gls" --json
+    time_row "llr learn (ISAN V=$TV_ d=$TD_ T=$TT_, eps 0.01)" $lp $nt \
+      seconds "$LLR" learn "$TM" --rank "$TD_" --eps 0.01 \
+      -o "$OUT/runs/time_isan_${lp}_$nt.gls" --json
+    [[ ${BENCH_SPEED_ARPA:-1} == 0 ]] ||
+      time_row "llr learn (ARPA V=$AV T=4, rank 80, eps 0.01)" $lp $nt \
+        seconds "$LLR" learn "$ARPA" --horizon 4 --rank 80 --eps 0.01 \
+        -o "$OUT/runs/time_arpa_${lp}_$nt.gls" --json
   done
   echo "== time: cold LPs (LLR_LP_COLD=1, the previous path) against"
-  echo "   warm-started LPs (the default), same run, 1 thread; seconds: wall"
-  echo "   and CPU of the whole command, and llr learn's own \"seconds\""
-  echo "   (the learning, without the exact TV of its result)"
-  $PY - "$TTSV" <<'PY'
+  echo "   warm-started LPs (the default), same run, 1 thread, then warm on"
+  echo "   all $NT online cores (--threads $NT); seconds: wall and CPU of the"
+  echo "   whole command, and llr learn's own \"seconds\" (the learning,"
+  echo "   without the exact TV of its result)"
+  $PY - "$TTSV" "$NT" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1]), delimiter="\t"))[1:]
+nt = sys.argv[2]
 order, t = [], {}
-for what, lp, wall, cpu, learn in rows:
+for what, lp, th, wall, cpu, learn in rows:
     if what not in t:
         order.append(what)
         t[what] = {}
-    t[what][lp] = (wall, cpu, learn)
+    t[what][(lp, th)] = (wall, cpu, learn)
 def num(x):
     try:
         return float(x)
     except ValueError:
         return None
+def ratio(a, b):
+    if num(a) and num(b):
+        return "%.2f" % (num(a) / num(b))
+    if a.startswith(">") and num(b):
+        return "> %.1f" % (float(a.split()[1]) / num(b))
+    return ""
 out = [["command", "cold wall", "cold cpu", "cold learn",
-        "warm wall", "warm cpu", "warm learn", "cpu cold/warm"]]
+        "warm wall", "warm cpu", "warm learn",
+        "x%s wall" % nt, "x%s cpu" % nt,
+        "cpu cold/warm", "wall warm/x%s" % nt]]
 for what in order:
-    c = t[what].get("cold", ("", "", "")); w = t[what].get("warm", ("", "", ""))
-    if num(c[1]) and num(w[1]):
-        r = "%.2f" % (num(c[1]) / num(w[1]))
-    elif c[1].startswith(">") and num(w[1]):
-        r = "> %.1f" % (float(c[1].split()[1]) / num(w[1]))
-    else:
-        r = ""
-    out.append([what, c[0], c[1], c[2], w[0], w[1], w[2], r])
+    e = ("", "", "")
+    c = t[what].get(("cold", "1"), e); w = t[what].get(("warm", "1"), e)
+    p = t[what].get(("warm", nt), e) if nt != "1" else e
+    out.append([what, c[0], c[1], c[2], w[0], w[1], w[2], p[0], p[1],
+                ratio(c[1], w[1]), ratio(w[0], p[0])])
 wd = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
 for r in out:
     print("  ".join(x.ljust(wd[i]) if i == 0 else x.rjust(wd[i])

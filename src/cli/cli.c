@@ -142,6 +142,33 @@ void cli_progress_done(cli_progress *pr)
         fprintf(stderr, "\r%*s\r", 40, "");
 }
 
+int cli_threads_resolve(const char *cmd, int *threads)
+{
+    if (*threads > 0)
+        return EXIT_OK;
+    const char *env = getenv("LLR_THREADS");
+    if (env && *env) {
+        long long n;
+        if (cli_int(cmd, "LLR_THREADS", env, 1, CLI_MAX_THREADS, &n))
+            return EXIT_USAGE;
+        *threads = (int)n;
+        return EXIT_OK;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    *threads = cores < 1 ? 1 : cores > CLI_MAX_THREADS ? CLI_MAX_THREADS
+                                                       : (int)cores;
+    return EXIT_OK;
+}
+
+int cli_threads_option(const char *cmd, const char *arg, int *threads)
+{
+    long long n;
+    if (cli_int(cmd, "--threads", arg, 1, CLI_MAX_THREADS, &n))
+        return -1;
+    *threads = (int)n;
+    return 0;
+}
+
 void cli_distance_defaults(cli_distance *d)
 {
     *d = (cli_distance){.seed = 1, .delta = 0.05};
@@ -162,20 +189,22 @@ int cli_distance_option(const char *cmd, const char *countopt, int c,
         return cli_u64(cmd, "--seed", arg, &d->seed) ? -1 : 1;
     case 'D':
         return cli_prob(cmd, "--delta", arg, &d->delta) ? -1 : 1;
+    case 'J':
+        return cli_threads_option(cmd, arg, &d->threads) ? -1 : 1;
     default:
         return 0;
     }
 }
 
 int cli_distance_options_done(const char *cmd, const char *countopt,
-                              const cli_distance *d)
+                              cli_distance *d)
 {
     if (d->exact && d->mc)
         return cli_usage(cmd, "--exact and %s exclude each other", countopt);
     if (d->exact && d->have_seed)
         return cli_usage(cmd, "--seed applies to Monte Carlo (%s) only",
                          countopt);
-    return EXIT_OK;
+    return cli_threads_resolve(cmd, &d->threads);
 }
 
 int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
@@ -195,7 +224,7 @@ int cli_distance_run(const char *cmd, const llr_model *a, const llr_model *b,
     cli_progress pr;
     cli_progress_init(&pr, d->exact ? "exact TV" : "Monte Carlo TV");
     llr_distance_opts o = {CLI_MAX_EXACT, (uint64_t)d->mc, d->seed,
-                           d->delta, &pr.p, hooks};
+                           d->delta, &pr.p, hooks, d->threads};
     int fail = d->exact ? llr_distance_exact(a, b, &o, &d->x, &e)
                         : llr_distance_mc(a, b, &o, &d->m, &e);
     cli_progress_done(&pr);

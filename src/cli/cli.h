@@ -65,12 +65,23 @@ typedef struct cli_distance {
     uint64_t seed;  /* Monte Carlo seed */
     double delta;   /* Monte Carlo: intervals at confidence 1 - delta */
     int have_seed;  /* --seed was given */
+    int threads;    /* --threads N (0: the default, set by
+                     * cli_distance_options_done) */
     llr_exact x;    /* the result when exact */
     llr_mc m;       /* the result when Monte Carlo */
 } cli_distance;
+/* --threads N: at most N threads (1 .. CLI_MAX_THREADS); the results
+ * are the same for any N. cli_threads_option parses it (0, or -1 after a
+ * usage error); cli_threads_resolve replaces 0 by the default: LLR_THREADS
+ * when set, else the number of online cores (EXIT_OK, or EXIT_USAGE after
+ * a usage error on a bad LLR_THREADS). */
+#define CLI_MAX_THREADS 256
+int cli_threads_option(const char *cmd, const char *arg, int *threads);
+int cli_threads_resolve(const char *cmd, int *threads);
+
 /* The options of the computation shared by llr tv and llr compare, as getopt
  * codes: 'x' --exact, 'n' COUNT N (countopt: "--mc" or "--samples"),
- * 's' --seed S, 'D' --delta D. cli_distance_defaults sets seed 1, delta
+ * 's' --seed S, 'D' --delta D, 'J' --threads N. cli_distance_defaults sets seed 1, delta
  * 0.05 and nothing asked. cli_distance_option handles code c with its
  * argument: 1 when handled, 0 when c is none of them, -1 after printing a
  * usage error. cli_distance_options_done checks the combination once the
@@ -79,7 +90,7 @@ void cli_distance_defaults(cli_distance *d);
 int cli_distance_option(const char *cmd, const char *countopt, int c,
                         const char *arg, cli_distance *d);
 int cli_distance_options_done(const char *cmd, const char *countopt,
-                              const cli_distance *d);
+                              cli_distance *d);
 /* Checks that A and B are comparable, chooses the method as above and runs
  * it (hooks may be NULL) with progress on stderr. Returns EXIT_OK, or
  * prints the error and returns EXIT_FAIL. */

@@ -17,7 +17,7 @@ static void help(void)
     printf(
         "usage: llr compare TRUTH CANDIDATE [--exact | --samples N] [--seed S] "
         "[--delta D]\n"
-        "                 [--top K] [--max-tv X] [--json]\n\n"
+        "                 [--top K] [--max-tv X] [--threads N] [--json]\n\n"
         "Where CANDIDATE differs from TRUTH (any model llr loads, or "
         "exec:COMMAND):\n"
         "  TV(TRUTH, CANDIDATE), exact when V^T <= 1e7 (or --exact, up to "
@@ -39,7 +39,12 @@ static void help(void)
         "Exit status 1 when --max-tv X is given and TV > X (Monte Carlo: "
         "when the\n"
         "certified upper bound exceeds X, so that passing means TV <= X is "
-        "certified).\n",
+        "certified).\n"
+        "--threads N: the exact walk on at most N threads when --top 0 "
+        "(the prefixes\n"
+        "are ranked in walk order otherwise: one thread); default "
+        "LLR_THREADS, else the\n"
+        "online cores; the output is the same for any N.\n",
         CLI_AUTO_MC);
 }
 
@@ -122,6 +127,7 @@ int cmd_compare(int argc, char **argv)
         {"samples", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'},
         {"delta", required_argument, 0, 'D'},
+        {"threads", required_argument, 0, 'J'},
         {"top", required_argument, 0, 'k'},
         {"max-tv", required_argument, 0, 'M'},
         {"json", no_argument, 0, 'j'},

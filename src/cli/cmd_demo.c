@@ -44,7 +44,7 @@ typedef struct tvres {
 static int measure(const llr_model *M, const llr_model *L, long long mc,
                    uint64_t seed, tvres *r, llr_error *e)
 {
-    llr_distance_opts o = {1ULL << 20, (uint64_t)mc, seed, 0.05, NULL, NULL};
+    llr_distance_opts o = {1ULL << 20, (uint64_t)mc, seed, 0.05, NULL, NULL, 1};
     if (M->T <= 17) {
         llr_exact x;
         if (llr_distance_exact(M, L, &o, &x, e))

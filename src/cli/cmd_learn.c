@@ -38,7 +38,7 @@ static void help(void)
         "                 [--trace FILE] -o OUT [--json]\n"
         "                 [--spanner-n N] [--valid-n n] [--gap G] [--tau T] "
         "[--samples M]\n"
-        "                 [--max-epochs N] [--time-limit S]\n\n"
+        "                 [--max-epochs N] [--time-limit S] [--threads N]\n\n"
         "Learn a standalone model of MODEL from its two access operations: "
         "logit\nqueries (a whole next-token vector at a chosen prefix) and "
         "teacher samples\n(a sequence with the teacher's log-probability of "
@@ -103,6 +103,10 @@ static void help(void)
         "theory computes\n"
         "the theorem's settings and runs only when they are not "
         "astronomically large.\n"
+        "--threads N: at most N threads for the exact TV of the result "
+        "(V^T <= 1e8;\n"
+        "default LLR_THREADS, else the online cores); the outputs are the "
+        "same for any N.\n"
         "Defaults: --delta 0.05, --seed 1, practical.\n"
         "The report has queries, distinct_queries, tokens (logit queries), "
         "samples,\n"
@@ -167,6 +171,7 @@ int cmd_learn(int argc, char **argv)
         {"sample-budget", required_argument, 0, 'B'},
         {"max-epochs", required_argument, 0, 'E'},
         {"time-limit", required_argument, 0, 'L'},
+        {"threads", required_argument, 0, 'J'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -178,7 +183,7 @@ int cmd_learn(int argc, char **argv)
     uint64_t seed = 1;
     const char *method = "gls", *params = "practical", *trace = NULL,
                *out = NULL;
-    int json = 0, c;
+    int json = 0, c, threads = 0;
     llr_access acc = {0, 0, 0, -1};
     llr_cond_access cond = {0, 0, 0, 0, 0};
     optind = 1;
@@ -268,6 +273,10 @@ int cmd_learn(int argc, char **argv)
                            &time_limit))
                 return EXIT_USAGE;
             break;
+        case 'J':
+            if (cli_threads_option(CMD, optarg, &threads))
+                return EXIT_USAGE;
+            break;
         case 'j': json = 1; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage(CMD, "bad option");
@@ -275,6 +284,8 @@ int cmd_learn(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage(CMD, "expected one MODEL");
+    if (cli_threads_resolve(CMD, &threads) != EXIT_OK)
+        return EXIT_USAGE;
     if (!out)
         return cli_usage(CMD, "-o OUT is required");
     int is_gls = !strcmp(method, "gls"), is_ex = !strcmp(method, "exhaustive");
@@ -473,7 +484,8 @@ int cmd_learn(int argc, char **argv)
         0) {
         cli_progress pr;
         cli_progress_init(&pr, "exact TV of the result");
-        llr_distance_opts o = {.max_leaves = TV_LIMIT, .progress = &pr.p};
+        llr_distance_opts o = {.max_leaves = TV_LIMIT, .progress = &pr.p,
+                               .threads = threads};
         if (llr_distance_exact(M, L, &o, &x, &e)) {
             cli_progress_done(&pr);
             cli_fail(CMD, &e);

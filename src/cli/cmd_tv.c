@@ -13,7 +13,7 @@ static void help(void)
 {
     printf(
         "usage: llr tv A B [--exact | --mc N [--seed S]] [--delta D] "
-        "[--json]\n\n"
+        "[--threads N] [--json]\n\n"
         "Total-variation distance TV(A, B) = 1/2 sum_y |A(y) - B(y)| over "
         "Sigma^T.\n"
         "  --exact   enumerate all V^T sequences in one walk of the prefix "
@@ -29,6 +29,11 @@ static void help(void)
         "            D = 0.05; seed 1) and an interval holding with "
         "probability 1-D\n"
         "Default: exact when V^T <= 1e7, else --mc %d.\n"
+        "  --threads N  the exact walk on at most N threads (default "
+        "LLR_THREADS, else\n"
+        "            the online cores; one for a model behind a process; "
+        "Monte Carlo\n"
+        "            runs on one): the output is the same for any N\n"
         "Also printed: the telescoping bound sum_t E_{h~A} TV(A(.|h), "
         "B(.|h)) (>= TV)\n"
         "and KL(A || B). JSON keys: tv, method, bound (exact) or "
@@ -44,6 +49,7 @@ int cmd_tv(int argc, char **argv)
         {"mc", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'},
         {"delta", required_argument, 0, 'D'},
+        {"threads", required_argument, 0, 'J'},
         {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},

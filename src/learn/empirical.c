@@ -99,6 +99,7 @@ static void emp_destroy(llr_model *m)
 static const llr_model_ops emp_ops = {
     "empirical", emp_root, emp_step, emp_logits, emp_save, emp_destroy,
     llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 /* Room for one more node. */

@@ -17,6 +17,7 @@
 
 typedef struct learned {
     llr_gls g;
+    const llr_gls *gp; /* &g, or a fork's original's g (not owned) */
     double *c; /* 1 + T d coefficients (scratch) */
     llr_lp_warm *warm; /* warm starts along the prefixes asked */
 } learned;
@@ -32,7 +33,7 @@ static int gls_logits(const llr_model *m, const void *state, int t,
     const int *s = state;
     llr_lp_result r = {0};
     r.c = impl(m)->c;
-    return llr_reconstruct_warm(&impl(m)->g, s + 1, t, out, &r, 0,
+    return llr_reconstruct_warm(impl(m)->gp, s + 1, t, out, &r, 0,
                                 impl(m)->warm, e);
 }
 
@@ -162,7 +163,8 @@ void llr_gls_free(llr_gls *g)
 
 static void gls_destroy(llr_model *m)
 {
-    llr_gls_free(&impl(m)->g);
+    if (impl(m)->gp == &impl(m)->g)
+        llr_gls_free(&impl(m)->g);
     free(impl(m)->c);
     llr_lp_warm_free(impl(m)->warm);
     free(m->impl);
@@ -171,17 +173,20 @@ static void gls_destroy(llr_model *m)
 
 static int gls_save(const llr_model *m, const char *path, llr_error *e)
 {
-    return llr_gls_save_model(m, &impl(m)->g, path, e);
+    return llr_gls_save_model(m, impl(m)->gp, path, e);
 }
+
+static int gls_fork(const llr_model *m, llr_model **out, llr_error *e);
 
 static const llr_model_ops gls_ops = {
     "gls", llr_prefix_state_root, llr_prefix_state_step, gls_logits,
     gls_save, gls_destroy, llr_model_sample_direct, NULL, NULL,
+    gls_fork,
 };
 
 const llr_gls *llr_gls_of(const llr_model *m)
 {
-    return m->ops == &gls_ops ? &impl(m)->g : NULL;
+    return m->ops == &gls_ops ? impl(m)->gp : NULL;
 }
 
 int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
@@ -207,10 +212,33 @@ int llr_gls_model(llr_gls *g, llr_model **out, llr_error *e)
         return llr_fail(e, LLR_ENOMEM, "out of memory");
     }
     l->g = *g;
+    l->gp = &l->g;
     l->c = c;
     g->cut = NULL, g->separated = NULL;
     *m = (llr_model){&gls_ops, g->V, g->T, g->d,
                      (size_t)(g->T + 1) * sizeof(int), l, NULL, 0};
     *out = m;
+    return 0;
+}
+
+/* A fork shares the representation and has its own coefficients and warm
+ * starts (an LP cache serves one thread). */
+static int gls_fork(const llr_model *m, llr_model **out, llr_error *e)
+{
+    const llr_gls *g = impl(m)->gp;
+    *out = NULL;
+    llr_model *f = calloc(1, sizeof *f);
+    learned *l = calloc(1, sizeof *l);
+    double *c = malloc((1 + (size_t)g->T * (g->d ? g->d : 1)) * sizeof *c);
+    llr_lp_warm *w = llr_lp_warm_new(g->V, g->T, g->d);
+    if (!f || !l || !c || !w) {
+        free(f), free(l), free(c), llr_lp_warm_free(w);
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    }
+    l->gp = g;
+    l->c = c;
+    l->warm = w;
+    *f = (llr_model){&gls_ops, m->V, m->T, m->d, m->state_bytes, l, NULL, 0};
+    *out = f;
     return 0;
 }

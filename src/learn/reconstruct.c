@@ -1,6 +1,7 @@
 #include "learn/reconstruct.h"
 
 #include <glpk.h>
+#include <pthread.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -122,6 +123,31 @@ static int guard_term(void *info, const char *s)
 static void guard_error(void *info)
 {
     longjmp(((glpk_guard *)info)->jb, 1);
+}
+
+/* GLPK's environment is per thread (thread-local storage): a thread that
+ * solved an LP frees its own when it ends (the main thread's lasts until
+ * exit, as before). */
+static pthread_key_t env_key;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+
+static void env_end(void *unused)
+{
+    (void)unused;
+    glp_free_env();
+}
+
+static void env_key_make(void)
+{
+    (void)pthread_key_create(&env_key, env_end);
+}
+
+static void env_mark_thread(void)
+{
+    static const int one = 1;
+    if (pthread_once(&env_once, env_key_make) == 0 &&
+        !pthread_getspecific(env_key))
+        (void)pthread_setspecific(env_key, &one);
 }
 
 /* Simplex iterations allowed per attempt. These LPs take tens; GLPK's
@@ -382,6 +408,7 @@ static int solve(const lp_data *L, double box, double K, double *x,
     /* Without memory for its environment GLPK would abort before any
      * hook is in place; glp_init_env reports it instead. */
     int ie = glp_init_env();
+    env_mark_thread();
     if (ie == 2 || ie == 3) {
         rc = llr_fail(e, ie == 2 ? LLR_ENOMEM : LLR_ESOLVER,
                       "GLPK cannot initialise its environment (%s)",

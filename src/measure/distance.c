@@ -2,6 +2,7 @@
 #include "kernels/confidence.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,17 @@ int llr_distance_compatible(const llr_model *P, const llr_model *Q,
     return 0;
 }
 
+/* What part of the exact walk adds up: the nodes above the split depth,
+ * or one subtree below it. */
+typedef struct walk_acc {
+    double tele, kl, mass_p, mass_q;
+    double sum;            /* a subtree's sum_y |P(y) - Q(y)| */
+    double wp, wq;         /* a subtree's root's path probabilities */
+    int live;              /* the subtree is walked (not underflowed) */
+    uint64_t prefixes;
+    double *step;          /* NULL or T entries: step_tv's terms */
+} walk_acc;
+
 /* Buffers of the exact walk: per depth t, both models' states and their
  * conditionals. */
 typedef struct walk {
@@ -33,8 +45,12 @@ typedef struct walk {
     void *sp, *sq;         /* T states each */
     double *p, *q;         /* T x V probabilities */
     double *lp, *lq;       /* V log-probabilities (scratch) */
-    double tele, kl, mass_p, mass_q;
-    uint64_t prefixes, leaves_done, leaves_total;
+    walk_acc *a;           /* where the present node adds up */
+    walk_acc *top, *sub;   /* above the split; per subtree (V^split) */
+    int split;             /* the depth of the subtrees' roots (0: none) */
+    int record;            /* 1: at the split, note the subtree, do not
+                            * walk it (the threads walk it) */
+    uint64_t leaves_done, leaves_total;
     const llr_progress *progress;
     const llr_distance_hooks *hooks;
     int *tok;              /* the current prefix */
@@ -139,7 +155,7 @@ static double walk_node(walk *w, int t, double wp, double wq)
         w->P->ops->logits(w->P, sp, t, p, w->e) ||
         w->Q->ops->logits(w->Q, sq, t, q, w->e))
         return -1;
-    w->prefixes++;
+    w->a->prefixes++;
     llr_log_softmax(p, V, w->lp);
     llr_log_softmax(q, V, w->lq);
     for (int z = 0; z < V; z++) {
@@ -147,27 +163,35 @@ static double walk_node(walk *w, int t, double wp, double wq)
         q[z] = exp(w->lq[z]);
     }
     double tv = llr_tv_prob(p, q, V);
-    w->tele += wp * tv;
-    if (w->hooks) {
-        if (w->hooks->step_tv)
-            w->hooks->step_tv[t] += wp * tv;
-        if (w->hooks->prefix)
-            w->hooks->prefix(w->hooks->ctx, w->tok, t, wp, tv);
-    }
-    w->kl += wp * llr_kl_logprob(p, w->lp, w->lq, V);
+    w->a->tele += wp * tv;
+    if (w->a->step)
+        w->a->step[t] += wp * tv;
+    if (w->hooks && w->hooks->prefix)
+        w->hooks->prefix(w->hooks->ctx, w->tok, t, wp, tv);
+    w->a->kl += wp * llr_kl_logprob(p, w->lp, w->lq, V);
     double sum = 0.0;
     if (t == w->T - 1) {
-        sum = leaf_sum(p, q, V, wp, wq, &w->mass_p, &w->mass_q);
+        sum = leaf_sum(p, q, V, wp, wq, &w->a->mass_p, &w->a->mass_q);
         w->leaves_done += (uint64_t)V;
-        if (w->progress && w->progress->fn && (w->prefixes & 0xffff) == 0)
+        if (w->progress && w->progress->fn &&
+            (w->leaves_done & 0xfffff) < (uint64_t)V)
             w->progress->fn(w->progress->ctx,
                             (double)w->leaves_done / (double)w->leaves_total);
         return sum;
     }
     void *np = llr_model_state_at(w->P, w->sp, t + 1);
     void *nq = llr_model_state_at(w->Q, w->sq, t + 1);
+    uint64_t first = 0; /* the index of child 0's subtree, at the split */
+    if (t + 1 == w->split)
+        for (int i = 0; i < t; i++)
+            first = first * (uint64_t)V + (uint64_t)w->tok[i];
     for (int z = 0; z < V; z++) {
         double cp = wp * p[z], cq = wq * q[z];
+        walk_acc *child = t + 1 == w->split
+                              ? &w->sub[first * (uint64_t)V + (uint64_t)z]
+                              : NULL;
+        if (child)
+            child->wp = cp, child->wq = cq;
         if (cp == 0.0 && cq == 0.0) {
             /* Both path probabilities underflowed: the subtree adds 0. */
             uint64_t below;
@@ -176,16 +200,54 @@ static double walk_node(walk *w, int t, double wp, double wq)
             w->leaves_done += below;
             continue;
         }
+        if (child)
+            child->live = 1;
+        if (child && w->record)
+            continue; /* walked by a thread; summed by walk_reduce */
         if (w->P->ops->step(w->P, sp, t, z, np, w->e) ||
             w->Q->ops->step(w->Q, sq, t, z, nq, w->e))
             return -1;
         w->tok[t] = z;
+        walk_acc *above = w->a;
+        if (child)
+            w->a = child;
         double s = walk_node(w, t + 1, cp, cq);
+        w->a = above;
         if (s < 0)
             return -1;
+        if (child)
+            child->sum = s;
         sum += s;
     }
     return sum;
+}
+
+/* The sum walk_node(root) returns, from the subtrees' sums: the same
+ * additions in the same order (each node adds its children's sums left to
+ * right from 0; an underflowed subtree's 0 changes nothing), level by
+ * level up from the split. */
+static double walk_reduce(walk *w)
+{
+    uint64_t n = 1;
+    for (int i = 0; i < w->split; i++)
+        n *= (uint64_t)w->V;
+    double *s = malloc((size_t)n * sizeof *s);
+    if (!s)
+        return -1;
+    for (uint64_t i = 0; i < n; i++)
+        s[i] = w->sub[i].live ? w->sub[i].sum : 0.0;
+    for (int lev = w->split; lev > 0; lev--) {
+        n /= (uint64_t)w->V;
+        for (uint64_t i = 0; i < n; i++) {
+            double sum = 0.0;
+            for (int z = 0; z < w->V; z++)
+                sum += s[i * (uint64_t)w->V + (uint64_t)z];
+            s[i] = sum;
+        }
+    }
+    double r = s[0];
+    free(s);
+    return r;
 }
 
 /* The smaller nonzero batch of two models (0: neither batches). */
@@ -220,12 +282,191 @@ static int walk_batching(walk *w, llr_error *e)
     return 0;
 }
 
+/* A walk's buffers for models P and Q (states, conditionals, a prefix);
+ * -1 out of memory. */
+static int walk_alloc(walk *w, const llr_model *P, const llr_model *Q)
+{
+    w->P = P, w->Q = Q, w->V = P->V, w->T = P->T;
+    w->sp = llr_model_states(P, P->T);
+    w->sq = llr_model_states(Q, Q->T);
+    w->p = malloc((size_t)P->T * P->V * sizeof(double));
+    w->q = malloc((size_t)P->T * P->V * sizeof(double));
+    w->lp = malloc((size_t)P->V * sizeof(double));
+    w->lq = malloc((size_t)P->V * sizeof(double));
+    w->tok = malloc((size_t)P->T * sizeof *w->tok);
+    return !w->sp || !w->sq || !w->p || !w->q || !w->lp || !w->lq || !w->tok
+               ? -1
+               : 0;
+}
+
+static void walk_release(walk *w)
+{
+    free(w->sp), free(w->sq), free(w->p), free(w->q), free(w->lp);
+    free(w->lq), free(w->tok), free(w->gtok), free(w->goff);
+}
+
+/* The subtrees the threads share: handed out in index order. */
+typedef struct walk_pool {
+    walk *main;            /* the top walk: split, sub, leaves_total */
+    uint64_t n, next;      /* subtrees; the next one to hand out */
+    uint64_t failed;       /* the lowest failed subtree (n: none) */
+    llr_error err;         /* its error */
+    uint64_t leaves_done;
+    uint64_t below;        /* leaves per subtree */
+    pthread_mutex_t mu;
+} walk_pool;
+
+typedef struct walk_thread {
+    walk_pool *pool;
+    const llr_model *P, *Q; /* this thread's models */
+    llr_model *ownp, *ownq; /* forks to free */
+    walk w;
+    llr_error e;
+    pthread_t id;
+    int started;
+} walk_thread;
+
+/* Walk subtree i (its root at depth split) with thread th's models. */
+static int walk_subtree(walk_thread *th, uint64_t i)
+{
+    walk *w = &th->w, *m = th->pool->main;
+    int D = m->split, V = m->V;
+    walk_acc *acc = &m->sub[i];
+    for (int k = D - 1; k >= 0; k--, i /= (uint64_t)V)
+        w->tok[k] = (int)(i % (uint64_t)V);
+    if (w->P->ops->root(w->P, w->sp, w->e) ||
+        w->Q->ops->root(w->Q, w->sq, w->e))
+        return -1;
+    for (int t = 0; t < D; t++)
+        if (w->P->ops->step(w->P, llr_model_state_at(w->P, w->sp, t), t,
+                            w->tok[t], llr_model_state_at(w->P, w->sp, t + 1),
+                            w->e) ||
+            w->Q->ops->step(w->Q, llr_model_state_at(w->Q, w->sq, t), t,
+                            w->tok[t], llr_model_state_at(w->Q, w->sq, t + 1),
+                            w->e))
+            return -1;
+    w->a = acc;
+    double s = walk_node(w, D, acc->wp, acc->wq);
+    if (s < 0)
+        return -1;
+    acc->sum = s;
+    return 0;
+}
+
+static void *walk_worker(void *arg)
+{
+    walk_thread *th = arg;
+    walk_pool *pl = th->pool;
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        /* Subtrees after a failed one are not started, those before it
+         * all are: the error reported is the first in index order. */
+        while (pl->next < pl->failed && !pl->main->sub[pl->next].live)
+            pl->next++;
+        uint64_t i = pl->next < pl->failed ? pl->next++ : pl->n;
+        pthread_mutex_unlock(&pl->mu);
+        if (i >= pl->n)
+            break;
+        int rc = walk_subtree(th, i);
+        pthread_mutex_lock(&pl->mu);
+        if (rc && i < pl->failed)
+            pl->failed = i, pl->err = th->e;
+        pl->leaves_done += pl->below;
+        const llr_progress *pr = pl->main->progress;
+        if (!rc && pr && pr->fn)
+            pr->fn(pr->ctx, (double)pl->leaves_done /
+                                (double)pl->main->leaves_total);
+        pthread_mutex_unlock(&pl->mu);
+    }
+    return NULL;
+}
+
+/* The split depth: the least whose V^split subtrees number at least
+ * LLR_EXACT_SUBTREES, at most T - 1 (the same for every thread count). */
+static int split_depth(int V, int T)
+{
+    int D = 0;
+    uint64_t n = 1;
+    while (D < T - 1 && n < LLR_EXACT_SUBTREES)
+        n *= (uint64_t)V, D++;
+    return D;
+}
+
+/* Walk the subtrees of w's split with `threads` threads (w's models and
+ * forks of them); 0, or -1 with e set. */
+static int walk_parallel(walk *w, int threads, llr_error *e)
+{
+    walk_pool pl = {0};
+    pl.main = w;
+    pl.n = 1;
+    for (int i = 0; i < w->split; i++)
+        pl.n *= (uint64_t)w->V;
+    pl.failed = pl.n;
+    pl.below = w->leaves_total / pl.n;
+    pl.leaves_done = 0;
+    if ((uint64_t)threads > pl.n)
+        threads = (int)pl.n;
+    walk_thread *th = calloc((size_t)threads, sizeof *th);
+    if (!th)
+        return llr_fail(e, LLR_ENOMEM, "out of memory");
+    if (pthread_mutex_init(&pl.mu, NULL)) {
+        free(th);
+        return llr_fail(e, LLR_ENOMEM, "cannot make a mutex");
+    }
+    int rc = 0, k;
+    for (k = 0; k < threads && !rc; k++) {
+        walk_thread *t = &th[k];
+        t->pool = &pl;
+        if (llr_model_fork(w->P, &t->P, &t->ownp, e) ||
+            llr_model_fork(w->Q, &t->Q, &t->ownq, e) ||
+            walk_alloc(&t->w, t->P, t->Q)) {
+            if (t->P && t->Q)
+                llr_fail(e, LLR_ENOMEM, "out of memory");
+            rc = -1;
+            break;
+        }
+        t->w.e = &t->e;
+        t->w.leaves_total = w->leaves_total;
+    }
+    for (k = 1; k < threads && !rc; k++)
+        th[k].started = pthread_create(&th[k].id, NULL, walk_worker,
+                                       &th[k]) == 0;
+    if (!rc)
+        walk_worker(&th[0]); /* the calling thread works too */
+    for (k = 1; k < threads; k++)
+        if (th[k].started)
+            pthread_join(th[k].id, NULL);
+    if (!rc && pl.failed < pl.n) {
+        *e = pl.err;
+        rc = -1;
+    }
+    for (k = 0; k < threads; k++) {
+        walk_release(&th[k].w);
+        llr_model_free(th[k].ownp);
+        llr_model_free(th[k].ownq);
+    }
+    pthread_mutex_destroy(&pl.mu);
+    free(th);
+    return rc;
+}
+
+/* How many threads may walk P against Q: 1 when either must stay on one
+ * thread (a process) or a prefix hook wants the nodes in order. */
+static int threads_for(const llr_model *P, const llr_model *Q,
+                       const llr_distance_opts *o)
+{
+    if (o->threads <= 1 || (o->hooks && o->hooks->prefix) ||
+        (P->ops->fork && P->ops->fork == llr_model_fork_none) ||
+        (Q->ops->fork && Q->ops->fork == llr_model_fork_none))
+        return 1;
+    return o->threads;
+}
+
 int llr_distance_exact(const llr_model *P, const llr_model *Q,
                        const llr_distance_opts *o, llr_exact *out,
                        llr_error *e)
 {
     uint64_t max_leaves = o->max_leaves;
-    const llr_progress *progress = o->progress;
     const llr_distance_hooks *hooks = o->hooks;
     memset(out, 0, sizeof *out);
     if (llr_distance_compatible(P, Q, e))
@@ -238,25 +479,34 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
                         "exact TV enumerates V^T = %d^%d sequences, more "
                         "than the limit %llu; use Monte Carlo instead",
                         P->V, P->T, (unsigned long long)max_leaves);
+    int T = P->T, threads = threads_for(P, Q, o);
     walk w = {0};
-    w.P = P, w.Q = Q, w.V = P->V, w.T = P->T;
-    w.sp = llr_model_states(P, P->T);
-    w.sq = llr_model_states(Q, Q->T);
-    w.p = malloc((size_t)P->T * P->V * sizeof(double));
-    w.q = malloc((size_t)P->T * P->V * sizeof(double));
-    w.lp = malloc((size_t)P->V * sizeof(double));
-    w.lq = malloc((size_t)P->V * sizeof(double));
+    walk_acc top = {0};
     w.leaves_total = leaves;
-    w.progress = progress;
+    w.progress = o->progress;
     w.hooks = hooks;
-    w.tok = malloc((size_t)P->T * sizeof *w.tok);
     w.e = e;
+    w.split = split_depth(P->V, T);
+    w.record = threads > 1 && w.split > 0;
+    w.top = w.a = &top;
+    uint64_t nsub = 1;
+    for (int i = 0; i < w.split; i++)
+        nsub *= (uint64_t)P->V;
     int rc = -1;
+    double *steps = NULL;
     if (hooks && hooks->step_tv)
-        memset(hooks->step_tv, 0, (size_t)P->T * sizeof *hooks->step_tv);
-    if (!w.sp || !w.sq || !w.p || !w.q || !w.lp || !w.lq || !w.tok) {
+        memset(hooks->step_tv, 0, (size_t)T * sizeof *hooks->step_tv);
+    w.sub = calloc((size_t)nsub, sizeof *w.sub);
+    if (hooks && hooks->step_tv)
+        steps = calloc((size_t)(nsub + 1) * T, sizeof *steps);
+    if (walk_alloc(&w, P, Q) || !w.sub || (hooks && hooks->step_tv && !steps)) {
         llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
+    }
+    if (steps) {
+        top.step = steps;
+        for (uint64_t i = 0; i < nsub; i++)
+            w.sub[i].step = steps + (i + 1) * (size_t)T;
     }
     if (walk_batching(&w, e))
         goto done;
@@ -265,20 +515,42 @@ int llr_distance_exact(const llr_model *P, const llr_model *Q,
     double s = walk_node(&w, 0, 1.0, 1.0);
     if (s < 0)
         goto done;
+    if (w.record) {
+        if (walk_parallel(&w, threads, e))
+            goto done;
+        s = walk_reduce(&w);
+        if (s < 0) {
+            llr_fail(e, LLR_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    /* The totals: the nodes above the split, then each subtree in index
+     * order (the same for any thread count). */
+    walk_acc sum = top;
+    for (uint64_t i = 0; i < nsub; i++) {
+        const walk_acc *a = &w.sub[i];
+        sum.tele += a->tele, sum.kl += a->kl;
+        sum.mass_p += a->mass_p, sum.mass_q += a->mass_q;
+        sum.prefixes += a->prefixes;
+        for (int t = 0; steps && t < T; t++)
+            top.step[t] += a->step[t];
+    }
+    for (int t = 0; steps && t < T; t++)
+        hooks->step_tv[t] = top.step[t];
     out->tv = 0.5 * s;
-    out->telescoping = w.tele;
-    out->kl = w.kl;
-    out->mass_p = w.mass_p;
-    out->mass_q = w.mass_q;
+    out->telescoping = sum.tele;
+    out->kl = sum.kl;
+    out->mass_p = sum.mass_p;
+    out->mass_q = sum.mass_q;
     out->leaves = leaves;
-    out->prefixes = w.prefixes;
+    out->prefixes = sum.prefixes;
     double n = (double)P->T * (P->V - 1) + P->T + 2;
     double g = llr_gamma(n);
-    out->tv_err = g * (1 + g) * 0.5 * (w.mass_p + w.mass_q);
+    out->tv_err = g * (1 + g) * 0.5 * (sum.mass_p + sum.mass_q);
     rc = 0;
 done:
-    free(w.sp), free(w.sq), free(w.p), free(w.q), free(w.lp), free(w.lq);
-    free(w.tok), free(w.gtok), free(w.goff);
+    walk_release(&w);
+    free(w.sub), free(steps);
     return rc;
 }
 

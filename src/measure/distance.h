@@ -57,6 +57,10 @@ typedef struct llr_distance_opts {
     const llr_progress *progress;    /* NULL: none */
     const llr_distance_hooks *hooks; /* NULL: none; the results are the
                                       * same with or without */
+    int threads;                     /* exact: at most this many threads
+                                      * (0 or 1: the calling thread only);
+                                      * the results are the same for any
+                                      * count */
 } llr_distance_opts;
 
 typedef struct llr_exact {
@@ -69,6 +73,18 @@ typedef struct llr_exact {
     uint64_t leaves;    /* V^T */
     uint64_t prefixes;  /* prefixes evaluated (each by both models) */
 } llr_exact;
+
+/* The exact walk splits the prefix tree at the least depth D <= T - 1
+ * with V^D >= LLR_EXACT_SUBTREES: the nodes above D are walked first, then
+ * the V^D subtrees below, by up to o->threads threads (each with its own
+ * fork of each model: llr_model_fork). Each subtree adds up its own
+ * telescoping, KL, masses and step_tv terms; they are added in subtree
+ * order after the nodes above, and the TV sum is rebuilt node by node in
+ * the order of a single depth-first walk, so every result is the same,
+ * bit for bit, for any thread count. One thread only when a model must
+ * stay on one thread (a process) or o->hooks has a prefix hook (called in
+ * depth-first order, from the calling thread). */
+#define LLR_EXACT_SUBTREES 256
 
 /* Exact distances by enumeration; refuses when V^T > o->max_leaves.
  * tv_err bounds |tv - 1/2 sum_y |prod p^(y) - prod q^(y)|| where p^, q^ are

@@ -86,6 +86,7 @@ static void approx_destroy(llr_model *m)
 static const llr_model_ops approx_ops = {
     "approx", approx_root, approx_step, approx_logits, approx_save,
     approx_destroy, llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 double llr_approx_eps(const llr_model *m)

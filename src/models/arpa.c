@@ -143,6 +143,7 @@ static void arpa_destroy(llr_model *m)
 static const llr_model_ops arpa_ops = {
     "arpa", arpa_root, arpa_step, arpa_logits, arpa_save, arpa_destroy,
     llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 const char *llr_arpa_word(const llr_model *m, int z)

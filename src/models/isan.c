@@ -99,6 +99,7 @@ static void isan_destroy(llr_model *m)
 static const llr_model_ops isan_ops = {
     "isan", isan_root, isan_step, isan_logits, isan_save, isan_destroy,
     llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 const llr_isan *llr_isan_of(const llr_model *m)

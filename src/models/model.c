@@ -176,6 +176,28 @@ void llr_model_free(llr_model *m)
     m->ops->destroy(m);
 }
 
+int llr_model_fork(const llr_model *m, const llr_model **use,
+                   llr_model **owned, llr_error *e)
+{
+    *owned = NULL;
+    *use = m;
+    if (!m->ops->fork)
+        return 0;
+    if (m->ops->fork(m, owned, e)) {
+        *use = NULL;
+        return -1;
+    }
+    *use = *owned;
+    return 0;
+}
+
+int llr_model_fork_none(const llr_model *m, llr_model **out, llr_error *e)
+{
+    (void)m, (void)e;
+    *out = NULL;
+    return 0;
+}
+
 int llr_model_batch(const llr_model *m)
 {
     if (!m->ops->prefetch)

@@ -65,6 +65,13 @@ typedef struct llr_model_ops {
      * changes an answer. */
     int (*prefetch_samples)(const llr_model *m, const llr_prng *g,
                             long long n, llr_error *e);
+    /* A model for another thread: the same answers from the same states
+     * (states pass between m and it), usable at the same time as m, with
+     * its own scratch and sharing m's read-only data; freed
+     * (llr_model_free) before m. NULL: the family's operations only read
+     * the model, so threads share m itself. Sets *out = NULL when m must
+     * stay on one thread (a model behind a process: one pipe). */
+    int (*fork)(const llr_model *m, llr_model **out, llr_error *e);
 } llr_model_ops;
 
 struct llr_model {
@@ -171,6 +178,16 @@ int llr_model_prefetch_sample_prefixes(const llr_model *P,
 LLR_MUST_CHECK
 int llr_model_prefetch_samples(const llr_model *m, const llr_prng *g,
                                long long n, llr_error *e);
+
+/* A model for another thread (the fork operation above): *use = m itself
+ * when its family shares (*owned = NULL), else its fork (*use = *owned,
+ * for the caller to free); *use = NULL when m must stay on one thread. */
+LLR_MUST_CHECK
+int llr_model_fork(const llr_model *m, const llr_model **use,
+                   llr_model **owned, llr_error *e);
+
+/* The fork operation of families that must stay on one thread. */
+int llr_model_fork_none(const llr_model *m, llr_model **out, llr_error *e);
 
 /* Scratch states for walks: depth+1 states of m->state_bytes each. */
 void *llr_model_states(const llr_model *m, int count);

@@ -75,6 +75,7 @@ static void par_destroy(llr_model *m)
 static const llr_model_ops parity_ops = {
     "parity", par_root, par_step, par_logits, par_save, par_destroy,
     llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 const unsigned char *llr_parity_secret(const llr_model *m, double *nu)

@@ -828,14 +828,17 @@ static void ex_destroy(llr_model *m)
 static const llr_model_ops exec_ops_v1 = {
     "exec", ex_root, ex_step, ex_logits, ex_save, ex_destroy, NULL, NULL,
     NULL,
+    llr_model_fork_none,
 };
 static const llr_model_ops exec_ops_v2 = {
     "exec", ex_root, ex_step, ex_logits, ex_save, ex_destroy, NULL,
     ex_prefetch, NULL,
+    llr_model_fork_none,
 };
 static const llr_model_ops exec_ops_v2s = {
     "exec", ex_root, ex_step, ex_logits, ex_save, ex_destroy, ex_sample,
     ex_prefetch, ex_prefetch_samples,
+    llr_model_fork_none,
 };
 
 int llr_exec_stats_of(const llr_model *m, llr_exec_stats *out)

@@ -67,6 +67,7 @@ static void table_destroy(llr_model *m)
 static const llr_model_ops table_ops = {
     "table", table_root, table_step, table_logits, table_save, table_destroy,
     llr_model_sample_direct, NULL, NULL,
+    NULL,
 };
 
 double *llr_table_logits(const llr_model *m)
