@@ -26,4 +26,10 @@ expect 1 "fifo: not a regular file" timeout 10 "$LLR" learn fifo --rank 3 --eps 
 check "--seed 010 is ten" cmp -s s010.st s10.st
 expect 2 "--seed '0x10' is not an unsigned 64-bit decimal integer" "$LLR" sample isan.st -n 1 --seed 0x10
 
+# 2: a tiny --eps is refused with the sample count it would need (it
+# overflowed an int and crashed, later it ran without end).
+expect 2 "eps 1e-09 needs certificate rounds of [0-9]+ teacher samples, more than the limit" timeout 20 "$LLR" learn isan.st --rank 3 --eps 1e-9 -o x.gls
+expect 2 "more than the limit" timeout 20 "$LLR" learn isan.st --rank 3 --eps 2e-8 -o x.gls
+check "no output after a refused --eps" test ! -e x.gls
+
 finish hostile

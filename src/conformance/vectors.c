@@ -524,6 +524,9 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         return -1;
     if (!(eps > 0 && eps < 1) || !(delta > 0 && delta < 1))
         return bad(c, "eps and delta must lie in (0, 1)");
+    llr_error pe;
+    if (llr_params_check(eps, delta, &pe))
+        return bad(c, "%s", pe.msg);
     llr_gls_params p;
     llr_params_practical(M->T, (int)d, eps, delta, 0, 0, (uint64_t)seed, &p);
     if (gap > 0)
