@@ -32,4 +32,11 @@ expect 2 "eps 1e-09 needs certificate rounds of [0-9]+ teacher samples, more tha
 expect 2 "more than the limit" timeout 20 "$LLR" learn isan.st --rank 3 --eps 2e-8 -o x.gls
 check "no output after a refused --eps" test ! -e x.gls
 
+# 15: spectral ranks that no model has, or whose tensors would not fit,
+# are refused at once (rank 4096 ran past 110 s and 3 GB).
+expect 1 "spectral: rank 4096 exceeds the number of prefixes \\(1365\\)" timeout 20 "$LLR" learn isan.st --method spectral --rank 4096 -o y.gls
+"$LLR" gen isan --vocab 20 --rank 3 --horizon 8 --seed 1 -o v20.st >/dev/null
+expect 1 "spectral: rank 3000 with V=20, T=8 needs 1.15e\\+10 bytes" timeout 20 "$LLR" learn v20.st --method spectral --rank 3000 -o y.gls
+check "no output after a refused rank" test ! -e y.gls
+
 finish hostile
