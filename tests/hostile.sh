@@ -2,10 +2,14 @@
 # Hostile and unlucky inputs (issue 14): each check is a reproducer of a
 # defect that once crashed, hung, or gave a wrong answer or a misleading
 # message.
-# Usage: tests/hostile.sh path/to/llr
+# Usage: tests/hostile.sh path/to/llr path/to/release/llr
+#        path/to/failalloc.so (the allocation-failure checks need a build
+#        without sanitizers and tests/failalloc.c)
 set -u
 . "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
+REL=$(realpath "$2")
+FAILALLOC=$(realpath "$3")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-hostile-XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -38,5 +42,35 @@ expect 1 "spectral: rank 4096 exceeds the number of prefixes \\(1365\\)" timeout
 "$LLR" gen isan --vocab 20 --rank 3 --horizon 8 --seed 1 -o v20.st >/dev/null
 expect 1 "spectral: rank 3000 with V=20, T=8 needs 1.15e\\+10 bytes" timeout 20 "$LLR" learn v20.st --method spectral --rank 3000 -o y.gls
 check "no output after a refused rank" test ! -e y.gls
+
+# oom K CMD...: run CMD (the release build) with its K-th allocation failing;
+# stdout in oom.out, stderr in oom.err, the exit code in $rc.
+oom() {
+    local k=$1; shift
+    LLR_FAIL_AT=$k LD_PRELOAD=$FAILALLOC "$@" >oom.out 2>oom.err </dev/null
+    rc=$?
+}
+
+# llr serve out of memory: every request gets its reply (logits or an
+# error with its id), or the server stops with status 1 and a message; it
+# crashed on a NULL greeting and dropped replies while exiting 0.
+printf '%s\n' '{"id":1,"prefix":[]}' '{"id":2,"prefix":[1,2]}' \
+    '{"id":3,"prefixes":[[0],[3,3]]}' >req.txt
+crash=0 lost=0
+for k in $(seq 1 300); do
+    LLR_FAIL_AT=$k LD_PRELOAD=$FAILALLOC "$REL" serve isan.st <req.txt \
+        >oom.out 2>oom.err
+    rc=$?
+    if [ $rc -ge 128 ]; then
+        crash=$((crash + 1))
+    elif [ $rc -eq 0 ] && { [ "$(wc -l <oom.out)" -ne 4 ] ||
+            grep -q '"error": *""' oom.out; }; then
+        lost=$((lost + 1))
+    elif [ $rc -ne 0 ] && ! [ -s oom.err ]; then
+        lost=$((lost + 1))
+    fi
+done
+check "serve under allocation failure: $crash crashes, $lost lost replies" \
+    test $crash -eq 0 -a $lost -eq 0
 
 finish hostile

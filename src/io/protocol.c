@@ -861,10 +861,13 @@ char *llr_proto_format_error(long long id, const char *msg)
         clean[n] = msg[n] >= 32 && msg[n] < 127 ? msg[n] : '?';
     clean[n] = 0;
     json_t *j = json_object();
-    if (j && id > 0)
-        json_object_set_new(j, "id", json_integer(id));
-    if (j)
-        json_object_set_new(j, "error", json_string(clean));
+    /* Out of memory anywhere: NULL, never a reply without its id or its
+     * message. */
+    if (j && ((id > 0 && json_object_set_new(j, "id", json_integer(id))) ||
+              json_object_set_new(j, "error", json_string(clean)))) {
+        json_decref(j);
+        j = NULL;
+    }
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     sbuf b = {0};
