@@ -43,13 +43,18 @@ expect 1 "spectral: rank 4096 exceeds the number of prefixes \\(1365\\)" timeout
 expect 1 "spectral: rank 3000 with V=20, T=8 needs 1.15e\\+10 bytes" timeout 20 "$LLR" learn v20.st --method spectral --rank 3000 -o y.gls
 check "no output after a refused rank" test ! -e y.gls
 
-# oom K CMD...: run CMD (the release build) with its K-th allocation failing;
-# stdout in oom.out, stderr in oom.err, the exit code in $rc.
-oom() {
-    local k=$1; shift
-    LLR_FAIL_AT=$k LD_PRELOAD=$FAILALLOC "$@" >oom.out 2>oom.err </dev/null
-    rc=$?
-}
+# 17: control characters from a file's header never reach the terminal.
+python3 - <<'PY'
+import json, struct
+b = open('isan.st', 'rb').read()
+n = struct.unpack('<Q', b[:8])[0]
+h = json.loads(b[8:8 + n])
+h['__metadata__']['llr.kind'] = '\x1b[31mEVIL\x07'
+hb = json.dumps(h).encode()
+open('esc.st', 'wb').write(struct.pack('<Q', len(hb)) + hb + b[8 + n:])
+PY
+expect 1 "unknown llr.kind '\\?\\[31mEVIL\\?'" "$LLR" info esc.st
+check "no escape character in the message" bash -c "! grep -q $'\\x1b' err.txt"
 
 # llr serve out of memory: every request gets its reply (logits or an
 # error with its id), or the server stops with status 1 and a message; it
