@@ -78,4 +78,19 @@ done
 check "serve under allocation failure: $crash crashes, $lost lost replies" \
     test $crash -eq 0 -a $lost -eq 0
 
+# 16: out of memory while reading a valid file is reported as such, never
+# as a bad file ("invalid JSON header" for about 480 injected failures).
+"$LLR" learn isan.st --rank 3 --eps 0.1 --trace t.jsonl -o l.gls >/dev/null 2>&1
+bad_json=0 tries=0
+for k in $(seq 1 150); do
+    for c in "info isan.st" "trace diff t.jsonl t.jsonl"; do
+        LLR_FAIL_AT=$k LD_PRELOAD=$FAILALLOC "$REL" $c >oom.out 2>oom.err \
+            </dev/null
+        tries=$((tries + 1))
+        grep -Eq "invalid JSON|not valid JSON" oom.err &&
+            bad_json=$((bad_json + 1))
+    done
+done
+check "out of memory as bad JSON: $bad_json of $tries" test $bad_json -eq 0
+
 finish hostile

@@ -6,6 +6,7 @@
  * (model files, prefixes) and compares the two files of each item. */
 #include "catalog/catalog.h"
 #include "conformance/vectors.h"
+#include "base/json.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -1607,9 +1608,14 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     unsigned char *buf = NULL;
     size_t len = 0;
     json_t *man = NULL;
+    int oom = 0;
     int rc = llr_read_file(c.mpath, &buf, &len, e);
-    if (rc == 0 && !(man = json_loadb((const char *)buf, len,
-                                      JSON_REJECT_DUPLICATES, &je)))
+    if (rc == 0 && !(man = llr_json_loadb((const char *)buf, len,
+                                          JSON_REJECT_DUPLICATES, &je,
+                                          &oom)) && oom)
+        rc = llr_fail(e, LLR_ENOMEM, "%s: out of memory parsing it",
+                      c.mpath);
+    else if (rc == 0 && !man)
         rc = llr_fail(e, LLR_EINPUT,
                       "%s: invalid JSON: %s (line %d, column %d)",
                       c.mpath, je.text, je.line, je.column);

@@ -1,4 +1,5 @@
 #include "io/protocol.h"
+#include "base/json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -18,7 +19,13 @@ static json_t *load(const char *line, size_t len, const char *what,
                     llr_error *e)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    int oom;
+    json_t *j = llr_json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr,
+                               &oom);
+    if (!j && oom) {
+        llr_fail(e, LLR_ENOMEM, "%s: out of memory parsing it", what);
+        return NULL;
+    }
     if (!j) {
         llr_fail(e, LLR_EINPUT,
                  "%s is not valid JSON: %s (column %d)", what, jerr.text,
