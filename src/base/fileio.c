@@ -13,7 +13,9 @@ int llr_read_file(const char *path, unsigned char **buf, size_t *len,
 {
     *buf = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO that nobody writes to would block
+     * forever; it is refused below as not a regular file. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return llr_fail(e, LLR_EIO,
                         "%s: cannot open: %s", path, strerror(errno));

@@ -47,9 +47,11 @@ int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
+    /* Base 10 always: '010' is ten, not octal eight. */
+    unsigned long long v = strtoull(s, &end, 10);
     if (*s < '0' || *s > '9' || *end != 0 || errno) {
-        cli_usage(cmd, "%s '%s' is not an unsigned 64-bit integer", opt, s);
+        cli_usage(cmd, "%s '%s' is not an unsigned 64-bit decimal integer",
+                  opt, s);
         return -1;
     }
     *out = v;

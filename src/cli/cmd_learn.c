@@ -296,6 +296,11 @@ int cmd_learn(int argc, char **argv)
     if (is_gls && cert_n)
         return cli_usage(CMD, "--cert-samples is for the baselines: gls "
                               "sizes its rounds itself (--valid-n)");
+    if (is_gls && !vn) {
+        llr_error pe;
+        if (llr_params_check(eps, delta, &pe))
+            return cli_usage(CMD, "--eps: %s", pe.msg);
+    }
     if (!is_gls && !cert_n)
         cert_n = eps > 0 ? (long long)llr_cert_samples(eps, delta) : 1000;
 

@@ -1,4 +1,5 @@
 #include "io/safetensors.h"
+#include "base/json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -315,8 +316,14 @@ int llr_st_parse(const void *bytes, size_t size, const char *name,
         goto fail;
     }
     json_error_t jerr;
-    json_t *root = json_loadb((const char *)p + 8, (size_t)hlen,
-                              JSON_REJECT_DUPLICATES, &jerr);
+    int oom;
+    json_t *root = llr_json_loadb((const char *)p + 8, (size_t)hlen,
+                                  JSON_REJECT_DUPLICATES, &jerr, &oom);
+    if (!root && oom) {
+        llr_fail(e, LLR_ENOMEM, "%s: out of memory reading the header",
+                 f->name);
+        goto fail;
+    }
     if (!root) {
         llr_fail(e, LLR_EINPUT,
                  "%s: invalid JSON header: %s (line %d, column %d)",
