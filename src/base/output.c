@@ -73,11 +73,14 @@ static int resolve(const char *path, char *out, llr_error *e)
                         path);
     char rdir[PATH_MAX];
     if (!realpath(dir, rdir))
-        return llr_fail(e, LLR_EIO, "%s: the directory %s: %s", path, dir,
-                        strerror(errno));
+        return llr_fail(e, LLR_EIO,
+                        "%s: cannot write there: the directory %s: %s", path,
+                        dir, strerror(errno));
     struct stat ds;
     if (stat(rdir, &ds) != 0 || !S_ISDIR(ds.st_mode))
-        return llr_fail(e, LLR_EIO, "%s: %s is not a directory", path, dir);
+        return llr_fail(e, LLR_EIO,
+                        "%s: cannot write there: %s is not a directory", path,
+                        dir);
     size_t dl = strlen(rdir), bl = strlen(base);
     if (dl + 1 + bl + 1 > PATH_MAX)
         return llr_fail(e, LLR_EINPUT, "%s: path too long", path);
