@@ -1,0 +1,90 @@
+/* tests/faults/failalloc.c - an LD_PRELOAD allocator that fails one
+ * allocation (make check-faults, docs/reliability.md).
+ *
+ * Every call to malloc, calloc, realloc (and posix_memalign,
+ * aligned_alloc) of the process is counted, GLPK's, LAPACK's and
+ * jansson's included. With LLR_FAIL_AT=k the k-th call returns NULL
+ * (errno ENOMEM); with LLR_FAIL_COUNT=FILE the number of calls is
+ * written to FILE at exit. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+
+static unsigned long count, fail_at;
+static int ready;
+
+static void init(void)
+{
+    ready = 1;
+    const char *s = getenv("LLR_FAIL_AT");
+    fail_at = s ? strtoul(s, NULL, 10) : 0;
+}
+
+static int fail_now(void)
+{
+    if (!ready)
+        init();
+    count++;
+    if (fail_at && count == fail_at) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t n)
+{
+    return fail_now() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t m)
+{
+    return fail_now() ? NULL : __libc_calloc(n, m);
+}
+
+void *realloc(void *p, size_t n)
+{
+    return fail_now() ? NULL : __libc_realloc(p, n);
+}
+
+int posix_memalign(void **p, size_t a, size_t n)
+{
+    if (fail_now())
+        return ENOMEM;
+    void *q = __libc_memalign(a, n);
+    if (!q)
+        return ENOMEM;
+    *p = q;
+    return 0;
+}
+
+void *aligned_alloc(size_t a, size_t n)
+{
+    return fail_now() ? NULL : __libc_memalign(a, n);
+}
+
+__attribute__((destructor)) static void report(void)
+{
+    const char *f = getenv("LLR_FAIL_COUNT");
+    if (!f)
+        return;
+    int fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lu\n", count);
+    if (n > 0 && write(fd, buf, (size_t)n) < 0)
+        n = 0;
+    close(fd);
+}
