@@ -3,12 +3,15 @@
  *
  * Every call to malloc, calloc, realloc (and posix_memalign,
  * aligned_alloc) of the process is counted, GLPK's, LAPACK's and
- * jansson's included. With LLR_FAIL_AT=k the k-th call returns NULL
- * (errno ENOMEM); with LLR_FAIL_COUNT=FILE the number of calls is
- * written to FILE at exit. */
+ * jansson's included, from the start of main: the constructors of the
+ * shared libraries (libgfortran's, OpenBLAS's) run before main, outside
+ * llr's control, and are not counted. With LLR_FAIL_AT=k the k-th call
+ * returns NULL (errno ENOMEM); with LLR_FAIL_COUNT=FILE the number of
+ * calls is written to FILE at exit. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,7 +25,30 @@ extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 
 static unsigned long count, fail_at;
-static int ready;
+static int ready, active;
+
+typedef int (*main_fn)(int, char **, char **);
+typedef int (*start_fn)(main_fn, int, char **, void (*)(void),
+                        void (*)(void), void (*)(void), void *);
+static main_fn real_main;
+
+static int counted_main(int argc, char **argv, char **envp)
+{
+    active = 1;
+    return real_main(argc, argv, envp);
+}
+
+/* glibc calls main through __libc_start_main: wrap main to start the
+ * count there. */
+int __libc_start_main(main_fn m, int argc, char **argv, void (*init)(void),
+                      void (*fini)(void), void (*rtld_fini)(void),
+                      void *stack_end)
+{
+    start_fn real;
+    *(void **)&real = dlsym(RTLD_NEXT, "__libc_start_main");
+    real_main = m;
+    return real(counted_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
 
 static void init(void)
 {
@@ -33,6 +59,8 @@ static void init(void)
 
 static int fail_now(void)
 {
+    if (!active)
+        return 0;
     if (!ready)
         init();
     count++;

@@ -91,6 +91,11 @@ for c in "${ALLOC_CMDS[@]}"; do
             N[cases]=$((N[cases] + 1)); N[fail]=$((N[fail] + 1))
             continue
         fi
+        # Out of memory must not be reported as a bad file (the category).
+        if [ "$r" = clean ] && grep -Eq 'invalid|malformed|not valid' err.txt; then
+            tally alloc "llr $c (k=$k of $total, exit $rc)" fail "out of memory reported as bad input: $(head -c 200 err.txt | tr '\n' ' ')"
+            continue
+        fi
         tally alloc "llr $c (k=$k of $total, exit $rc)" "$r"
     done
 done
