@@ -7,12 +7,14 @@
  * shared libraries (libgfortran's, OpenBLAS's) run before main, outside
  * llr's control, and are not counted. With LLR_FAIL_AT=k the k-th call
  * returns NULL (errno ENOMEM); with LLR_FAIL_COUNT=FILE the number of
- * calls is written to FILE at exit. */
+ * calls is written to FILE at exit; with LLR_FAIL_BACKTRACE set, the
+ * failed call's backtrace goes to stderr. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,12 @@ static int fail_now(void)
         init();
     count++;
     if (fail_at && count == fail_at) {
+        if (getenv("LLR_FAIL_BACKTRACE")) {
+            void *b[32];
+            active = 0; /* backtrace may allocate */
+            backtrace_symbols_fd(b, backtrace(b, 32), 2);
+            active = 1;
+        }
         errno = ENOMEM;
         return 1;
     }
