@@ -55,30 +55,32 @@ no_tmp() { ! find "$W" -name '*.tmp.*' | grep -q .; }
 "$LLR" gen isan --vocab 4 --rank 3 --horizon 6 --seed 1 -o isan.st >/dev/null
 "$LLR" learn isan.st --rank 3 --eps 0.05 -o isan.gls >/dev/null
 "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o m3.st >/dev/null
+"$LLR" learn m3.st --rank 2 --eps 0.1 -o m3.gls >/dev/null
 cp "$SRC/tests/data/readme_bigram.arpa" bigram.arpa
 
-# ---- alloc: every k up to 150, then 150 points spread over the rest.
+# ---- alloc: every k up to 120, then 120 points spread over the rest
+# (small models: a run makes from 200 to 20000 allocations).
 count_reset
 ALLOC_CMDS=(
     "info isan.gls"
     "logits isan.gls 0 1"
     "sample isan.gls -n 5 --seed 1"
-    "tv isan.st isan.gls"
+    "tv m3.st m3.gls"
     "spectrum isan.st --cut 3"
-    "compare isan.st isan.gls --samples 200 --seed 1"
+    "compare m3.st m3.gls --samples 100 --seed 1"
     "inspect isan.gls 0"
     "gen isan --vocab 4 --rank 3 --horizon 6 --seed 1 -o a/g.st"
     "export isan.gls -o a/x.st"
-    "learn isan.st --rank 3 --eps 0.05 -o a/l.gls --trace a/l.trace"
-    "tv bigram.arpa bigram.arpa --horizon 3"
+    "learn m3.st --rank 2 --eps 0.1 -o a/l.gls --trace a/l.trace"
+    "tv bigram.arpa bigram.arpa --horizon 2"
 )
 mkdir -p a
 for c in "${ALLOC_CMDS[@]}"; do
     LD_PRELOAD=$SO LLR_FAIL_COUNT=$W/cnt "$LLR" $c >/dev/null 2>&1
     total=$(cat cnt)
-    ks=$(seq 1 $((total < 150 ? total : 150)))
-    if [ "$total" -gt 150 ]; then
-        ks="$ks $(seq 151 $(((total - 150) / 150 + 1)) "$total")"
+    ks=$(seq 1 $((total < 120 ? total : 120)))
+    if [ "$total" -gt 120 ]; then
+        ks="$ks $(seq 121 $(((total - 120) / 120 + 1)) "$total")"
     fi
     for k in $ks; do
         rm -f a/*
