@@ -334,8 +334,14 @@ count_print huge
 fi
 
 if [ "$FAILS" -gt 0 ]; then
-    echo "check-faults: $FAILS failures:"
-    cat "$LOG"
+    # Grouped: the same command and reason at different k on one line.
+    echo "check-faults: $FAILS failures (count, class: command: reason):"
+    sed -E 's/\(k=[0-9]+ of [0-9]+, exit ([0-9]+)\)/(exit \1)/; s/(line|column) [0-9-]+/\1 N/g; s/near .*\(/near ... (/' "$LOG" |
+        cut -c1-240 | sort | uniq -c | sort -rn
+    if [ -n "${FAULTS_LOG:-}" ]; then
+        cp "$LOG" "$FAULTS_LOG"
+        echo "every failure: $FAULTS_LOG"
+    fi
     exit 1
 fi
 echo "check-faults: no failures"
