@@ -414,6 +414,8 @@ check "a missing trace directory: no model written either" test ! -e o14.st
 expect 1 "cannot write there" "$LLR" learn m.st --rank 2 --eps 0.1 -o no/such/o14.st
 expect 1 "/dev/full" "$LLR" learn m.st --rank 2 --eps 0.1 -o o14.st --trace /dev/full
 check "a trace that cannot be written: no model, no .tmp file" bash -c "test ! -e o14.st && ! ls | grep -q '\.tmp\.'"
+"$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o so5.st >/dev/null
+check "-o -: the model goes to standard output, byte for byte" bash -c "\"$LLR\" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o - 2>/dev/null | head -c \$(stat -c %s so5.st) | cmp -s - so5.st"
 cp m.st mode600.st && chmod 600 mode600.st
 ln -sf mode600.st link600.st
 expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 7 -o link600.st

@@ -142,8 +142,15 @@ int llr_output_add(const char *path, llr_error *e)
     s.fd = -1;
     strcpy(s.name, path);
     if (!strcmp(path, "-")) {
+        /* Standard output: its own descriptor, so that closing it at
+         * commit leaves stdout (and its buffered report) alone. */
+        fflush(stdout);
         strcpy(s.target, "-");
         s.direct = 1;
+        s.fd = dup(STDOUT_FILENO);
+        if (s.fd < 0)
+            return llr_fail(e, LLR_EIO, "standard output: %s",
+                            strerror(errno));
     } else {
         if (resolve(path, s.target, e))
             return -1;
@@ -224,8 +231,6 @@ FILE *llr_output_stream(const char *path, llr_error *e)
         return NULL;
     if (s->f)
         return s->f;
-    if (!strcmp(s->target, "-"))
-        return s->f = stdout;
     s->f = fdopen(s->fd, "w");
     if (!s->f) {
         llr_fail(e, LLR_EIO, "%s: cannot open a stream: %s", path,
