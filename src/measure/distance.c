@@ -127,11 +127,11 @@ static double leaf_sum(const double *p, const double *q, int V, double wp,
     return sum;
 }
 
-/* Logits so large that their log-probabilities lose the normalisation
- * (ties near 1e20: each tied token gets log-probability 0) make every TV
- * computed from them wrong, and outside [0, 1]; such a distribution is
- * refused. The sum of V probabilities from an exact log-softmax is 1 within
- * a few V ulps; 1e-6 leaves room for any V. */
+/* A safety net: llr_log_softmax keeps the probabilities of any finite
+ * logits summing to 1 within a few V ulps (it once lost the normalisation
+ * near 1e20, where tied tokens each got probability 1, and TV came out
+ * above 1). A distribution whose sum is off by more than 1e-6 makes every
+ * TV computed from it wrong, and is refused. */
 static int check_mass(const double *p, int V, const char *which, int t,
                       llr_error *e)
 {
