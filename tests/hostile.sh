@@ -5,11 +5,14 @@
 # Usage: tests/hostile.sh path/to/llr path/to/release/llr
 #        path/to/failalloc.so (the allocation-failure checks need a build
 #        without sanitizers and tests/faults/failalloc.c)
+#        [path/to/san/failalloc.so] (the same built with -DLLR_FAIL_NEXT,
+#        for the leak checks on the ASan build, the first llr)
 set -u
 . "$(dirname "$0")/lib.sh"
 LLR=$(realpath "$1")
 REL=$(realpath "$2")
 FAILALLOC=$(realpath "$3")
+SANFAIL=$(realpath "${4:-}" 2>/dev/null)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d /tmp/llr-hostile-XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -188,5 +191,27 @@ for k in $(seq 1 "$n"); do
     grep -Eq "metadata|duplicate|UTF-8" oom.err && bad=$((bad + 1))
 done
 check "gen out of memory as bad metadata: $bad of $n" test $bad -eq 0 -a "$n" -gt 50
+
+# Leaks on the error paths, under ASan: every allocation of loading a
+# learned model fails in turn (llr_gls_from_file leaked its scratch array
+# when realloc failed). No sanitizer report, exit status 0 or 1.
+if [ -n "$SANFAIL" ]; then
+    export ASAN_OPTIONS=verify_asan_link_order=0:allocator_may_return_null=1:detect_leaks=1
+    LLR_FAIL_COUNT=$W/n.txt LD_PRELOAD=$SANFAIL "$LLR" info isan.gls \
+        >/dev/null 2>&1
+    n=$(cat n.txt)
+    bad=0
+    for k in $(seq 1 "$n"); do
+        LLR_FAIL_AT=$k LD_PRELOAD=$SANFAIL "$LLR" info isan.gls \
+            >/dev/null 2>oom.err
+        rc=$?
+        if [ $rc -gt 1 ] || grep -Eq "Sanitizer|runtime error" oom.err; then
+            bad=$((bad + 1))
+        fi
+    done
+    unset ASAN_OPTIONS
+    check "info isan.gls under ASan, each of $n allocations failing: $bad reports" \
+        test $bad -eq 0 -a "$n" -gt 50
+fi
 
 finish hostile

@@ -8,7 +8,11 @@
  * llr's control, and are not counted. With LLR_FAIL_AT=k the k-th call
  * returns NULL (errno ENOMEM); with LLR_FAIL_COUNT=FILE the number of
  * calls is written to FILE at exit; with LLR_FAIL_BACKTRACE set, the
- * failed call's backtrace goes to stderr. */
+ * failed call's backtrace goes to stderr.
+ *
+ * Built with -DLLR_FAIL_NEXT it works under ASan (build/san/failalloc.so):
+ * the calls that do not fail go to the next allocator, ASan's, found with
+ * dlsym; run with ASAN_OPTIONS=verify_asan_link_order=0. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -21,10 +25,70 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef LLR_FAIL_NEXT
+/* Under ASan: the next allocator in the search order (ASan's), found with
+ * dlsym; allocations made while dlsym runs come from a static arena. */
+static void (*next_free)(void *);
+static void *(*next_malloc)(size_t), *(*next_calloc)(size_t, size_t),
+    *(*next_realloc)(void *, size_t), *(*next_memalign)(size_t, size_t);
+static char arena[1 << 16];
+static size_t arena_used;
+static int resolving;
+static void *arena_alloc(size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (arena_used + n > sizeof arena)
+        return NULL;
+    void *p = arena + arena_used;
+    arena_used += n;
+    return p;
+}
+static void resolve(void)
+{
+    if (next_malloc || resolving)
+        return;
+    resolving = 1;
+    *(void **)&next_free = dlsym(RTLD_NEXT, "free");
+    *(void **)&next_calloc = dlsym(RTLD_NEXT, "calloc");
+    *(void **)&next_realloc = dlsym(RTLD_NEXT, "realloc");
+    *(void **)&next_memalign = dlsym(RTLD_NEXT, "memalign");
+    *(void **)&next_malloc = dlsym(RTLD_NEXT, "malloc");
+    resolving = 0;
+}
+static void *__libc_malloc(size_t n)
+{
+    resolve();
+    return next_malloc ? next_malloc(n) : arena_alloc(n);
+}
+static void *__libc_calloc(size_t k, size_t n)
+{
+    resolve();
+    return next_calloc ? next_calloc(k, n) : arena_alloc(k * n);
+}
+static void *__libc_realloc(void *p, size_t n)
+{
+    resolve();
+    return next_realloc(p, n);
+}
+static void *__libc_memalign(size_t a, size_t n)
+{
+    resolve();
+    return next_memalign(a, n);
+}
+void free(void *p)
+{
+    if (!p || ((char *)p >= arena && (char *)p < arena + sizeof arena))
+        return;
+    resolve();
+    if (next_free)
+        next_free(p);
+}
+#else
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
+#endif
 
 static unsigned long count, fail_at;
 static int ready, active;
