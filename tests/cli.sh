@@ -483,4 +483,34 @@ expect 2 "--threads '300'" "$LLR" learn tha.st --rank 2 --eps 0.1 --threads 300 
 check "a refused learn writes nothing" bash -c "[ ! -e no.gls ]"
 expect 2 "LLR_THREADS 'many'" env LLR_THREADS=many "$LLR" tv th.st tha.st
 
+# Staged outputs (issue 14, docs/reliability.md): no silent loss, no
+# surprise overwrite, a failed run writes nothing.
+expect 1 "standard output: write failed" bash -c "\"$LLR\" info m.st >/dev/full"
+expect 1 "standard output: write failed" bash -c "\"$LLR\" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o so.st >/dev/full"
+expect 1 "/dev/full: write failed" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o /dev/full
+cp m.st keep4.st
+expect 1 "is also another output" "$LLR" learn m.st --rank 2 --eps 0.1 -o keep4.st --trace keep4.st
+check "--trace = -o: the file is intact" cmp -s m.st keep4.st
+expect 1 "is also an input of this run" "$LLR" learn keep4.st --rank 2 --eps 0.1 -o o14.st --trace keep4.st
+check "--trace = the model: the model is intact, no output" bash -c "cmp -s m.st keep4.st && test ! -e o14.st"
+ln -sf keep4.st lnk4.st
+expect 1 "is also an input of this run" "$LLR" learn keep4.st --rank 2 --eps 0.1 -o o14.st --trace lnk4.st
+expect 1 "no/such/dir/t.jsonl: cannot write there" "$LLR" learn m.st --rank 2 --eps 0.1 -o o14.st --trace no/such/dir/t.jsonl
+check "a missing trace directory: no model written either" test ! -e o14.st
+expect 1 "cannot write there" "$LLR" learn m.st --rank 2 --eps 0.1 -o no/such/o14.st
+expect 1 "/dev/full" "$LLR" learn m.st --rank 2 --eps 0.1 -o o14.st --trace /dev/full
+check "a trace that cannot be written: no model, no .tmp file" bash -c "test ! -e o14.st && ! ls | grep -q '\.tmp\.'"
+"$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o so5.st >/dev/null
+check "-o -: the model goes to standard output, byte for byte" bash -c "\"$LLR\" gen isan --vocab 3 --rank 2 --horizon 4 --seed 5 -o - 2>/dev/null | head -c \$(stat -c %s so5.st) | cmp -s - so5.st"
+cp m.st mode600.st && chmod 600 mode600.st
+ln -sf mode600.st link600.st
+expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 7 -o link600.st
+check "-o SYMLINK: the link stays, its target is written, its mode kept" bash -c "test -L link600.st && [ \$(stat -c %a mode600.st) = 600 ] && ! cmp -s m.st mode600.st"
+if [ "$(id -u)" = 0 ]; then
+    mknod null4 c 1 3
+    expect 0 "" "$LLR" gen isan --vocab 3 --rank 2 --horizon 4 --seed 1 -o null4
+    check "-o DEVICE: the device stays a character device" test -c null4
+    rm -f null4
+fi
+
 finish cli

@@ -4,6 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Control characters (a terminal's escape sequences among them) from file
+ * names, headers or replies quoted in a message become '?', so that no
+ * message can write them to a terminal. */
+static void printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 32 || *s == 127)
+            *s = '?';
+}
+
 int llr_fail(llr_error *e, llr_errcode code, const char *fmt, ...)
 {
     if (e) {
@@ -12,6 +22,7 @@ int llr_fail(llr_error *e, llr_errcode code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         va_end(ap);
+        printable(e->msg);
     }
     return -1;
 }
@@ -39,6 +50,7 @@ int llr_fail_prefix(llr_error *e, const char *fmt, ...)
             ol = cap - n;
         memcpy(e->msg + n, old, ol);
         e->msg[n + ol] = 0;
+        printable(e->msg);
     }
     return -1;
 }

@@ -1,4 +1,5 @@
 #include "base/fileio.h"
+#include "base/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,9 @@ int llr_read_file(const char *path, unsigned char **buf, size_t *len,
 {
     *buf = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO that nobody writes to would block
+     * forever; it is refused below as not a regular file. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return llr_fail(e, LLR_EIO,
                         "%s: cannot open: %s", path, strerror(errno));
@@ -59,59 +62,5 @@ int llr_read_file(const char *path, unsigned char **buf, size_t *len,
 int llr_write_atomic(const char *path, const void *buf, size_t len,
                      llr_error *e)
 {
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp)
-        return llr_fail(e, LLR_ENOMEM, "%s: out of memory", path);
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int err = errno;
-        free(tmp);
-        return llr_fail(e, LLR_EIO,
-                        "%s: cannot create temporary file: %s", path,
-                        strerror(err));
-    }
-    const unsigned char *p = buf;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, p + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            int err = errno;
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return llr_fail(e, LLR_EIO,
-                            "%s: write failed: %s", path, strerror(err));
-        }
-        done += (size_t)w;
-    }
-    /* mkstemp makes 0600 files; model files are ordinary data (0644
-     * less the umask). */
-    mode_t um = umask(0);
-    umask(um);
-    int bad = fchmod(fd, 0666 & ~um) != 0 || fsync(fd) != 0;
-    int err = errno;
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    if (bad) {
-        unlink(tmp);
-        free(tmp);
-        return llr_fail(e, LLR_EIO, "%s: cannot finish writing: %s", path,
-                        strerror(err));
-    }
-    if (rename(tmp, path) != 0) {
-        int err = errno;
-        unlink(tmp);
-        free(tmp);
-        return llr_fail(e, LLR_EIO, "%s: cannot rename into place: %s", path,
-                        strerror(err));
-    }
-    free(tmp);
-    return 0;
+    return llr_output_write_now(path, buf, len, e);
 }

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "base/output.h"
 #include "base/clock.h"
 
 #include <errno.h>
@@ -47,9 +48,11 @@ int cli_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
+    /* Base 10 always: '010' is ten, not octal eight. */
+    unsigned long long v = strtoull(s, &end, 10);
     if (*s < '0' || *s > '9' || *end != 0 || errno) {
-        cli_usage(cmd, "%s '%s' is not an unsigned 64-bit integer", opt, s);
+        cli_usage(cmd, "%s '%s' is not an unsigned 64-bit decimal integer",
+                  opt, s);
         return -1;
     }
     *out = v;
@@ -107,6 +110,30 @@ void cli_json(json_t *obj)
                                 JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(obj);
+}
+
+int cli_stage(const char *cmd, const char *input, ...)
+{
+    llr_error e;
+    if (input && llr_output_input(input, &e))
+        return cli_fail(cmd, &e);
+    va_list ap;
+    va_start(ap, input);
+    const char *out;
+    int rc = EXIT_OK;
+    while (rc == EXIT_OK && (out = va_arg(ap, const char *)))
+        if (llr_output_add(out, &e)) {
+            llr_outputs_discard();
+            rc = cli_fail(cmd, &e);
+        }
+    va_end(ap);
+    return rc;
+}
+
+int cli_commit(const char *cmd)
+{
+    llr_error e;
+    return llr_outputs_commit(&e) ? cli_fail(cmd, &e) : EXIT_OK;
 }
 
 json_t *cli_real(double x)

@@ -21,6 +21,12 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Report a failure (message from e) and return EXIT_FAIL. */
 int cli_fail(const char *cmd, const llr_error *e);
 
+/* Staged outputs (base/output.h): register the run's input (may be NULL)
+ * and outputs (NULL-terminated) before any work; EXIT_OK, or the error
+ * printed and EXIT_FAIL. cli_commit puts them all in place at the end. */
+int cli_stage(const char *cmd, const char *input, ...);
+int cli_commit(const char *cmd);
+
 /* Parse option values; on a bad value print a usage error and return -1. */
 int cli_int(const char *cmd, const char *opt, const char *s, long long lo,
             long long hi, long long *out);

@@ -46,6 +46,8 @@ int cmd_export(int argc, char **argv)
         return cli_usage(CMD, "expected one LEARNED model");
     if (!out)
         return cli_usage(CMD, "-o OUT is required");
+    if (cli_stage(CMD, argv[optind], out, (char *)NULL))
+        return EXIT_FAIL;
     llr_model *m, *x = NULL;
     if (cli_load(CMD, argv[optind], &m))
         return EXIT_FAIL;
@@ -59,6 +61,8 @@ int cmd_export(int argc, char **argv)
         rc = cli_fail(CMD, &e);
     } else if (llr_export_isan(g, tol, &x, &e) || llr_model_save(x, out, &e))
         rc = cli_fail(CMD, &e);
+    else if (cli_commit(CMD))
+        rc = EXIT_FAIL;
     else if (json)
         cli_json(json_pack("{s:s, s:s, s:i, s:i, s:i}", "file", out, "kind",
                            "isan", "vocab", x->V, "horizon", x->T, "rank",

@@ -135,6 +135,8 @@ int cmd_gen(int argc, char **argv)
         return cli_usage(CMD, "unexpected argument '%s'", argv[optind + 1]);
     if (!out)
         return cli_usage(CMD, "-o FILE is required");
+    if (cli_stage(CMD, from, out, (char *)NULL))
+        return EXIT_FAIL;
     int is_isan = !strcmp(kind, "isan"), is_approx = !strcmp(kind, "approx");
     int is_table = !strcmp(kind, "table"), is_parity = !strcmp(kind, "parity");
     if (!is_isan && !is_approx && !is_table && !is_parity)
@@ -211,6 +213,10 @@ int cmd_gen(int argc, char **argv)
     if (rc) {
         llr_model_free(m);
         return cli_fail(CMD, &e);
+    }
+    if (cli_commit(CMD)) {
+        llr_model_free(m);
+        return EXIT_FAIL;
     }
     if (json) {
         json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "file", out, "kind",

@@ -318,8 +318,10 @@ static int other(const char *path, const llr_model *m, const int *y, int t,
     llr_state_view s;
     int V = m->V;
     double *l = malloc(2 * (size_t)V * sizeof *l), *p = l + V;
-    if (!l)
+    if (!l) {
+        fprintf(stderr, "%s: out of memory\n", CMD);
         return EXIT_FAIL;
+    }
     if (llr_model_logits(m, y, t, l, &e) ||
         llr_model_state_view(m, y, t, &s, &e)) {
         free(l);
@@ -423,8 +425,10 @@ int cmd_inspect(int argc, char **argv)
         return cli_usage(CMD, "expected a MODEL file");
     int len = argc - optind - 1;
     int *tok = malloc((size_t)(len > 0 ? len : 1) * sizeof *tok);
-    if (!tok)
+    if (!tok) {
+        fprintf(stderr, "%s: out of memory\n", CMD);
         return EXIT_FAIL;
+    }
     for (int i = 0; i < len; i++) {
         long long v;
         if (cli_int(CMD, "TOKEN", argv[optind + 1 + i], 0, LLR_MAX_VOCAB - 1,

@@ -21,6 +21,7 @@
 #include "learn/spanner.h"
 #include "learn/spectral.h"
 #include "io/trace.h"
+#include "base/output.h"
 
 #define CMD "llr learn"
 /* The report's exact TV is computed when V^T is at most this. */
@@ -307,11 +308,20 @@ int cmd_learn(int argc, char **argv)
     if (is_gls && cert_n)
         return cli_usage(CMD, "--cert-samples is for the baselines: gls "
                               "sizes its rounds itself (--valid-n)");
+    if (is_gls && !vn) {
+        llr_error pe;
+        if (llr_params_check(eps, delta, &pe))
+            return cli_usage(CMD, "--eps: %s", pe.msg);
+    }
     if (!is_gls && !cert_n)
         cert_n = eps > 0 ? (long long)llr_cert_samples(eps, delta) : 1000;
 
     if (!is_gls && (max_epochs || time_limit > 0))
         return cli_usage(CMD, "--max-epochs and --time-limit are gls's");
+    /* Outputs are checked before any work: their directories, and that
+     * --trace is neither -o nor the input model. */
+    if (cli_stage(CMD, argv[optind], out, trace, (char *)NULL))
+        return EXIT_FAIL;
     llr_model *M;
     if (cli_load(CMD, argv[optind], &M))
         return EXIT_FAIL;
@@ -328,7 +338,6 @@ int cmd_learn(int argc, char **argv)
     int rc = EXIT_FAIL;
     llr_gls_params p = {0}, th = {0};
     double theory_queries = 0;
-    char *trace_tmp = NULL;
     FILE *tf = NULL;
     llr_trace trs;
     llr_model *L = NULL;
@@ -409,12 +418,7 @@ int cmd_learn(int argc, char **argv)
                           (uint64_t)budget, NULL, (int)topk, NULL,
                           (uint64_t)sbudget, acc, cond};
     if (trace) {
-        size_t n = strlen(trace) + 16;
-        trace_tmp = malloc(n);
-        snprintf(trace_tmp, n, "%s.tmp.XXXXXX", trace);
-        int fd = mkstemp(trace_tmp);
-        if (fd < 0 || !(tf = fdopen(fd, "w"))) {
-            llr_fail(&e, LLR_EIO, "%s: cannot create the trace file", trace);
+        if (!(tf = llr_output_stream(trace, &e))) {
             cli_fail(CMD, &e);
             goto done;
         }
@@ -500,15 +504,9 @@ int cmd_learn(int argc, char **argv)
         cli_fail(CMD, &e);
         goto done;
     }
-    if (tf) {
-        if (fclose(tf) != 0 || rename(trace_tmp, trace) != 0) {
-            tf = NULL;
-            llr_fail(&e, LLR_EIO, "%s: cannot write the trace file", trace);
-            cli_fail(CMD, &e);
-            goto done;
-        }
-        tf = NULL;
-    }
+    /* The model and the trace go into place together, or neither. */
+    if (cli_commit(CMD) != EXIT_OK)
+        goto done;
     double exq = llr_exhaustive_count(M->V, M->T);
     const char *sampling = llr_oracle_samples_direct(o) ? "direct"
                                                         : "logit queries";
@@ -647,11 +645,8 @@ int cmd_learn(int argc, char **argv)
     }
     rc = EXIT_OK;
 done:
-    if (tf) {
-        fclose(tf);
-        unlink(trace_tmp);
-    }
-    free(trace_tmp);
+    if (rc != EXIT_OK)
+        llr_outputs_discard();
     llr_oracle_free(o);
     llr_model_free(L);
     llr_model_free(M);

@@ -61,8 +61,10 @@ int cmd_logits(int argc, char **argv)
     llr_model *m;
     int len = argc - optind - 1;
     int *tok = malloc((size_t)(len > 0 ? len : 1) * sizeof *tok);
-    if (!tok)
+    if (!tok) {
+        fprintf(stderr, "%s: out of memory\n", CMD);
         return EXIT_FAIL;
+    }
     for (int i = 0; i < len; i++) {
         long long v;
         if (cli_int(CMD, "TOKEN", argv[optind + 1 + i], 0, LLR_MAX_VOCAB - 1,

@@ -168,6 +168,11 @@ int cmd_serve(int argc, char **argv)
     if (cli_load(CMD, argv[1], &m))
         return EXIT_FAIL;
     char *g = llr_proto_format_greeting2(m->V, m->T);
+    if (!g) {
+        fprintf(stderr, "%s: out of memory formatting the greeting\n", CMD);
+        llr_model_free(m);
+        return EXIT_FAIL;
+    }
     fputs(g, stdout);
     fflush(stdout);
     free(g);
@@ -175,6 +180,7 @@ int cmd_serve(int argc, char **argv)
     size_t cap = 0, n = 0;
     int got;
     const char *why = NULL;
+    int rc = EXIT_OK;
     while ((got = read_request(&line, &cap, &n, &why)) != 0) {
         llr_error e = {LLR_OK, ""};
         llr_request r = {0};
@@ -187,13 +193,22 @@ int cmd_serve(int argc, char **argv)
             llr_proto_request_free(&r);
         }
         if (!reply)
-            reply = llr_proto_format_error(r.id, e.msg);
-        if (reply)
-            fputs(reply, stdout);
+            reply = llr_proto_format_error(r.id, e.msg[0] ? e.msg
+                                                          : "internal error");
+        if (!reply) {
+            /* Not even the error reply could be formatted: stop, rather
+             * than leave the client waiting for a reply that never comes
+             * or answering its next request out of turn. */
+            fprintf(stderr, "%s: out of memory formatting a reply; "
+                            "stopping\n", CMD);
+            rc = EXIT_FAIL;
+            break;
+        }
+        fputs(reply, stdout);
         free(reply);
         fflush(stdout);
     }
     free(line);
     llr_model_free(m);
-    return EXIT_OK;
+    return rc;
 }

@@ -106,8 +106,10 @@ int cmd_vectors(int argc, char **argv)
     const char **models = calloc((size_t)argc + 1, sizeof *models);
     llr_vectors_user u = {.delta = 0.05, .seed = 1, .tau = -1,
                           .samples = 8, .sample_seed = 7};
-    if (!models)
+    if (!models) {
+        fprintf(stderr, "%s: out of memory\n", CMD);
         return EXIT_FAIL;
+    }
     int rc = EXIT_USAGE;
     for (int r = 1; r < argc; r++) {
         const char *a = argv[r];

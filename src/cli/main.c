@@ -1,8 +1,11 @@
 /* llr - the command line. One subcommand per file of src/cli/. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/output.h"
 #include "cli/cli.h"
 
 static const struct {
@@ -39,7 +42,50 @@ static void usage(FILE *out)
     fprintf(out, "\nexit status: 0 success, 1 failure, 2 usage error\n");
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the run's temporary files (staged
+ * outputs, base/output.h), then die of the same signal. Final names are
+ * only ever renamed into place, so they hold the old or the new file. */
+static void on_signal(int sig)
+{
+    llr_outputs_unlink_temps();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Standard output is an output too: a write error there (a full disk) is
+ * a failure, not a silent loss. */
+static int finish_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "llr: standard output: write failed: %s\n",
+                strerror(errno ? errno : EIO));
+        return rc == EXIT_OK ? EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        struct sigaction old;
+        /* An ignored signal (nohup) stays ignored. */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    int rc = run(argc, argv);
+    /* A command that failed has reported why; nothing it staged stays. */
+    llr_outputs_discard();
+    return finish_stdout(rc);
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

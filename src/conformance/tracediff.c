@@ -1,4 +1,5 @@
 #include "conformance/tracediff.h"
+#include "base/json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -328,7 +329,11 @@ static int fill(queue *q, size_t k, const differ *D, llr_error *e)
             return got;
         long no = q->s.lineno;
         json_error_t je;
-        json_t *v = json_loadb(line, len, 0, &je);
+        int oom;
+        json_t *v = llr_json_loadb(line, len, 0, &je, &oom);
+        if (!v && oom)
+            return llr_fail(e, LLR_ENOMEM, "%s, line %ld: out of memory "
+                            "parsing it", q->s.path, no);
         if (!v)
             return llr_fail(e, LLR_EINPUT,
                             "%s, line %ld: not valid JSON: %s (column %d)",

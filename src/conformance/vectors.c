@@ -6,6 +6,7 @@
  * (model files, prefixes) and compares the two files of each item. */
 #include "catalog/catalog.h"
 #include "conformance/vectors.h"
+#include "base/json.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -524,6 +525,9 @@ static int learn_model(ctx *c, json_t *L, llr_model **out)
         return -1;
     if (!(eps > 0 && eps < 1) || !(delta > 0 && delta < 1))
         return bad(c, "eps and delta must lie in (0, 1)");
+    llr_error pe;
+    if (llr_params_check(eps, delta, &pe))
+        return bad(c, "%s", pe.msg);
     llr_gls_params p;
     llr_params_practical(M->T, (int)d, eps, delta, 0, 0, (uint64_t)seed, &p);
     if (gap > 0)
@@ -1618,9 +1622,14 @@ int llr_vectors_check(const char *dir, FILE *report, llr_vectors_summary *s,
     unsigned char *buf = NULL;
     size_t len = 0;
     json_t *man = NULL;
+    int oom = 0;
     int rc = llr_read_file(c.mpath, &buf, &len, e);
-    if (rc == 0 && !(man = json_loadb((const char *)buf, len,
-                                      JSON_REJECT_DUPLICATES, &je)))
+    if (rc == 0 && !(man = llr_json_loadb((const char *)buf, len,
+                                          JSON_REJECT_DUPLICATES, &je,
+                                          &oom)) && oom)
+        rc = llr_fail(e, LLR_ENOMEM, "%s: out of memory parsing it",
+                      c.mpath);
+    else if (rc == 0 && !man)
         rc = llr_fail(e, LLR_EINPUT,
                       "%s: invalid JSON: %s (line %d, column %d)",
                       c.mpath, je.text, je.line, je.column);

@@ -1,4 +1,5 @@
 #include "io/protocol.h"
+#include "base/json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -18,7 +19,13 @@ static json_t *load(const char *line, size_t len, const char *what,
                     llr_error *e)
 {
     json_error_t jerr;
-    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    int oom;
+    json_t *j = llr_json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr,
+                               &oom);
+    if (!j && oom) {
+        llr_fail(e, LLR_ENOMEM, "%s: out of memory parsing it", what);
+        return NULL;
+    }
     if (!j) {
         llr_fail(e, LLR_EINPUT,
                  "%s is not valid JSON: %s (column %d)", what, jerr.text,
@@ -861,10 +868,13 @@ char *llr_proto_format_error(long long id, const char *msg)
         clean[n] = msg[n] >= 32 && msg[n] < 127 ? msg[n] : '?';
     clean[n] = 0;
     json_t *j = json_object();
-    if (j && id > 0)
-        json_object_set_new(j, "id", json_integer(id));
-    if (j)
-        json_object_set_new(j, "error", json_string(clean));
+    /* Out of memory anywhere: NULL, never a reply without its id or its
+     * message. */
+    if (j && ((id > 0 && json_object_set_new(j, "id", json_integer(id))) ||
+              json_object_set_new(j, "error", json_string(clean)))) {
+        json_decref(j);
+        j = NULL;
+    }
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     sbuf b = {0};

@@ -1,4 +1,5 @@
 #include "io/safetensors.h"
+#include "base/json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -315,8 +316,14 @@ int llr_st_parse(const void *bytes, size_t size, const char *name,
         goto fail;
     }
     json_error_t jerr;
-    json_t *root = json_loadb((const char *)p + 8, (size_t)hlen,
-                              JSON_REJECT_DUPLICATES, &jerr);
+    int oom;
+    json_t *root = llr_json_loadb((const char *)p + 8, (size_t)hlen,
+                                  JSON_REJECT_DUPLICATES, &jerr, &oom);
+    if (!root && oom) {
+        llr_fail(e, LLR_ENOMEM, "%s: out of memory reading the header",
+                 f->name);
+        goto fail;
+    }
     if (!root) {
         llr_fail(e, LLR_EINPUT,
                  "%s: invalid JSON header: %s (line %d, column %d)",
@@ -443,6 +450,37 @@ int llr_st_copy_i64(const llr_st_file *f, const llr_st_tensor *t,
     return 0;
 }
 
+/* Valid UTF-8 (as JSON strings need: no overlong forms, no surrogates,
+ * at most U+10FFFF), checked here so that a failure of jansson after it is
+ * a lack of memory. */
+static int utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p++;
+        int n;
+        unsigned min, cp;
+        if (c < 0x80)
+            continue;
+        else if ((c & 0xe0) == 0xc0)
+            n = 1, min = 0x80, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0)
+            n = 2, min = 0x800, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0)
+            n = 3, min = 0x10000, cp = c & 0x07;
+        else
+            return 0;
+        for (int i = 0; i < n; i++, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (*p & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
+}
+
 int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
                      size_t nmeta, unsigned char **buf, size_t *len,
                      llr_error *e)
@@ -459,16 +497,19 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
             return llr_fail(e, LLR_ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < nmeta; i++) {
-            json_t *v = json_string(meta[2 * i + 1]);
-            int dup = json_object_get(m, meta[2 * i]) != NULL;
-            if (dup)
-                json_decref(v);
-            /* json_object_set_new takes v, also when it fails. */
-            if (!v || dup || json_object_set_new(m, meta[2 * i], v)) {
+            const char *k = meta[2 * i], *val = meta[2 * i + 1];
+            /* Bad input first, so that a failure after it is memory. */
+            if (json_object_get(m, k) || !utf8_ok(k) || !utf8_ok(val)) {
                 json_decref(root);
                 return llr_fail(e, LLR_EINPUT,
                                 "metadata '%s': duplicate key, or key or "
-                                   "value not valid UTF-8", meta[2 * i]);
+                                   "value not valid UTF-8", k);
+            }
+            /* json_object_set_new takes v, also when it fails. */
+            json_t *v = json_string(val);
+            if (!v || json_object_set_new(m, k, v)) {
+                json_decref(root);
+                return llr_fail(e, LLR_ENOMEM, "out of memory");
             }
         }
     }
@@ -484,26 +525,29 @@ int llr_st_serialize(const llr_st_out *t, size_t n, const char *const *meta,
             return llr_fail(e, LLR_EINPUT,
                             "tensor '%s': bad dtype or size", t[i].name);
         }
-        json_t *shape = json_array();
-        for (int k = 0; k < t[i].rank; k++)
-            json_array_append_new(shape, json_integer((json_int_t)t[i].shape[k]));
-        json_t *ent = json_pack("{s:s, s:o, s:[I, I]}", "dtype",
-                                llr_st_dtype_name(t[i].dtype), "shape", shape,
-                                "data_offsets", (json_int_t)off,
-                                (json_int_t)(off + nbytes));
-        if (!ent || json_object_get(root, t[i].name) ||
-            !strcmp(t[i].name, "__metadata__")) {
-            json_decref(ent);
+        if (json_object_get(root, t[i].name) ||
+            !strcmp(t[i].name, "__metadata__") || !utf8_ok(t[i].name)) {
             json_decref(root);
-            return llr_fail(e, LLR_ENOMEM,
+            return llr_fail(e, LLR_EINPUT,
                             "tensor '%s': duplicate or reserved name, or "
-                               "out of memory", t[i].name);
+                               "not valid UTF-8", t[i].name);
         }
-        if (json_object_set_new(root, t[i].name, ent)) {
+        json_t *shape = json_array();
+        int bad = !shape;
+        for (int k = 0; !bad && k < t[i].rank; k++)
+            bad = json_array_append_new(
+                shape, json_integer((json_int_t)t[i].shape[k]));
+        json_t *ent = bad ? NULL
+                          : json_pack("{s:s, s:o, s:[I, I]}", "dtype",
+                                      llr_st_dtype_name(t[i].dtype), "shape",
+                                      shape, "data_offsets", (json_int_t)off,
+                                      (json_int_t)(off + nbytes));
+        if (bad)
+            json_decref(shape); /* json_pack's "o" takes it otherwise */
+        /* json_object_set_new takes ent, also when it fails. */
+        if (!ent || json_object_set_new(root, t[i].name, ent)) {
             json_decref(root);
-            return llr_fail(e, LLR_ENOMEM,
-                            "tensor '%s': duplicate name or out of memory",
-                            t[i].name);
+            return llr_fail(e, LLR_ENOMEM, "out of memory");
         }
         off += nbytes;
     }

@@ -76,17 +76,27 @@ void llr_softmax(const double *l, int V, double *p)
 
 void llr_log_softmax(const double *l, int V, double *lp)
 {
-    double lse = llr_logsumexp(l, V);
+    /* (l - m) - log s, not l - (m + log s): near |m| = 1e20, m + log s
+     * rounds to m and tied tokens each got log-probability 0. */
+    double m = llr_max(l, V);
+    double s = 0.0;
+    /*@ loop invariant 0 <= z <= V;
+        loop assigns z, s, errno;
+        loop variant V - z;
+    */
+    for (int z = 0; z < V; z++)
+        s += exp(l[z] - m);
+    double ls = log(s);
     /*@ loop invariant 0 <= z <= V;
         LLR_EXACT(loop invariant exact: \forall integer k; z <= k < V ==>
                       l[k] == \at(l[k], Pre);)
         LLR_EXACT(loop invariant exact: \forall integer k; 0 <= k < z ==>
-                      lp[k] == \at(l[k], Pre) - lse;)
+                      lp[k] == (\at(l[k], Pre) - m) - ls;)
         loop assigns z, lp[0 .. V - 1];
         loop variant V - z;
     */
     for (int z = 0; z < V; z++)
-        lp[z] = l[z] - lse;
+        lp[z] = (l[z] - m) - ls;
 }
 
 int llr_choose_index(const double *cum, int n, double target)

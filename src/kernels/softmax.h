@@ -74,7 +74,10 @@ double llr_logsumexp(const double *x, int V);
 */
 void llr_softmax(const double *l, int V, double *p);
 
-/* lp = l - logsumexp(l) (log-probabilities); lp and l may be the same. */
+/* lp = l - logsumexp(l) (log-probabilities); lp and l may be the same.
+ * Computed as (l - max l) - log sum exp(l - max l), so that the
+ * probabilities exp(lp) sum to 1 within a few ulps whatever the size of
+ * the logits (l - (max l + log s) loses log s beside a max of 1e20). */
 /*@ requires 1 <= V;
     requires \valid_read(l + (0 .. V - 1));
     requires \forall integer k; 0 <= k < V ==> \is_finite(l[k]);

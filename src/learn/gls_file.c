@@ -233,8 +233,12 @@ int llr_gls_from_file(const llr_st_file *f, llr_model **out, llr_error *e)
         c->basis = malloc((k * s + 1) * sizeof *c->basis);
         c->rhat = malloc((th->count + 1) * sizeof *c->rhat);
         c->rext = te ? malloc((te->count + 1) * sizeof *c->rext) : NULL;
-        tmp = realloc(tmp, (tb->count + tf->count + 1) * sizeof *tmp);
-        if (!c->basis || !c->rhat || (te && !c->rext) || !tmp) {
+        /* On failure realloc keeps tmp, which is freed below. */
+        int64_t *grown =
+            realloc(tmp, (tb->count + tf->count + 1) * sizeof *tmp);
+        if (grown)
+            tmp = grown;
+        if (!c->basis || !c->rhat || (te && !c->rext) || !grown) {
             rc = llr_fail(e, LLR_ENOMEM, "out of memory");
             break;
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernels/softmax.h"
+#include "learn/glpk_guard.h"
 
 /* Iterations allowed per range LP (these LPs take tens). */
 #define IT_LIM 20000
@@ -100,37 +101,42 @@ static int face_range(glp_prob *lp, const glp_smcp *parm, int n,
     return 0;
 }
 
-/* The ranges of every coefficient and predicted logit on the face
- * { x in the box : |A x - b| <= R }. */
-static int face(const llr_gls *g, int t, const int *off, int n,
-                const double *A, const double *b, double R, llr_lp_view *v,
-                llr_error *e)
+/* The arguments of face_lps() for llr_glpk_run: everything allocated
+ * before GLPK runs (a longjmp out of GLPK must leak nothing). */
+typedef struct face_ctx {
+    const llr_gls *g;
+    int t, n;
+    const int *off;
+    const double *A, *b;
+    double R;
+    llr_lp_view *v;
+    int *ia, *ja;
+    double *ar, *w;
+} face_ctx;
+
+/* All GLPK work of face(). */
+static int face_lps(glp_prob *lp, void *ctx, llr_error *e)
 {
-    int m = v->m, V = g->V;
-    glp_prob *lp = glp_create_prob();
+    face_ctx *c = ctx;
+    const llr_gls *g = c->g;
+    const double *A = c->A, *b = c->b;
+    llr_lp_view *v = c->v;
+    int m = v->m, V = g->V, n = c->n, t = c->t;
+    int *ia = c->ia, *ja = c->ja;
+    double *ar = c->ar, *w = c->w;
     glp_add_cols(lp, n);
     for (int j = 1; j <= n; j++)
         glp_set_col_bnds(lp, j, GLP_DB, -g->box, g->box);
     glp_add_rows(lp, m);
-    int *ia = malloc(((size_t)m * n + 1) * sizeof *ia);
-    int *ja = malloc(((size_t)m * n + 1) * sizeof *ja);
-    double *ar = malloc(((size_t)m * n + 1) * sizeof *ar);
-    double *w = calloc((size_t)n + 1, sizeof *w);
-    if (!ia || !ja || !ar || !w) {
-        free(ia), free(ja), free(ar), free(w);
-        glp_delete_prob(lp);
-        return llr_fail(e, LLR_ENOMEM, "out of memory");
-    }
     int ne = 0;
     for (int i = 0; i < m; i++) {
-        glp_set_row_bnds(lp, i + 1, GLP_DB, b[i] - R, b[i] + R);
+        glp_set_row_bnds(lp, i + 1, GLP_DB, b[i] - c->R, b[i] + c->R);
         for (int j = 0; j < n; j++)
             if (A[(size_t)i * n + j] != 0.0)
                 ne++, ia[ne] = i + 1, ja[ne] = j + 1,
                       ar[ne] = A[(size_t)i * n + j];
     }
     glp_load_matrix(lp, ne, ia, ja, ar);
-    free(ia), free(ja), free(ar);
     glp_std_basis(lp);
     glp_smcp parm;
     glp_init_smcp(&parm);
@@ -139,40 +145,58 @@ static int face(const llr_gls *g, int t, const int *off, int n,
     parm.it_lim = IT_LIM;
     parm.tol_bnd = 1e-10;
     parm.tol_dj = 1e-10;
-    int rc = 0;
+    size_t nc = (size_t)n + 1;
+    for (int j = 0; j < n; j++)
+        if (face_range(lp, &parm, n, NULL, j + 1, &v->lo[j + 1],
+                       &v->hi[j + 1], v->at_lo + (j + 1) * nc,
+                       v->at_hi + (j + 1) * nc))
+            return llr_fail(e, LLR_ESOLVER,
+                            "GLPK failed on the optimal-face LP of "
+                            "coefficient %d", j + 1);
+    const llr_gls_cut *ct = &g->cut[t];
+    int nf = ct->fhat.count;
+    for (int z = 0; z < V; z++) {
+        memset(w, 0, (size_t)n * sizeof *w);
+        for (int i = 0; i < ct->k; i++)
+            w[c->off[t] - 1 + i] = ct->rhat[((size_t)i * nf + 0) * V + z];
+        if (face_range(lp, &parm, n, w, 0, &v->llo[z], &v->lhi[z],
+                       v->lat_lo + z * nc, v->lat_hi + z * nc))
+            return llr_fail(e, LLR_ESOLVER,
+                            "GLPK failed on the optimal-face LP of the "
+                            "predicted logit %d", z);
+    }
+    return 0;
+}
+
+/* The ranges of every coefficient and predicted logit on the face
+ * { x in the box : |A x - b| <= R }. */
+static int face(const llr_gls *g, int t, const int *off, int n,
+                const double *A, const double *b, double R, llr_lp_view *v,
+                llr_error *e)
+{
+    int m = v->m, V = g->V;
+    face_ctx c = {g, t, n, off, A, b, R, v,
+                  malloc(((size_t)m * n + 1) * sizeof *c.ia),
+                  malloc(((size_t)m * n + 1) * sizeof *c.ja),
+                  malloc(((size_t)m * n + 1) * sizeof *c.ar),
+                  calloc((size_t)n + 1, sizeof *c.w)};
     v->lo[0] = v->hi[0] = 1.0; /* c_0 */
     size_t np = (size_t)(n + 1) * (n + 1), nl = (size_t)V * (n + 1);
     v->at_lo = calloc(np, sizeof *v->at_lo);
     v->at_hi = calloc(np, sizeof *v->at_hi);
     v->lat_lo = calloc(nl, sizeof *v->lat_lo);
     v->lat_hi = calloc(nl, sizeof *v->lat_hi);
-    if (!v->at_lo || !v->at_hi || !v->lat_lo || !v->lat_hi)
+    int rc;
+    if (!c.ia || !c.ja || !c.ar || !c.w || !v->at_lo || !v->at_hi ||
+        !v->lat_lo || !v->lat_hi) {
         rc = llr_fail(e, LLR_ENOMEM, "out of memory");
-    /* Row 0 of at_lo/at_hi (c_0 itself) is the solution. */
-    for (int j = 0; rc == 0 && j <= n; j++)
-        v->at_lo[j] = v->at_hi[j] = v->lr.c[j];
-    size_t nc = (size_t)n + 1;
-    for (int j = 0; rc == 0 && j < n; j++)
-        if (face_range(lp, &parm, n, NULL, j + 1, &v->lo[j + 1],
-                       &v->hi[j + 1], v->at_lo + (j + 1) * nc,
-                       v->at_hi + (j + 1) * nc))
-            rc = llr_fail(e, LLR_ESOLVER,
-                          "GLPK failed on the optimal-face LP of "
-                          "coefficient %d", j + 1);
-    const llr_gls_cut *ct = &g->cut[t];
-    int nf = ct->fhat.count;
-    for (int z = 0; rc == 0 && z < V; z++) {
-        memset(w, 0, (size_t)n * sizeof *w);
-        for (int i = 0; i < ct->k; i++)
-            w[off[t] - 1 + i] = ct->rhat[((size_t)i * nf + 0) * V + z];
-        if (face_range(lp, &parm, n, w, 0, &v->llo[z], &v->lhi[z],
-                       v->lat_lo + z * nc, v->lat_hi + z * nc))
-            rc = llr_fail(e, LLR_ESOLVER,
-                          "GLPK failed on the optimal-face LP of the "
-                          "predicted logit %d", z);
+    } else {
+        /* Row 0 of at_lo/at_hi (c_0 itself) is the solution. */
+        for (int j = 0; j <= n; j++)
+            v->at_lo[j] = v->at_hi[j] = v->lr.c[j];
+        rc = llr_glpk_run("the optimal-face LPs", face_lps, &c, e);
     }
-    free(w);
-    glp_delete_prob(lp);
+    free(c.ia), free(c.ja), free(c.ar), free(c.w);
     return rc;
 }
 

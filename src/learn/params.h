@@ -20,6 +20,17 @@
 void llr_params_practical(int T, int d, double eps, double delta, double xi,
                           double q, uint64_t seed, llr_gls_params *p);
 
+/* The largest certificate round llr_params_practical sizes: 3e7 teacher
+ * samples (eps about 1.5e-7 at delta 0.05). */
+#define LLR_MAX_VALID_N 30000000
+
+/* 0 when the practical round for (eps, delta), llr_cert_samples(eps,
+ * delta / 2), is at most LLR_MAX_VALID_N; else an LLR_EUSAGE error that
+ * says how many samples eps needs. A smaller round could not certify eps,
+ * and a larger one would run for days. */
+LLR_MUST_CHECK
+int llr_params_check(double eps, double delta, llr_error *e);
+
 /* The theorem's settings as quoted in docs/mathematics.md §5.5 (GLS2
  * Thm 5.11, a re-statement): queries ~ T^13 d^4 / eps^4 ln(1/delta)
  * (logarithmic factors and constants unknown), tolerated oracle error

@@ -1,13 +1,12 @@
 #include "learn/reconstruct.h"
 
 #include <glpk.h>
-#include <pthread.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checkers/certificate.h"
+#include "learn/glpk_guard.h"
 #include "learn/lsq.h"
 #include "learn/lp_optimality.h"
 
@@ -96,58 +95,6 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
 static void lp_free(lp_data *L)
 {
     free(L->A), free(L->b), free(L->lev), free(L->off);
-}
-
-/* ---- GLPK without abort ----
- * GLPK reports a fatal error (a failed assertion, an allocation failure)
- * by printing it and calling abort(). Its error hook runs first: it
- * longjmps back to solve(), which frees GLPK's whole environment
- * (glp_free_env: every problem object goes with it) and returns an error.
- * The terminal hook keeps GLPK's messages off stdout and keeps the first
- * ones for the error message. */
-typedef struct glpk_guard {
-    jmp_buf jb;
-    char msg[240];
-    size_t len;
-} glpk_guard;
-
-static int guard_term(void *info, const char *s)
-{
-    glpk_guard *gd = info;
-    for (; *s && gd->len + 1 < sizeof gd->msg; s++)
-        gd->msg[gd->len++] = *s == '\n' ? ' ' : *s;
-    gd->msg[gd->len] = '\0';
-    return 1; /* nothing reaches the terminal */
-}
-
-static void guard_error(void *info)
-{
-    longjmp(((glpk_guard *)info)->jb, 1);
-}
-
-/* GLPK's environment is per thread (thread-local storage): a thread that
- * solved an LP frees its own when it ends (the main thread's lasts until
- * exit, as before). */
-static pthread_key_t env_key;
-static pthread_once_t env_once = PTHREAD_ONCE_INIT;
-
-static void env_end(void *unused)
-{
-    (void)unused;
-    glp_free_env();
-}
-
-static void env_key_make(void)
-{
-    (void)pthread_key_create(&env_key, env_end);
-}
-
-static void env_mark_thread(void)
-{
-    static const int one = 1;
-    if (pthread_once(&env_once, env_key_make) == 0 &&
-        !pthread_getspecific(env_key))
-        (void)pthread_setspecific(env_key, &one);
 }
 
 /* Simplex iterations allowed per attempt. These LPs take tens; GLPK's
@@ -387,6 +334,24 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
     return 0;
 }
 
+/* The arguments of stages() for llr_glpk_run. */
+typedef struct stages_ctx {
+    const lp_data *L;
+    double box, K;
+    lp_work *w;
+    double *x, *r_claim;
+    int *nst, *ncert, *nfail;
+    const lp_basis *from;
+    lp_basis *to;
+} stages_ctx;
+
+static int stages_body(glp_prob *lp, void *ctx, llr_error *e)
+{
+    stages_ctx *c = ctx;
+    return stages(c->L, c->box, c->K, lp, c->w, c->x, c->r_claim, c->nst,
+                  c->ncert, c->nfail, c->from, c->to, e);
+}
+
 /* Solve the stages of the LP L with GLPK, guarded against its aborts.
  * x receives the solution (n values). */
 static int solve(const lp_data *L, double box, double K, double *x,
@@ -405,35 +370,8 @@ static int solve(const lp_data *L, double box, double K, double *x,
         rc = llr_fail(e, LLR_ENOMEM, "out of memory");
         goto done;
     }
-    /* Without memory for its environment GLPK would abort before any
-     * hook is in place; glp_init_env reports it instead. */
-    int ie = glp_init_env();
-    env_mark_thread();
-    if (ie == 2 || ie == 3) {
-        rc = llr_fail(e, ie == 2 ? LLR_ENOMEM : LLR_ESOLVER,
-                      "GLPK cannot initialise its environment (%s)",
-                      ie == 2 ? "out of memory" : "unsupported");
-        goto done;
-    }
-    /* Not automatic: the hooks change it between setjmp and longjmp. */
-    static _Thread_local glpk_guard gd;
-    gd.len = 0, gd.msg[0] = '\0';
-    if (setjmp(gd.jb)) {
-        glp_free_env(); /* frees the problem too; hooks go with it */
-        rc = llr_fail(e, strstr(gd.msg, "memory") ? LLR_ENOMEM
-                                                      : LLR_ESOLVER,
-                      "GLPK failed on the reconstruction LP: %s",
-                      gd.msg[0] ? gd.msg : "(no message)");
-        goto done;
-    }
-    glp_term_hook(guard_term, &gd);
-    glp_error_hook(guard_error, &gd);
-    glp_prob *lp = glp_create_prob();
-    rc = stages(L, box, K, lp, &w, x, r_claim, nst, ncert, nfail, from, to,
-                e);
-    glp_delete_prob(lp);
-    glp_error_hook(NULL, NULL);
-    glp_term_hook(NULL, NULL);
+    stages_ctx c = {L, box, K, &w, x, r_claim, nst, ncert, nfail, from, to};
+    rc = llr_glpk_run("the reconstruction LP", stages_body, &c, e);
 done:
     free(w.ia), free(w.ja), free(w.ar), free(w.ind), free(w.val);
     return rc;

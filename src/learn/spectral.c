@@ -89,6 +89,25 @@ int llr_spectral_learn(llr_oracle *o, const llr_spectral_params *p,
         return llr_fail(e, LLR_EUSAGE,
                         "spectral: rank, histories and futures must be "
                            "positive");
+    /* A rank above the number of prefixes (sum of V^t, t < T) is one no
+     * model has; the transition tensors (T V d^2 doubles) must fit in
+     * LLR_SPECTRAL_MAX_BYTES. */
+    double prefixes = 0, vt = 1;
+    for (int t = 0; t < T && prefixes <= d; t++, vt *= V)
+        prefixes += vt;
+    if (d > prefixes)
+        return llr_fail(e, LLR_EUSAGE,
+                        "spectral: rank %d exceeds the number of prefixes "
+                        "(%.0f) of the teacher (V=%d, T=%d), which bounds "
+                        "the rank of any model",
+                        d, prefixes, V, T);
+    double bytes = (double)T * V * d * d * sizeof(double);
+    if (bytes > LLR_SPECTRAL_MAX_BYTES)
+        return llr_fail(e, LLR_EUSAGE,
+                        "spectral: rank %d with V=%d, T=%d needs %.3g bytes "
+                        "of transition tensors (T V d^2 doubles), more than "
+                        "the limit of %.3g",
+                        d, V, T, bytes, (double)LLR_SPECTRAL_MAX_BYTES);
     cutdata *cd = calloc((size_t)T, sizeof *cd);
     int *y = malloc((size_t)T * sizeof *y);
     double *x0 = calloc((size_t)d, sizeof *x0);

@@ -24,6 +24,11 @@ typedef struct llr_spectral_params {
     uint64_t seed;
 } llr_spectral_params;
 
+/* The most bytes of transition tensors llr_spectral_learn builds (1 GiB);
+ * a larger rank is refused, as is a rank above the teacher's number of
+ * prefixes. */
+#define LLR_SPECTRAL_MAX_BYTES (1ULL << 30)
+
 /* Defaults: histories = 8 d + 8, futures = 2 d + 4. */
 void llr_spectral_defaults(int d, uint64_t seed, llr_spectral_params *p);
 

@@ -143,6 +143,27 @@ static double leaf_sum(const double *p, const double *q, int V, double wp,
     return sum;
 }
 
+/* A safety net: llr_log_softmax keeps the probabilities of any finite
+ * logits summing to 1 within a few V ulps (it once lost the normalisation
+ * near 1e20, where tied tokens each got probability 1, and TV came out
+ * above 1). A distribution whose sum is off by more than 1e-6 makes every
+ * TV computed from it wrong, and is refused. */
+static int check_mass(const double *p, int V, const char *which, int t,
+                      llr_error *e)
+{
+    double s = 0.0;
+    for (int z = 0; z < V; z++)
+        s += p[z];
+    if (!(fabs(s - 1.0) <= 1e-6))
+        return llr_fail(e, LLR_EINPUT,
+                        "%s: the next-token probabilities at a prefix of "
+                        "length %d sum to %.17g, not 1: its logits are too "
+                        "large for double precision, and no distance "
+                        "computed from them would be right",
+                        which, t, s);
+    return 0;
+}
+
 /* Sum over the leaves below prefix h (length t, path probabilities wp, wq)
  * of |P(y) - Q(y)|; -1 on error (reported in w->e). */
 static double walk_node(walk *w, int t, double wp, double wq)
@@ -162,6 +183,9 @@ static double walk_node(walk *w, int t, double wp, double wq)
         p[z] = exp(w->lp[z]);
         q[z] = exp(w->lq[z]);
     }
+    if (check_mass(p, V, "the first model", t, w->e) ||
+        check_mass(q, V, "the second model", t, w->e))
+        return -1;
     double tv = llr_tv_prob(p, q, V);
     w->a->tele += wp * tv;
     if (w->a->step)
@@ -617,6 +641,9 @@ int llr_distance_mc(const llr_model *P, const llr_model *Q,
                 pp[k] = exp(lp[k]);
                 qq[k] = exp(lq[k]);
             }
+            if (check_mass(pp, V, "the first model", t, e) ||
+                check_mass(qq, V, "the second model", t, e))
+                goto done;
             double tv = llr_tv_prob(pp, qq, V);
             tele += tv;
             if (step)
