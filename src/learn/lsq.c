@@ -7,66 +7,16 @@
 #include "checkers/certificate.h"
 #include "kernels/linalg.h"
 
-/* The residual system A c - b of prefix y (the LP's, reconstruct.c):
- * m rows, n coefficients c_1..c_t (off[s] the first of c_s); lev[r] the
- * level of row r. */
-typedef struct sys {
-    int m, n;
-    double *A, *b;
-    int *lev, *off;
-} sys;
-
-static void sys_free(sys *S)
-{
-    free(S->A), free(S->b), free(S->lev), free(S->off);
-}
+/* The residual system of prefix y (reconstruct.h), with every logit b
+ * within the range too. */
+typedef llr_residual_sys sys;
 
 static int build(const llr_gls *g, const int *y, int t, sys *S,
                  llr_error *e)
 {
-    int V = g->V, n = 0, m = 0;
-    memset(S, 0, sizeof *S);
-    S->off = calloc((size_t)t + 2, sizeof *S->off);
-    if (!S->off)
-        return llr_fail(e, LLR_ENOMEM, "out of memory");
-    for (int s = 1; s <= t; s++) {
-        S->off[s] = n;
-        n += g->cut[s].k;
-        m += g->cut[s].fhat.count * V;
-    }
-    S->m = m, S->n = n;
-    S->A = calloc((size_t)(m ? m : 1) * (n ? n : 1), sizeof *S->A);
-    S->b = calloc((size_t)(m ? m : 1), sizeof *S->b);
-    S->lev = calloc((size_t)(m ? m : 1), sizeof *S->lev);
-    if (!S->A || !S->b || !S->lev)
-        return llr_fail(e, LLR_ENOMEM, "out of memory");
-    int row = 0;
-    for (int s = 0; s < t; s++) {
-        const llr_gls_cut *cs = &g->cut[s], *cn = &g->cut[s + 1];
-        int nf = cn->fhat.count, a = y[s];
-        for (int j = 0; j < nf; j++)
-            for (int z = 0; z < V; z++, row++) {
-                double *Ar = S->A + (size_t)row * n;
-                S->lev[row] = s;
-                for (int i = 0; i < cn->k; i++)
-                    Ar[S->off[s + 1] + i] =
-                        cn->rhat[((size_t)i * nf + j) * V + z];
-                for (int i = 0; i < cs->k; i++) {
-                    double v =
-                        cs->rext[(((size_t)i * V + a) * nf + j) * V + z];
-                    if (s == 0)
-                        S->b[row] += v; /* c_0 = e_1 */
-                    else
-                        Ar[S->off[s] + i] -= v;
-                }
-            }
-    }
-    for (size_t r = 0; r < (size_t)m * n; r++)
-        if (!(fabs(S->A[r]) <= LLR_LP_DATA_MAX))
-            return llr_fail(e, LLR_EINPUT,
-                            "least-squares reconstruction: a coefficient "
-                            "%.3g is beyond the range 1e15 of a logit",
-                            S->A[r]);
+    if (llr_residual_build(g, y, t, S, e))
+        return -1;
+    int m = S->m;
     for (int r = 0; r < m; r++)
         if (!(fabs(S->b[r]) <= LLR_LP_DATA_MAX))
             return llr_fail(e, LLR_EINPUT,
@@ -271,6 +221,6 @@ int llr_reconstruct_lsq(const llr_gls *g, const int *y, int t,
                 logits[z] += x[S.off[t] + i] *
                              ct->rhat[((size_t)i * nf + 0) * V + z];
     }
-    sys_free(&S);
+    llr_residual_free(&S);
     return rc;
 }

@@ -20,17 +20,8 @@
 #define GUARD_REL 1e-9
 #define GUARD_ABS 1e-15
 
-typedef struct lp_data {
-    int m, n, t;   /* residual rows, coefficient variables (c_1..c_t), t */
-    double *A;     /* m x n */
-    double *b;     /* m */
-    int *lev;      /* m: the level s of each residual row */
-    int *off;      /* off[s] = first variable of c_s (s >= 1), 0-based */
-} lp_data;
-
-/* Build the dense residual system A x - b for prefix y of length t. */
-static int build(const llr_gls *g, const int *y, int t, lp_data *L,
-                 llr_error *e)
+int llr_residual_build(const llr_gls *g, const int *y, int t,
+                       llr_residual_sys *L, llr_error *e)
 {
     int V = g->V;
     memset(L, 0, sizeof *L);
@@ -50,7 +41,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     L->lev = calloc((size_t)(m ? m : 1), sizeof *L->lev);
     if (!L->A || !L->b || !L->lev)
         return llr_fail(e, LLR_ENOMEM,
-                        "out of memory for an LP of %d rows", m);
+                        "out of memory for a residual system of %d rows", m);
     int row = 0;
     for (int s = 0; s < t; s++) {
         const llr_gls_cut *cs = &g->cut[s], *cn = &g->cut[s + 1];
@@ -68,7 +59,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
                     if (!(fabs(v) <= LLR_LP_DATA_MAX))
                         return llr_fail(
                             e, LLR_EINPUT,
-                            "reconstruction LP: cut%d.rext entry %.3g is %s",
+                            "residual system: cut%d.rext entry %.3g is %s",
                             s, v, isfinite(v) ? "beyond the range 1e15 of "
                                                 "a logit" : "not finite");
                     if (s == 0)
@@ -83,7 +74,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
             double v = L->A[(size_t)r * n + j];
             if (!(fabs(v) <= LLR_LP_DATA_MAX))
                 return llr_fail(e, LLR_EINPUT,
-                                "reconstruction LP: a coefficient at level "
+                                "residual system: a coefficient at level "
                                 "%d is %.3g, %s",
                                 L->lev[r], v,
                                 isfinite(v) ? "beyond the range 1e15 of a "
@@ -92,7 +83,7 @@ static int build(const llr_gls *g, const int *y, int t, lp_data *L,
     return 0;
 }
 
-static void lp_free(lp_data *L)
+void llr_residual_free(llr_residual_sys *L)
 {
     free(L->A), free(L->b), free(L->lev), free(L->off);
 }
@@ -219,7 +210,7 @@ static int near(glp_prob *lp, double K)
 /* The stages of spec/learner.md rule 4 (see reconstruct.h). Columns:
  * 1 = r, 2..n+1 = x; stage 2 adds t level maxima, stage 3 n magnitudes.
  * All GLPK work of a solve happens here. */
-static int stages(const lp_data *L, double box, double K, glp_prob *lp,
+static int stages(const llr_residual_sys *L, double box, double K, glp_prob *lp,
                   lp_work *w, double *x, double *r_claim, int *nst,
                   int *ncert, int *nfail, const lp_basis *from,
                   lp_basis *to, llr_error *e)
@@ -336,7 +327,7 @@ static int stages(const lp_data *L, double box, double K, glp_prob *lp,
 
 /* The arguments of stages() for llr_glpk_run. */
 typedef struct stages_ctx {
-    const lp_data *L;
+    const llr_residual_sys *L;
     double box, K;
     lp_work *w;
     double *x, *r_claim;
@@ -354,7 +345,7 @@ static int stages_body(glp_prob *lp, void *ctx, llr_error *e)
 
 /* Solve the stages of the LP L with GLPK, guarded against its aborts.
  * x receives the solution (n values). */
-static int solve(const lp_data *L, double box, double K, double *x,
+static int solve(const llr_residual_sys *L, double box, double K, double *x,
                  double *r_claim, int *nst, int *ncert, int *nfail,
                  const lp_basis *from, lp_basis *to, llr_error *e)
 {
@@ -378,7 +369,7 @@ done:
 }
 
 /* The objectives of stages 2 and 3 at the answer x. */
-static void stage_values(const lp_data *L, const double *x,
+static void stage_values(const llr_residual_sys *L, const double *x,
                          llr_lp_result *res)
 {
     double lev = 0, cur = 0;
@@ -398,7 +389,7 @@ static void stage_values(const lp_data *L, const double *x,
 
 /* ---- Warm starts (llr_lp_warm) ----
  * The LP of y_{1:t} is the LP of y_{1:t-1} with the columns of c_t and
- * the rows of level t-1 appended (build() orders both by level). The
+ * the rows of level t-1 appended (llr_residual_build orders both by level). The
  * parent's optimal stage-1 basis, with the new rows basic and the new
  * columns nonbasic at their lower bound, is a basis of the child's
  * stage-1 LP: nonsingular (block triangular: the new rows' slacks), and
@@ -456,7 +447,7 @@ void llr_lp_warm_free(llr_lp_warm *w)
 }
 
 /* Entry t of w, sized for the LP L (no entry when t is out of range). */
-static lp_basis *warm_slot(llr_lp_warm *w, const lp_data *L, int t)
+static lp_basis *warm_slot(llr_lp_warm *w, const llr_residual_sys *L, int t)
 {
     if (!w || w->cold || t < 1 || t >= w->T)
         return NULL;
@@ -536,9 +527,9 @@ static int reconstruct(const llr_gls *g, const int *y, int t, double *logits,
         memcpy(logits, g->cut[0].rhat, (size_t)V * sizeof *logits);
         return 0;
     }
-    lp_data L;
-    if (build(g, y, t, &L, e)) {
-        lp_free(&L);
+    llr_residual_sys L;
+    if (llr_residual_build(g, y, t, &L, e)) {
+        llr_residual_free(&L);
         return -1;
     }
     double *x = res->c + 1, rclaim = 0;
@@ -607,6 +598,6 @@ static int reconstruct(const llr_gls *g, const int *y, int t, double *logits,
                     logits[z] += x[L.off[t] + i] *
                                  ct->rhat[((size_t)i * nf + 0) * V + z];
     }
-    lp_free(&L);
+    llr_residual_free(&L);
     return rc;
 }

@@ -65,6 +65,25 @@ enum { LLR_LP_CORRUPT_FOR_TEST = 1 };
 /* Largest magnitude of an LP datum (a logit: anything larger is
  * meaningless in binary64, and would overflow GLPK's arithmetic). */
 #define LLR_LP_DATA_MAX 1e15
+
+/* The residual system A c - b of prefix y of length t, shared by the LP
+ * (this file) and the least-squares reading (lsq.h): m rows (level by
+ * level, s = 0..t-1, then future j, then token z), n coefficients
+ * c_1..c_t, off[s] the first of c_s (s >= 1, 0-based), lev[r] the level
+ * of row r, A dense m x n (row-major). */
+typedef struct llr_residual_sys {
+    int m, n, t;
+    double *A, *b;
+    int *lev, *off;
+} llr_residual_sys;
+
+/* Build it from g's rhat and rext: every rext entry and every entry of A
+ * must be finite and at most LLR_LP_DATA_MAX in magnitude (else
+ * LLR_EINPUT); LLR_ENOMEM. *L is always left freeable by
+ * llr_residual_free. */
+LLR_MUST_CHECK int llr_residual_build(const llr_gls *g, const int *y, int t,
+                                      llr_residual_sys *L, llr_error *e);
+void llr_residual_free(llr_residual_sys *L);
 /* Reduced costs of at most this magnitude count as ties. */
 #define LLR_LP_TIE 1e-9
 /*@ requires \valid_read(g);
