@@ -73,7 +73,7 @@ int llr_counts_add_sample(llr_counts *c, uint64_t len);
     ensures \result == 0 || \result == -1;
     ensures \result == -1 <==> \old(c->api_calls) + n > UINT64_MAX;
     ensures \result == 0 ==> c->api_calls == \old(c->api_calls) + n;
-    ensures \result == -1 ==> c->api_calls == \old(c->api_calls);
+    ensures \result == -1 ==> c->api_calls + 0 == \old(c->api_calls) + 0;
 */
 int llr_counts_add_api(llr_counts *c, uint64_t n);
 
