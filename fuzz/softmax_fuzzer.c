@@ -207,7 +207,12 @@ static void check_finite(const double *x, int V, uint64_t seed)
         }
         mpfr_d_sub(ex, x[z], r, MPFR_RNDN); /* lp_z */
         long double l = fabsl(mpfr_get_ld(ex, MPFR_RNDN));
-        CHECK(near(lp[z], ex, B + U * (l + B)));
+        /* llr_log_softmax computes (x - M) - ln s: the error of ln s (at
+         * most B), plus U |x - M| <= U (l + |ln s|) for the first
+         * difference and U (l + B) for the second, so B + U (2 l + B +
+         * |ln s|); ls adds dL to |ln s| and 3 B covers the products. */
+        long double ls = fabsl(logl(s)) + dL;
+        CHECK(near(lp[z], ex, B + U * (2 * l + 3 * B + ls)));
     }
     mpfr_clear(r);
 

@@ -298,6 +298,15 @@ static int stages(const llr_residual_sys *L, double box, double K, glp_prob *lp,
             glp_set_obj_coef(lp, 2 + (k - 4), 1.0);
         }
         int rc = simplex(lp, &parm);
+        if (rc != 0 && k >= 2) {
+            /* GLPK finds a tie-break stage's face empty (its stage-1
+             * vertex was feasible only within its tolerance): the answer
+             * is the previous stage's point, still optimal for the stages
+             * before and certified as any answer; counted as uncertified
+             * (spec/learner.md rule 4). */
+            ++*nfail;
+            break;
+        }
         if (rc != 0)
             return llr_fail(e, LLR_ESOLVER,
                             "GLPK simplex failed on %s (code %d, status %d)",
@@ -319,9 +328,9 @@ static int stages(const llr_residual_sys *L, double box, double K, glp_prob *lp,
                 to->cs[j] = glp_get_col_stat(lp, j + 1);
         }
         *nst = k;
+        for (int j = 0; j < n; j++)
+            x[j] = glp_get_col_prim(lp, 2 + j);
     }
-    for (int j = 0; j < n; j++)
-        x[j] = glp_get_col_prim(lp, 2 + j);
     return 0;
 }
 
