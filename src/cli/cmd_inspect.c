@@ -24,7 +24,7 @@ static void help(void)
         "prefix: the\n"
         "  coefficients level by level with their basis histories, the "
         "residual, the\n"
-        "  binding constraints, whether the tie-break LP ran, and the "
+        "  binding constraints, whether the tie-break stages ran, and the "
         "optimal face:\n"
         "  how far each coefficient and each predicted logit can move at "
         "the optimal\n"
@@ -86,17 +86,18 @@ static const char *tiebreak_text(const llr_lp_view *v)
     if (v->t == 0)
         return "no LP at t = 0: the prediction is rhat_0";
     if (v->lr.tiebreak)
-        return "ran: some cut s <= t does not separate its basis and the "
-               "simplex optimum was not provably unique, so a second LP "
-               "chose, among the solutions with r <= r*(1 + 1e-9) + 1e-15, "
-               "one of least sum |c|";
-    if (v->determined)
-        return "not run: every cut s <= t separates its basis (which "
-               "determines the coefficients only where r* = 0: see "
-               "optimum)";
-    return "not run: a cut s <= t does not separate its basis, but the "
-           "simplex optimum was provably unique (every nonbasic reduced "
-           "cost above 1e-9)";
+        return "ran: the stage-1 optimum was not provably a single point, "
+               "so the later stages of the lexicographic LP (spec rule 4: "
+               "each level's worst residual, then sum |c|, then the "
+               "coefficients in turn) chose one point of its face";
+    return v->determined
+               ? "not run: the stage-1 optimum is provably a single point "
+                 "(spec rule 4's early stop: every nonbasic variable "
+                 "fixed, or every cut s <= t separates its basis and "
+                 "2 r* K <= 1e-11)"
+               : "not run: the stage-1 optimum is provably a single point "
+                 "(spec rule 4's early stop: every nonbasic variable "
+                 "fixed)";
 }
 
 static void text_gls(const char *path, const llr_model *m,
@@ -189,11 +190,18 @@ static void text_gls(const char *path, const llr_model *m,
                    "no predicted logit by more than %.3g\n",
                    v->slack, v->width, v->logit_width);
         else {
-            printf("optimum:       NOT unique: with the residual allowed up "
-                   "to r + %.3g, the coefficients move by up to %.3g and "
-                   "the predicted logits by up to %.3g; another correct "
-                   "LP solver may return any point of this face\n",
-                   v->slack, v->width, v->logit_width);
+            printf("optimum:       stage 1 alone is NOT unique: with the "
+                   "residual allowed up to r + %.3g, the coefficients move "
+                   "by up to %.3g and the predicted logits by up to %.3g; "
+                   "%s\n",
+                   v->slack, v->width, v->logit_width,
+                   v->lr.tiebreak
+                       ? "the later stages picked the point above, which "
+                         "every correct implementation of rule 4 returns "
+                         "(within 1e-9)"
+                       : "the later stages did not run, so another "
+                         "correct solver may return another point of this "
+                         "face");
             int shown = 0;
             for (int j = 1; j < nc; j++) {
                 if (v->hi[j] - v->lo[j] <= LLR_INSPECT_UNIQUE)

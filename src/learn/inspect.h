@@ -15,8 +15,10 @@
  *    every coefficient and of every predicted logit, each found by an LP
  *    (GLPK's simplex, minimising then maximising it). The optimum is
  *    called unique when every coefficient's range is at most
- *    LLR_INSPECT_UNIQUE wide; otherwise another correct solver may return
- *    any point of the face, and the ranges say how far that moves the
+ *    LLR_INSPECT_UNIQUE wide; otherwise stage 1 (the Chebyshev residual)
+ *    alone leaves a face, the later stages of the lexicographic LP
+ *    (spec/learner.md rule 4) pick one point of it, and the ranges say
+ *    how far a solver that stopped after stage 1 could move the
  *    prediction.
  * Nothing of the model is changed.
  */
